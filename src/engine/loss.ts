@@ -1,0 +1,55 @@
+import { createGrid, type Grid } from "./grid";
+import { checkGrid, checkShape } from "./validate";
+
+/**
+ * How the squared error is reduced over the N output cells:
+ * "sum": `L = ½ Σ (out − target)²`; "mean": `L = ½ · (1/N) Σ (out − target)²`.
+ */
+export type Reduction = "sum" | "mean";
+
+/** Both reductions, for validation and menus. */
+export const REDUCTIONS: readonly Reduction[] = ["sum", "mean"];
+
+/** Throws RangeError unless `value` is a Reduction. */
+export function checkReduction(value: unknown): Reduction {
+  if (value !== "sum" && value !== "mean") {
+    throw new RangeError(
+      `reduction must be "sum" or "mean"; got ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The squared-error loss of `out` against `target` (same shapes) under a reduction. */
+export function squaredErrorLoss(out: Grid, target: Grid, reduction: Reduction): number {
+  checkGrid("out", out);
+  checkShape("target", target, out, "the output shape");
+  checkReduction(reduction);
+  const y = out.data;
+  const t = target.data;
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const e = (y[i] as number) - (t[i] as number);
+    sum += e * e;
+  }
+  return reduction === "sum" ? 0.5 * sum : (0.5 * sum) / y.length;
+}
+
+/** `∂L/∂out`: `out − target` for "sum", `(out − target) / N` for "mean". */
+export function squaredErrorGrad(out: Grid, target: Grid, reduction: Reduction): Grid {
+  checkGrid("out", out);
+  checkShape("target", target, out, "the output shape");
+  checkReduction(reduction);
+  const grad = createGrid(out.height, out.width);
+  const n = out.data.length;
+  for (let i = 0; i < n; i++) {
+    grad.data[i] = deltaOf(out.data[i] as number, target.data[i] as number, reduction, n);
+  }
+  return grad;
+}
+
+/** One cell's `∂L/∂out`; the single place this formula is written, so every path agrees to the bit. */
+export function deltaOf(out: number, target: number, reduction: Reduction, n: number): number {
+  const e = out - target;
+  return reduction === "sum" ? e : e / n;
+}

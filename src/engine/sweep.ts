@@ -1,0 +1,199 @@
+import { forwardInto } from "./conv2d";
+import { createGrid, type Grid } from "./grid";
+import { checkReduction, deltaOf, type Reduction } from "./loss";
+import {
+  type ConvOptions,
+  checkConvArguments,
+  checkFinite,
+  checkShape,
+  type ResolvedConvOptions,
+} from "./validate";
+
+/**
+ * Everything a sweep produces, position by position, in one flat buffer.
+ *
+ * Record p (p = row * outWidth + col, row-major) occupies
+ * `records[p * recordLength … (p + 1) * recordLength)` and holds, for K = kernel cells:
+ * - `[RECORD_OUT]`: the output value at the position,
+ * - `[RECORD_DELTA]`: delta = ∂L/∂out there,
+ * - `[RECORD_KERNEL_GRAD … + K)`: the kernel-gradient terms, delta · the input cells the
+ *   kernel saw (0 over padding), kernel-shaped, row-major,
+ * - `[RECORD_KERNEL_GRAD + K … + 2K)`: the input-gradient patch, delta · kernel.
+ * So recordLength = 2 + 2K (20 for a 3x3 kernel). A position's input-gradient patch is
+ * placed with its tap (a, b) on input cell (row·stride − padding + a·dilation,
+ * col·stride − padding + b·dilation); taps that fall in the padding are dropped.
+ */
+export interface Sweep {
+  readonly inputHeight: number;
+  readonly inputWidth: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly options: ResolvedConvOptions;
+  readonly reduction: Reduction;
+  /** Numbers per position: 2 + 2 · kernel cells. */
+  readonly recordLength: number;
+  /** outHeight · outWidth records, laid out as described on `Sweep`. */
+  readonly records: Float64Array;
+  /** The loss of the whole sweep (before any update). */
+  readonly loss: number;
+}
+
+/** Offset of the output value in a record. */
+export const RECORD_OUT = 0;
+/** Offset of delta in a record. */
+export const RECORD_DELTA = 1;
+/** Offset of the first kernel-gradient term in a record. */
+export const RECORD_KERNEL_GRAD = 2;
+
+/** Numbers per position for a kernel of `kernelCells` cells. */
+export function recordLengthFor(kernelCells: number): number {
+  return 2 + 2 * kernelCells;
+}
+
+/** Offset of the first input-gradient term in a record. */
+export function recordInputGradOffset(kernelCells: number): number {
+  return RECORD_KERNEL_GRAD + kernelCells;
+}
+
+/**
+ * Runs the forward pass, the loss gradient and every position's contribution, and lays them
+ * out as a `Sweep`. Record p's terms are exactly `positionContributions(...)`'s entry p.
+ */
+export function computeSweep(
+  input: Grid,
+  kernel: Grid,
+  bias: number,
+  target: Grid,
+  options: ConvOptions | undefined,
+  reduction: Reduction,
+): Sweep {
+  const checked = checkConvArguments(input, kernel, options);
+  checkFinite("bias", bias);
+  checkShape("target", target, checked.out, "the output shape");
+  checkReduction(reduction);
+  const { stride, padding, dilation } = checked.options;
+  const { height: outH, width: outW } = checked.out;
+  const out = createGrid(outH, outW);
+  forwardInto(input, kernel, bias, checked.options, out);
+
+  const { height: inH, width: inW, data: x } = input;
+  const { height: kH, width: kW, data: k } = kernel;
+  const kCells = kH * kW;
+  const len = recordLengthFor(kCells);
+  const igOffset = recordInputGradOffset(kCells);
+  const n = outH * outW;
+  const records = new Float64Array(n * len);
+  let sq = 0;
+  for (let row = 0; row < outH; row++) {
+    const top = row * stride - padding;
+    for (let col = 0; col < outW; col++) {
+      const p = row * outW + col;
+      const base = p * len;
+      const y = out.data[p] as number;
+      const t = target.data[p] as number;
+      const e = y - t;
+      sq += e * e;
+      const delta = deltaOf(y, t, reduction, n);
+      records[base + RECORD_OUT] = y;
+      records[base + RECORD_DELTA] = delta;
+      const left = col * stride - padding;
+      for (let a = 0; a < kH; a++) {
+        const r = top + a * dilation;
+        const rowInside = r >= 0 && r < inH;
+        for (let b = 0; b < kW; b++) {
+          const c = left + b * dilation;
+          const tap = a * kW + b;
+          const seen = rowInside && c >= 0 && c < inW ? (x[r * inW + c] as number) : 0;
+          records[base + RECORD_KERNEL_GRAD + tap] = delta * seen;
+          records[base + igOffset + tap] = delta * (k[tap] as number);
+        }
+      }
+    }
+  }
+  return {
+    inputHeight: inH,
+    inputWidth: inW,
+    kernelHeight: kH,
+    kernelWidth: kW,
+    outHeight: outH,
+    outWidth: outW,
+    options: checked.options,
+    reduction,
+    recordLength: len,
+    records,
+    loss: reduction === "sum" ? 0.5 * sq : (0.5 * sq) / n,
+  };
+}
+
+/** The shared gradients accumulated over a prefix of a sweep's positions. */
+export interface SweepSums {
+  /** Σ of the kernel-gradient terms so far (kernel-shaped). */
+  readonly kernelGrad: Grid;
+  /** Σ of the deltas so far. */
+  biasGrad: number;
+  /** Σ of the input-gradient patches so far, placed on the input (input-shaped). */
+  readonly inputGrad: Grid;
+  /** How many positions are summed: records [0, position). */
+  position: number;
+}
+
+/** Empty sums (position 0) of the right shapes for a sweep. */
+export function emptySums(sweep: Sweep): SweepSums {
+  return {
+    kernelGrad: createGrid(sweep.kernelHeight, sweep.kernelWidth),
+    biasGrad: 0,
+    inputGrad: createGrid(sweep.inputHeight, sweep.inputWidth),
+    position: 0,
+  };
+}
+
+/**
+ * Moves `sums` to `position` (0 … outHeight·outWidth). Forward moves add the next records in
+ * order; a backward move starts again from zero, because subtracting would not give back the
+ * same floating-point sums. Either way the result is exactly the ordered sum of the first
+ * `position` contributions.
+ */
+export function sumsAt(sweep: Sweep, sums: SweepSums, position: number): SweepSums {
+  const total = sweep.outHeight * sweep.outWidth;
+  if (!Number.isInteger(position) || position < 0 || position > total) {
+    throw new RangeError(`position must be an integer from 0 to ${total}; got ${position}`);
+  }
+  if (position < sums.position) {
+    sums.kernelGrad.data.fill(0);
+    sums.inputGrad.data.fill(0);
+    sums.biasGrad = 0;
+    sums.position = 0;
+  }
+  const { records, recordLength: len, outWidth, kernelWidth: kW, inputHeight: inH } = sweep;
+  const { inputWidth: inW } = sweep;
+  const { stride, padding, dilation } = sweep.options;
+  const kCells = sweep.kernelHeight * kW;
+  const igOffset = recordInputGradOffset(kCells);
+  const kg = sums.kernelGrad.data;
+  const ig = sums.inputGrad.data;
+  let biasGrad = sums.biasGrad;
+  for (let p = sums.position; p < position; p++) {
+    const base = p * len;
+    biasGrad += records[base + RECORD_DELTA] as number;
+    for (let tap = 0; tap < kCells; tap++) {
+      kg[tap] = (kg[tap] as number) + (records[base + RECORD_KERNEL_GRAD + tap] as number);
+    }
+    const top = Math.floor(p / outWidth) * stride - padding;
+    const left = (p % outWidth) * stride - padding;
+    for (let a = 0; a < sweep.kernelHeight; a++) {
+      const r = top + a * dilation;
+      if (r < 0 || r >= inH) continue;
+      for (let b = 0; b < kW; b++) {
+        const c = left + b * dilation;
+        if (c < 0 || c >= inW) continue;
+        const cell = r * inW + c;
+        ig[cell] = (ig[cell] as number) + (records[base + igOffset + a * kW + b] as number);
+      }
+    }
+  }
+  sums.biasGrad = biasGrad;
+  sums.position = position;
+  return sums;
+}
