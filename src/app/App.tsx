@@ -1,8 +1,55 @@
+import { useEffect } from "react";
+import { ForwardPanel } from "../panels/Forward/ForwardPanel";
+import { InputPanel } from "../panels/Input/InputPanel";
+import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
+import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
+import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
+import { TrainingPanel } from "../panels/Training/TrainingPanel";
+import { UpdatePanel } from "../panels/Update/UpdatePanel";
+import { requestSweep } from "../state/actions";
+import { Controls } from "./Controls";
+import { Explanation } from "./Explanation";
+import { NoticeBar } from "./NoticeBar";
+import { StateFileButtons } from "./StateFileButtons";
+import { handleShortcut } from "./shortcuts";
+import { useWidth } from "./useWidth";
+
 export function App() {
+  useEffect(() => {
+    void requestSweep();
+    window.addEventListener("keydown", handleShortcut);
+    return () => window.removeEventListener("keydown", handleShortcut);
+  }, []);
+  const width = useWidth();
+  const narrow = width < 760;
+  const mapSize = narrow ? Math.min(110, Math.floor((width - 64) / 3)) : 118;
+  const bigSize = narrow ? Math.min(300, width - 48) : 224;
   return (
-    <main>
-      <h1>ConvSweep</h1>
-      <p>One 3x3 filter, 900 positions, one summed gradient.</p>
-    </main>
+    <>
+      <header className="app-header">
+        <div>
+          <h1>ConvSweep</h1>
+          <p className="tagline">
+            One 3x3 filter, 900 positions, one summed gradient. Step through backpropagation and
+            watch every position add into the same shared filter.
+          </p>
+        </div>
+        <StateFileButtons />
+      </header>
+      <div className="sticky-controls">
+        <Controls />
+        <NoticeBar />
+      </div>
+      <main className="panels">
+        <InputPanel size={bigSize} />
+        <ForwardPanel size={mapSize} />
+        <ThisPositionPanel />
+        <RunningSumPanel />
+        <InputGradientPanel size={bigSize} />
+        <UpdatePanel />
+        <TrainingPanel chartWidth={narrow ? width - 48 : 380} />
+        <Explanation />
+      </main>
+    </>
   );
 }

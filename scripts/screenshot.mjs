@@ -1,0 +1,30 @@
+// Screenshots of the built app for looking at it (and for the README):
+// node scripts/screenshot.mjs [out-dir]  →  page-1280.png, page-390.png
+import { chromium } from "playwright-core";
+import { serveStatic } from "./static-server.mjs";
+
+const out = process.argv[2] ?? "docs";
+const server = await serveStatic("dist");
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+try {
+  for (const [width, height] of [
+    [1280, 900],
+    [390, 844],
+  ]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on("console", (m) => m.type() === "error" && console.error("console:", m.text()));
+    page.on("pageerror", (e) => console.error("pageerror:", e.message));
+    await page.goto(server.url);
+    await page.getByRole("status").filter({ hasText: /of 900/ }).waitFor();
+    for (let i = 0; i < 40; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: `${out}/page-${width}.png`, fullPage: process.argv.includes("--full") });
+    console.log(`${out}/page-${width}.png`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,78 @@
+import { useEffect, useRef } from "react";
+import { exportState, importState, setNotice } from "../state/actions";
+import { MAX_STATE_FILE_BYTES, STATE_FILE_NAME } from "../state/stateFile";
+
+/** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */
+export async function openStateFile(file: File): Promise<void> {
+  if (file.size > MAX_STATE_FILE_BYTES) {
+    setNotice({
+      kind: "error",
+      text: `Import failed, nothing was changed. ${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a state file is at most 5 MB.`,
+    });
+    return;
+  }
+  await importState(await file.text());
+}
+
+function download(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke later: some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Export and Import of the state file; a file dropped anywhere on the page is imported too. */
+export function StateFileButtons() {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (!file) return;
+      e.preventDefault();
+      if (file.type.startsWith("image/")) {
+        setNotice({
+          kind: "info",
+          text: "To use a picture as the input, use “Open image file…” in the input panel.",
+        });
+        return;
+      }
+      void openStateFile(file);
+    };
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+    };
+  }, []);
+  return (
+    <div className="file-buttons">
+      <button type="button" onClick={() => download(exportState(), STATE_FILE_NAME)}>
+        Export
+      </button>
+      <button type="button" onClick={() => input.current?.click()}>
+        Import
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        aria-label="State file to import"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          if (file) void openStateFile(file);
+          e.target.value = "";
+        }}
+      />
+    </div>
+  );
+}

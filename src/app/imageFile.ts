@@ -1,0 +1,61 @@
+import { createGrid, type Grid } from "../engine/index";
+
+/** Larger files are refused before decoding. */
+export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
+
+/** An image file that cannot be used; the message is for the person. */
+export class ImageFileError extends Error {
+  override name = "ImageFileError";
+}
+
+function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.decoding = "async";
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new ImageFileError("The browser could not decode it as an image."));
+    img.src = url;
+  });
+}
+
+/**
+ * Decodes any browser-readable image file, centre-crops it to a square, scales it to
+ * side × side and converts it to grayscale in [0, 1] (Rec. 709 luma; transparent counts as black).
+ */
+export async function imageFileToGrid(file: Blob, side: number): Promise<Grid> {
+  if (file.size === 0) throw new ImageFileError("The file is empty.");
+  if (file.size > MAX_IMAGE_FILE_BYTES) {
+    throw new ImageFileError(
+      `The file is ${(file.size / 1048576).toFixed(0)} MB; images up to 50 MB can be opened.`,
+    );
+  }
+  const url = URL.createObjectURL(file);
+  try {
+    const img = await loadImage(url);
+    const w = img.naturalWidth;
+    const h = img.naturalHeight;
+    if (w === 0 || h === 0) throw new ImageFileError("The image has no size.");
+    const crop = Math.min(w, h);
+    const canvas = document.createElement("canvas");
+    canvas.width = side;
+    canvas.height = side;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    if (ctx === null) throw new ImageFileError("This browser cannot draw images here.");
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(img, (w - crop) / 2, (h - crop) / 2, crop, crop, 0, 0, side, side);
+    const px = ctx.getImageData(0, 0, side, side).data;
+    const grid = createGrid(side, side);
+    for (let i = 0; i < side * side; i++) {
+      const a = (px[i * 4 + 3] as number) / 255;
+      const luma =
+        0.2126 * (px[i * 4] as number) +
+        0.7152 * (px[i * 4 + 1] as number) +
+        0.0722 * (px[i * 4 + 2] as number);
+      grid.data[i] = Math.min(1, Math.max(0, (luma / 255) * a));
+    }
+    return grid;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

@@ -1,0 +1,205 @@
+import { useRef, useState } from "react";
+import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
+import { loadImagePreset, paintStroke, setBrush, setImage, setNotice } from "../../state/actions";
+import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
+import { useApp } from "../../state/useApp";
+import { grayColor } from "../../viz/color";
+import { GridCanvas } from "../../viz/GridCanvas";
+import { Panel } from "../Panel";
+import { usePositionView } from "../usePositionView";
+
+type Cell = { row: number; col: number };
+
+function cellAt(e: React.PointerEvent<HTMLCanvasElement>, side: number): Cell {
+  const box = e.currentTarget.getBoundingClientRect();
+  return {
+    row: ((e.clientY - box.top) / box.height) * side,
+    col: ((e.clientX - box.left) / box.width) * side,
+  };
+}
+
+/** The 32x32 input: draw on it, load a preset or an image file; the kernel's window is outlined. */
+export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: number }) {
+  const image = useApp((s) => s.image);
+  const brushSize = useApp((s) => s.brushSize);
+  const brushMode = useApp((s) => s.brushMode);
+  const view = usePositionView();
+  const last = useRef<Cell | null>(null);
+  const [cursor, setCursor] = useState<Cell | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    e.preventDefault();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const cell = cellAt(e, image.width);
+    last.current = cell;
+    paintStroke(null, cell);
+  };
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    if (last.current === null) return;
+    // Coalesced events keep fast strokes continuous.
+    const events = e.nativeEvent.getCoalescedEvents?.() ?? [];
+    const box = e.currentTarget.getBoundingClientRect();
+    const points = (events.length > 0 ? events : [e.nativeEvent]).map((p) => ({
+      row: ((p.clientY - box.top) / box.height) * image.height,
+      col: ((p.clientX - box.left) / box.width) * image.width,
+    }));
+    const end = points[points.length - 1] as Cell;
+    paintStroke(last.current, end);
+    last.current = end;
+  };
+  const endStroke = () => {
+    last.current = null;
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    const at = cursor ?? { row: Math.floor(image.height / 2), col: Math.floor(image.width / 2) };
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
+    const move = moves[e.key];
+    if (move) {
+      const next = {
+        row: Math.max(0, Math.min(image.height - 1, at.row + move[0])),
+        col: Math.max(0, Math.min(image.width - 1, at.col + move[1])),
+      };
+      setCursor(next);
+      if (e.shiftKey)
+        paintStroke(
+          { row: at.row + 0.5, col: at.col + 0.5 },
+          { row: next.row + 0.5, col: next.col + 0.5 },
+        );
+    } else if (e.key === " " || e.key === "Enter") {
+      setCursor(at);
+      paintStroke(null, { row: at.row + 0.5, col: at.col + 0.5 });
+    } else {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      setImage(await imageFileToGrid(file, image.width));
+      setNotice({
+        kind: "info",
+        text: `Opened ${file.name} as a ${image.width}x${image.height} grayscale image.`,
+      });
+    } catch (error) {
+      const why = error instanceof ImageFileError ? error.message : String(error);
+      setNotice({
+        kind: "error",
+        text: `Could not open ${file.name}: ${why} The image was not changed.`,
+      });
+    }
+  };
+
+  const highlights = [
+    ...(view ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }] : []),
+    ...(cursor
+      ? [{ row: cursor.row, col: cursor.col, height: 1, width: 1, color: "#2ec4b6" }]
+      : []),
+  ];
+
+  return (
+    <Panel
+      id="input"
+      title="Input image"
+      lead="Draw with a mouse, pen or finger. The orange squares are the cells the filter sees at the current position."
+    >
+      <GridCanvas
+        grid={image}
+        color={grayColor}
+        label={`Input image, ${image.width} by ${image.height} grayscale; drag to ${brushMode}, or focus and use arrow keys with Space`}
+        size={size}
+        highlights={highlights}
+        canvasProps={{
+          className: "drawable",
+          tabIndex: 0,
+          onPointerDown,
+          onPointerMove,
+          onPointerUp: endStroke,
+          onPointerCancel: endStroke,
+          onKeyDown,
+          onBlur: () => setCursor(null),
+        }}
+      />
+      <div className="tools">
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Brush</legend>
+          <label>
+            <input
+              type="radio"
+              name="brush-mode"
+              checked={brushMode === "paint"}
+              onChange={() => setBrush({ brushMode: "paint" })}
+            />
+            Paint
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="brush-mode"
+              checked={brushMode === "erase"}
+              onChange={() => setBrush({ brushMode: "erase" })}
+            />
+            Erase
+          </label>
+        </fieldset>
+        <label>
+          Brush size{" "}
+          <select
+            value={brushSize}
+            onChange={(e) => setBrush({ brushSize: Number(e.target.value) })}
+          >
+            {[1, 2, 3, 4].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => loadImagePreset("blank")}>
+          Clear
+        </button>
+      </div>
+      <div className="tools">
+        <label>
+          Preset{" "}
+          <select
+            value=""
+            onChange={(e) => {
+              if (e.target.value) loadImagePreset(e.target.value as ImagePreset);
+            }}
+          >
+            <option value="">Choose…</option>
+            {IMAGE_PRESETS.filter((p) => p !== "blank").map((p) => (
+              <option key={p} value={p}>
+                {IMAGE_PRESET_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Open image file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/*"
+          hidden
+          aria-label="Open image file"
+          onChange={(e) => {
+            void openFile(e.target.files?.[0]);
+            e.target.value = "";
+          }}
+        />
+      </div>
+    </Panel>
+  );
+}

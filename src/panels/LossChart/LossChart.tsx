@@ -1,0 +1,95 @@
+import { extent } from "d3-array";
+import { scaleLinear, scaleLog } from "d3-scale";
+import { line } from "d3-shape";
+import type { LossPoint } from "../../state/store";
+import { formatNumber } from "../../viz/format";
+
+export interface LossChartProps {
+  /** The loss after each update, in update order. */
+  points: readonly LossPoint[];
+  /** Chart width in CSS pixels. */
+  width: number;
+  /** Chart height in CSS pixels. */
+  height: number;
+}
+
+const MARGIN = { top: 8, right: 12, bottom: 30, left: 56 };
+const MAX_POINTS = 600;
+
+/** Keeps at most MAX_POINTS points, always the first and the last. */
+function decimate(points: readonly LossPoint[]): readonly LossPoint[] {
+  if (points.length <= MAX_POINTS) return points;
+  const stride = points.length / MAX_POINTS;
+  const out: LossPoint[] = [];
+  for (let i = 0; i < MAX_POINTS - 1; i++) out.push(points[Math.floor(i * stride)] as LossPoint);
+  out.push(points[points.length - 1] as LossPoint);
+  return out;
+}
+
+/** The loss curve on a log scale: D3 computes scales and the path, React renders the SVG. */
+export function LossChart({ points, width, height }: LossChartProps) {
+  const shown = decimate(points.filter((p) => Number.isFinite(p.loss) && p.loss > 0));
+  const innerW = width - MARGIN.left - MARGIN.right;
+  const innerH = height - MARGIN.top - MARGIN.bottom;
+  const [u0, u1] = extent(shown, (p) => p.update);
+  const [l0, l1] = extent(shown, (p) => p.loss);
+  const x = scaleLinear()
+    .domain([u0 ?? 0, Math.max(u1 ?? 1, (u0 ?? 0) + 1)])
+    .range([0, innerW]);
+  const y = scaleLog()
+    .domain([Math.min(l0 ?? 1, (l1 ?? 1) / 10), l1 ?? 10])
+    .range([innerH, 0])
+    .nice();
+  const path = line<LossPoint>()
+    .x((p) => x(p.update))
+    .y((p) => y(p.loss))(shown);
+  const xTicks = x.ticks(5).filter(Number.isInteger);
+  const yTicks = y
+    .ticks(4)
+    .filter((t, i, all) => all.length <= 6 || Math.log10(t) % 1 === 0 || i === 0);
+  const last = points[points.length - 1];
+  return (
+    <svg
+      className="loss-chart"
+      width={width}
+      height={height}
+      role="img"
+      aria-label={
+        last
+          ? `Loss curve: ${points.length} points, latest loss ${formatNumber(last.loss)} after ${last.update} updates`
+          : "Loss curve: no points yet"
+      }
+    >
+      <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+        {yTicks.map((t) => (
+          <g key={t} transform={`translate(0,${y(t)})`}>
+            <line x2={innerW} className="gridline" />
+            <text x={-6} dy="0.32em" textAnchor="end">
+              {formatNumber(t, 2)}
+            </text>
+          </g>
+        ))}
+        {xTicks.map((t) => (
+          <g key={t} transform={`translate(${x(t)},${innerH})`}>
+            <line y2={5} stroke="currentColor" />
+            <text y={8} dy="0.71em" textAnchor="middle">
+              {t}
+            </text>
+          </g>
+        ))}
+        <line y1={innerH} x2={innerW} y2={innerH} stroke="currentColor" />
+        <path d={path ?? ""} className="loss-line" />
+        <text x={innerW / 2} y={innerH + 28} textAnchor="middle" className="axis-title">
+          updates
+        </text>
+        <text
+          transform={`translate(${-44},${innerH / 2}) rotate(-90)`}
+          textAnchor="middle"
+          className="axis-title"
+        >
+          loss (log)
+        </text>
+      </g>
+    </svg>
+  );
+}

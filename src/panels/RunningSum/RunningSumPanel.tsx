@@ -1,0 +1,54 @@
+import { useApp } from "../../state/useApp";
+import { exactNumber, formatNumber } from "../../viz/format";
+import { NumberGrid } from "../../viz/NumberGrid";
+import { Panel } from "../Panel";
+import { usePositionView } from "../usePositionView";
+
+/** The one kernel gradient and bias gradient, summed over the positions so far. */
+export function RunningSumPanel() {
+  const sums = useApp((s) => s.sums);
+  const position = useApp((s) => s.position);
+  const sweep = useApp((s) => s.sweep);
+  const view = usePositionView();
+  const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
+  if (sums === null || view === null) {
+    return (
+      <Panel id="running-sum" title="Running sum">
+        <p className="placeholder-text">Computing the sweep…</p>
+      </Panel>
+    );
+  }
+  const notes =
+    position > 0
+      ? Array.from(view.kernelGradTerm.data, (v) => `+${formatNumber(v, 3)}`.replace("+−", "−"))
+      : undefined;
+  return (
+    <Panel
+      id="running-sum"
+      title="Running sum: the one shared gradient"
+      lead={`Every position adds its terms into the same 3x3 buffer. ${position} of ${total} positions added.`}
+    >
+      <div className="equation">
+        <figure>
+          <NumberGrid
+            grid={sums.kernelGrad}
+            label="Kernel gradient so far"
+            pulseKey={position}
+            notes={notes}
+          />
+          <figcaption>Σ δ·x = ∂L/∂w so far</figcaption>
+        </figure>
+        <figure className="scalar">
+          <span key={position} className="big-number pulse" title={exactNumber(sums.biasGrad)}>
+            {formatNumber(sums.biasGrad)}
+          </span>
+          {position > 0 ? <span className="note">+{formatNumber(view.delta, 3)}</span> : null}
+          <figcaption>Σ δ = ∂L/∂b so far</figcaption>
+        </figure>
+      </div>
+      <p className="count" aria-hidden="true">
+        {position} of {total}
+      </p>
+    </Panel>
+  );
+}

@@ -1,0 +1,485 @@
+import {
+  checkLearningRate,
+  type Grid,
+  outputShape,
+  type Reduction,
+  type ResolvedConvOptions,
+  resolveOptions,
+  type Sweep,
+  type SweepSums,
+  sgdUpdate,
+  sumsAt,
+} from "../engine/index";
+import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
+import { type FilterPreset, presetFilter, randomFilter } from "./filters";
+import { type ImagePreset, presetImage } from "./images";
+import { parseState, type SavedState, StateFileError, serializeState } from "./stateFile";
+import {
+  type AppState,
+  appStore,
+  copySums,
+  initialState,
+  type LossPoint,
+  makeTarget,
+  zeroSums,
+} from "./store";
+
+const get = appStore.getState;
+const set = appStore.setState;
+
+let client: EngineClient | null = null;
+
+/** Uses this engine client from now on (tests pass an in-process one). */
+export function setEngineClient(next: EngineClient | null): void {
+  client?.dispose();
+  client = next;
+}
+
+function engine(): EngineClient {
+  client ??= createEngineClient();
+  return client;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Puts the app back to its first state (tests; the page never calls it). */
+export function resetApp(): void {
+  client?.cancelTraining();
+  set(initialState(), true);
+}
+
+/** Shows a message to the person; null clears it. */
+export function setNotice(notice: AppState["notice"]): void {
+  set({ notice });
+}
+
+// ─── Sweeps ──────────────────────────────────────────────────────────────────
+
+/** Appends a loss point unless the curve already has one for that update. */
+function withLoss(history: LossPoint[], point: LossPoint): LossPoint[] {
+  const last = history[history.length - 1];
+  if (last !== undefined && last.update >= point.update) return history;
+  return [...history, point];
+}
+
+/**
+ * Asks the worker for the sweep of the current image, kernel, bias and target, and shows it
+ * at `position` once it arrives. A newer request supersedes this one, so an old result never
+ * reaches the screen.
+ */
+export async function requestSweep(position = 0): Promise<void> {
+  const s = get();
+  set({
+    sweepPending: true,
+    position: 0,
+    sums: s.sweep === null ? null : zeroSums(s.sweep),
+  });
+  const updates = s.updates;
+  try {
+    const sweep = await engine().sweep({
+      image: s.image,
+      kernel: s.kernel,
+      bias: s.bias,
+      target: s.target,
+      options: s.options,
+      reduction: s.reduction,
+    });
+    const at = Math.min(position, sweep.outHeight * sweep.outWidth);
+    set((now) => ({
+      sweep,
+      sweepPending: false,
+      position: at,
+      sums: sumsAt(sweep, zeroSums(sweep), at),
+      engineError: null,
+      lossHistory: withLoss(now.lossHistory, { update: updates, loss: sweep.loss }),
+    }));
+  } catch (error) {
+    if (error instanceof SupersededError) return;
+    set({ sweepPending: false, engineError: errorText(error) });
+  }
+}
+
+/** The number of positions in the current sweep (0 before the first arrives). */
+export function totalPositions(state: AppState = get()): number {
+  return state.sweep === null ? 0 : state.sweep.outHeight * state.sweep.outWidth;
+}
+
+/** Moves the cursor to `position` (kept within 0 … total); the sums follow exactly. */
+export function setPosition(position: number): void {
+  const { sweep, sums, position: current } = get();
+  if (sweep === null || sums === null) return;
+  const next = Math.max(0, Math.min(totalPositions(), Math.round(position)));
+  if (next === current) return;
+  set({ position: next, sums: sumsAt(sweep, copySums(sums), next) });
+}
+
+/** Accumulates the next position's contribution. */
+export function step(): void {
+  setPosition(get().position + 1);
+}
+
+/** Undoes the last accumulated position. */
+export function stepBack(): void {
+  setPosition(get().position - 1);
+}
+
+/** Accumulates every remaining position. */
+export function finishSweep(): void {
+  set({ playing: false });
+  setPosition(totalPositions());
+}
+
+// ─── The update ──────────────────────────────────────────────────────────────
+
+/** kernel ← kernel − learningRate · sums, the same for the bias; then a new sweep at position 0. */
+export function applyUpdate(): void {
+  const { kernel, bias, sums, learningRate, updates, sweepPending } = get();
+  if (sums === null || sweepPending) return;
+  const params = sgdUpdate({ kernel, bias }, sums.kernelGrad, sums.biasGrad, learningRate);
+  set({ kernel: params.kernel, bias: params.bias, updates: updates + 1, playing: false });
+  void requestSweep();
+}
+
+/** Back to the initial kernel and bias, no updates, position 0; the image stays. */
+export function reset(): void {
+  engine().cancelTraining();
+  const { initialKernel, initialBias } = get();
+  set({
+    kernel: initialKernel,
+    bias: initialBias,
+    updates: 0,
+    lossHistory: [],
+    playing: false,
+    training: false,
+    notice: null,
+  });
+  void requestSweep();
+}
+
+/** Draws a new random initial filter (next seed) and resets to it. */
+export function reinitialise(): void {
+  const seed = get().initSeed + 1;
+  const kernel = randomFilter(seed);
+  set({ initSeed: seed, initialKernel: kernel, initialBias: 0 });
+  reset();
+}
+
+// ─── The problem: image, target, options ─────────────────────────────────────
+
+/** Something the loss depends on changed: stop training, restart the curve and the sweep. */
+function problemChanged(patch: Partial<AppState>): void {
+  if (get().training) engine().cancelTraining();
+  set({ ...patch, training: false, playing: false, lossHistory: [] });
+  void requestSweep();
+}
+
+/** The target for the current target filter, or the old target when there is no filter. */
+function targetFor(
+  image: Grid,
+  targetKernel: Grid | null,
+  options: ResolvedConvOptions,
+  old: Grid,
+): Grid {
+  if (targetKernel !== null) return makeTarget(image, targetKernel, options);
+  return old;
+}
+
+/** Replaces the image (values in [0, 1]); the target follows when it comes from a filter. */
+export function setImage(image: Grid): void {
+  const { targetKernel, options, target } = get();
+  problemChanged({ image, target: targetFor(image, targetKernel, options, target) });
+}
+
+/** Loads an image preset. */
+export function loadImagePreset(preset: ImagePreset): void {
+  const { image } = get();
+  setImage(presetImage(preset, image.height));
+}
+
+/**
+ * Paints (or erases) a stroke from `from` to `to`, in fractional cell coordinates
+ * (row, col), with the current brush; cells within the brush radius of the segment change.
+ */
+export function paintStroke(
+  from: { row: number; col: number } | null,
+  to: { row: number; col: number },
+): void {
+  const { image, brushSize, brushMode } = get();
+  const data = image.data.slice();
+  const start = from ?? to;
+  const radius = brushSize - 0.5;
+  const value = brushMode === "paint" ? 1 : 0;
+  const dr = to.row - start.row;
+  const dc = to.col - start.col;
+  const len2 = dr * dr + dc * dc;
+  let changed = false;
+  for (let r = 0; r < image.height; r++) {
+    for (let c = 0; c < image.width; c++) {
+      const pr = r + 0.5;
+      const pc = c + 0.5;
+      const t =
+        len2 === 0
+          ? 0
+          : Math.max(0, Math.min(1, ((pr - start.row) * dr + (pc - start.col) * dc) / len2));
+      const d = Math.hypot(pr - (start.row + t * dr), pc - (start.col + t * dc));
+      if (d <= radius && data[r * image.width + c] !== value) {
+        data[r * image.width + c] = value;
+        changed = true;
+      }
+    }
+  }
+  if (changed) setImage({ height: image.height, width: image.width, data });
+}
+
+export function setBrush(patch: Partial<Pick<AppState, "brushSize" | "brushMode">>): void {
+  set(patch);
+}
+
+/** Makes the target from a preset filter. */
+export function setTargetPreset(preset: FilterPreset): void {
+  setTargetKernel(presetFilter(preset));
+}
+
+/** Makes the target from a typed-in or preset filter (the kernel's shape). */
+export function setTargetKernel(targetKernel: Grid): void {
+  const { image, options } = get();
+  problemChanged({ targetKernel, target: makeTarget(image, targetKernel, options) });
+}
+
+/** Changes stride, padding or dilation; refuses (with a message) options that do not fit. */
+export function setOptions(patch: Partial<ResolvedConvOptions>): void {
+  const { image, kernel, options, targetKernel, target } = get();
+  let next: ResolvedConvOptions;
+  try {
+    next = resolveOptions({ ...options, ...patch });
+    outputShape(image, kernel, next);
+  } catch (error) {
+    set({ notice: { kind: "error", text: errorText(error) } });
+    return;
+  }
+  const filter = targetKernel ?? presetFilter("verticalEdge");
+  if (targetKernel === null) {
+    set({
+      notice: {
+        kind: "info",
+        text: "The imported target does not fit the new shape; the target is now made by the vertical-edge filter.",
+      },
+    });
+  }
+  problemChanged({
+    options: next,
+    targetKernel: filter,
+    target: targetFor(image, filter, next, target),
+  });
+}
+
+export function setReduction(reduction: Reduction): void {
+  problemChanged({ reduction });
+}
+
+/** Sets the learning rate; refuses (with a message) a negative or non-finite one. */
+export function setLearningRate(learningRate: number): boolean {
+  try {
+    checkLearningRate(learningRate);
+  } catch (error) {
+    set({ notice: { kind: "error", text: errorText(error) } });
+    return false;
+  }
+  set({ learningRate });
+  return true;
+}
+
+// ─── Training ────────────────────────────────────────────────────────────────
+
+export function setTrainSteps(trainSteps: number): void {
+  set({ trainSteps });
+}
+
+/** Trains `steps` SGD steps in the worker, following the curve and the filter as it learns. */
+export async function train(steps = get().trainSteps): Promise<void> {
+  const s = get();
+  if (s.training) return;
+  const start = s.updates;
+  set({ training: true, playing: false, notice: null });
+  const appendLosses = (from: number, losses: Float64Array) => {
+    if (losses.length === 0) return;
+    set((now) => {
+      const history = now.lossHistory.slice();
+      losses.forEach((loss, i) => {
+        const update = start + from + i;
+        const last = history[history.length - 1];
+        if (last === undefined || last.update < update) history.push({ update, loss });
+      });
+      return { lossHistory: history };
+    });
+  };
+  let reported = 0;
+  try {
+    const outcome = await engine().train(
+      {
+        image: s.image,
+        target: s.target,
+        options: s.options,
+        reduction: s.reduction,
+        kernel: s.kernel,
+        bias: s.bias,
+        learningRate: s.learningRate,
+        steps,
+        reportEvery: Math.max(1, Math.floor(steps / 100)),
+      },
+      (progress) => {
+        appendLosses(progress.step - progress.losses.length, progress.losses);
+        reported = progress.step;
+        set({ kernel: progress.kernel, bias: progress.bias, updates: start + progress.step });
+        void requestSweep();
+      },
+    );
+    appendLosses(reported, outcome.losses);
+    set({
+      kernel: outcome.kernel,
+      bias: outcome.bias,
+      updates: start + outcome.steps,
+      training: false,
+      notice: outcome.diverged
+        ? {
+            kind: "error",
+            text: `Training diverged after ${outcome.steps} steps: the loss or the weights stopped being finite. The filter shown is the last finite one; lower the learning rate.`,
+          }
+        : null,
+    });
+    void requestSweep();
+  } catch (error) {
+    if (error instanceof SupersededError) {
+      set({ training: false });
+      return;
+    }
+    set({
+      training: false,
+      notice: { kind: "error", text: `Training failed: ${errorText(error)}` },
+    });
+  }
+}
+
+/** Stops training where it is. */
+export function cancelTraining(): void {
+  engine().cancelTraining();
+}
+
+// ─── State file ──────────────────────────────────────────────────────────────
+
+/** The current state as a state file's text (CONTRACT.md §2). */
+export function exportState(): string {
+  const s = get();
+  const sums: SweepSums | null = s.sums;
+  return serializeState({
+    image: s.image,
+    kernel: s.kernel,
+    bias: s.bias,
+    target: s.target,
+    targetKernel: s.targetKernel,
+    options: s.options,
+    reduction: s.reduction,
+    learningRate: s.learningRate,
+    updates: s.updates,
+    position: s.position,
+    sums: sums ?? {
+      kernelGrad: {
+        height: s.kernel.height,
+        width: s.kernel.width,
+        data: new Float64Array(s.kernel.data.length),
+      },
+      biasGrad: 0,
+      inputGrad: {
+        height: s.image.height,
+        width: s.image.width,
+        data: new Float64Array(s.image.data.length),
+      },
+    },
+  });
+}
+
+function close(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}
+
+/** Checks that a file's sums are the sum of the first `position` contributions of its sweep. */
+function checkSums(saved: SavedState, sweep: Sweep): SweepSums {
+  const sums = sumsAt(sweep, zeroSums(sweep), saved.position);
+  const pairs: [string, Float64Array, Float64Array][] = [
+    ["sums.kernelGrad", saved.sums.kernelGrad.data, sums.kernelGrad.data],
+    ["sums.inputGrad", saved.sums.inputGrad.data, sums.inputGrad.data],
+  ];
+  for (const [name, given, computed] of pairs) {
+    for (let i = 0; i < given.length; i++) {
+      if (!close(given[i] as number, computed[i] as number)) {
+        throw new StateFileError(
+          `"${name}.data[${i}]" is ${given[i]}, but the first ${saved.position} positions of this image, kernel and target sum to ${computed[i]}.`,
+        );
+      }
+    }
+  }
+  if (!close(saved.sums.biasGrad, sums.biasGrad)) {
+    throw new StateFileError(
+      `"sums.biasGrad" is ${saved.sums.biasGrad}, but the first ${saved.position} positions sum to ${sums.biasGrad}.`,
+    );
+  }
+  return sums;
+}
+
+/**
+ * Opens a state file's text. On any problem, shows a message naming it and leaves the current
+ * state as it was. Resolves true when the state was replaced.
+ */
+export async function importState(text: string): Promise<boolean> {
+  let saved: SavedState;
+  let sweep: Sweep;
+  let sums: SweepSums;
+  try {
+    saved = parseState(text);
+    sweep = await engine().sweep({
+      image: saved.image,
+      kernel: saved.kernel,
+      bias: saved.bias,
+      target: saved.target,
+      options: saved.options,
+      reduction: saved.reduction,
+    });
+    sums = checkSums(saved, sweep);
+  } catch (error) {
+    if (error instanceof SupersededError) return false;
+    const text =
+      error instanceof StateFileError
+        ? error.message
+        : `The file could not be opened: ${errorText(error)}`;
+    set({ notice: { kind: "error", text: `Import failed, nothing was changed. ${text}` } });
+    // The check may have superseded a sweep of the current state: ask for it again.
+    if (get().sweepPending) void requestSweep(get().position);
+    return false;
+  }
+  if (get().training) engine().cancelTraining();
+  set({
+    image: saved.image,
+    kernel: saved.kernel,
+    bias: saved.bias,
+    initialKernel: saved.kernel,
+    initialBias: saved.bias,
+    targetKernel: saved.targetKernel,
+    target: saved.target,
+    options: saved.options,
+    reduction: saved.reduction,
+    learningRate: saved.learningRate,
+    updates: saved.updates,
+    sweep,
+    sweepPending: false,
+    position: saved.position,
+    sums,
+    training: false,
+    playing: false,
+    lossHistory: [{ update: saved.updates, loss: sweep.loss }],
+    engineError: null,
+    notice: { kind: "info", text: "State imported." },
+  });
+  return true;
+}

@@ -1,0 +1,70 @@
+import { type Grid, gridFromRows } from "../engine/index";
+import { seededRandom } from "./random";
+
+/** The target-filter presets, in menu order. */
+export const FILTER_PRESETS = [
+  "verticalEdge",
+  "horizontalEdge",
+  "blur",
+  "sharpen",
+  "identity",
+] as const;
+/** One of the target-filter presets. */
+export type FilterPreset = (typeof FILTER_PRESETS)[number];
+
+/** Menu labels of the filter presets. */
+export const FILTER_PRESET_LABELS: Record<FilterPreset, string> = {
+  verticalEdge: "Vertical edge",
+  horizontalEdge: "Horizontal edge",
+  blur: "Blur",
+  sharpen: "Sharpen",
+  identity: "Identity",
+};
+
+/** The 3x3 filter of a preset. */
+export function presetFilter(preset: FilterPreset): Grid {
+  switch (preset) {
+    case "verticalEdge":
+      return gridFromRows([
+        [1, 0, -1],
+        [2, 0, -2],
+        [1, 0, -1],
+      ]);
+    case "horizontalEdge":
+      return gridFromRows([
+        [1, 2, 1],
+        [0, 0, 0],
+        [-1, -2, -1],
+      ]);
+    case "blur":
+      return gridFromRows([
+        [1 / 9, 1 / 9, 1 / 9],
+        [1 / 9, 1 / 9, 1 / 9],
+        [1 / 9, 1 / 9, 1 / 9],
+      ]);
+    case "sharpen":
+      return gridFromRows([
+        [0, -1, 0],
+        [-1, 5, -1],
+        [0, -1, 0],
+      ]);
+    case "identity":
+      return gridFromRows([
+        [0, 0, 0],
+        [0, 1, 0],
+        [0, 0, 0],
+      ]);
+  }
+}
+
+/** A seeded random initial filter: each weight uniform in [−0.5, 0.5), rounded to 3 decimals. */
+export function randomFilter(seed: number, height = 3, width = 3): Grid {
+  const random = seededRandom(seed);
+  const rows: number[][] = [];
+  for (let r = 0; r < height; r++) {
+    const row: number[] = [];
+    for (let c = 0; c < width; c++) row.push(Math.round((random() - 0.5) * 1000) / 1000);
+    rows.push(row);
+  }
+  return gridFromRows(rows);
+}

@@ -1,0 +1,174 @@
+import { createStore } from "zustand/vanilla";
+import {
+  conv2d,
+  createGrid,
+  emptySums,
+  type Grid,
+  outputShape,
+  type Reduction,
+  type ResolvedConvOptions,
+  type Sweep,
+  type SweepSums,
+} from "../engine/index";
+import { presetFilter, randomFilter } from "./filters";
+import { IMAGE_SIDE, presetImage } from "./images";
+
+/** A message for the person: what went wrong (error) or what happened (info). */
+export interface Notice {
+  kind: "error" | "info";
+  text: string;
+}
+
+/** One point of the loss curve: the loss with the parameters after `update` updates. */
+export interface LossPoint {
+  update: number;
+  loss: number;
+}
+
+/** What the picture and the problem are. */
+export interface DrawingSlice {
+  /** The input image, values in [0, 1]. */
+  image: Grid;
+  /** Brush radius in cells (1 paints one cell). */
+  brushSize: number;
+  /** Paint raises cells towards 1, erase lowers them to 0. */
+  brushMode: "paint" | "erase";
+}
+
+/** The learnable filter, the target and the training settings. */
+export interface ModelSlice {
+  /** The one shared filter. */
+  kernel: Grid;
+  /** The one shared bias. */
+  bias: number;
+  /** What Reset returns to. */
+  initialKernel: Grid;
+  initialBias: number;
+  /** The seed the initial filter was drawn with (shown, and bumped by Re-initialise). */
+  initSeed: number;
+  /** The filter the target was made from, when it was. */
+  targetKernel: Grid | null;
+  /** The target output map (the output's shape). */
+  target: Grid;
+  options: ResolvedConvOptions;
+  reduction: Reduction;
+  learningRate: number;
+  /** How many updates have been applied since the last reset. */
+  updates: number;
+}
+
+/** The sweep being played back and the cursor in it. */
+export interface RunSlice {
+  /** The current sweep's per-position records, from the worker; null until the first arrives. */
+  sweep: Sweep | null;
+  /** True while a sweep for the current inputs is being computed. */
+  sweepPending: boolean;
+  /** Positions accumulated so far (0 … outH·outW). */
+  position: number;
+  /** The sums of the first `position` contributions; a fresh object on every change. */
+  sums: SweepSums | null;
+  /** The worker failed for good: what to tell the person. */
+  engineError: string | null;
+}
+
+/** Animation of the sweep. */
+export interface PlaybackSlice {
+  playing: boolean;
+  /** Positions per second while playing. */
+  speed: number;
+}
+
+/** Training many steps in the worker. */
+export interface TrainingSlice {
+  training: boolean;
+  /** How many steps "Train" runs. */
+  trainSteps: number;
+  /** The loss curve since the problem last changed. */
+  lossHistory: LossPoint[];
+}
+
+/** Messages and dialogs. */
+export interface UiSlice {
+  notice: Notice | null;
+}
+
+export type AppState = DrawingSlice &
+  ModelSlice &
+  RunSlice &
+  PlaybackSlice &
+  TrainingSlice &
+  UiSlice;
+
+/** The learning rate the app starts with: stable for every image preset with the sum reduction. */
+export const DEFAULT_LEARNING_RATE = 0.0002;
+/** Playback speeds offered, in positions per second. */
+export const SPEEDS = [2, 10, 60, 300, 1800] as const;
+export const DEFAULT_SPEED = 60;
+export const DEFAULT_SEED = 1;
+
+/** The target for an image and options, made by the target filter (with zero bias). */
+export function makeTarget(image: Grid, targetKernel: Grid, options: ResolvedConvOptions): Grid {
+  return conv2d(image, targetKernel, 0, options);
+}
+
+/** Total positions of a sweep of this image, kernel and options. */
+export function positionCount(image: Grid, kernel: Grid, options: ResolvedConvOptions): number {
+  const out = outputShape(image, kernel, options);
+  return out.height * out.width;
+}
+
+export function initialState(): AppState {
+  const image = presetImage("digit", IMAGE_SIDE);
+  const options: ResolvedConvOptions = { stride: 1, padding: 0, dilation: 1 };
+  const targetKernel = presetFilter("verticalEdge");
+  const kernel = randomFilter(DEFAULT_SEED);
+  return {
+    image,
+    brushSize: 1,
+    brushMode: "paint",
+    kernel,
+    bias: 0,
+    initialKernel: kernel,
+    initialBias: 0,
+    initSeed: DEFAULT_SEED,
+    targetKernel,
+    target: makeTarget(image, targetKernel, options),
+    options,
+    reduction: "sum",
+    learningRate: DEFAULT_LEARNING_RATE,
+    updates: 0,
+    sweep: null,
+    sweepPending: false,
+    position: 0,
+    sums: null,
+    engineError: null,
+    playing: false,
+    speed: DEFAULT_SPEED,
+    training: false,
+    trainSteps: 200,
+    lossHistory: [],
+    notice: null,
+  };
+}
+
+/** The one store of the app. Actions live in actions.ts. */
+export const appStore = createStore<AppState>()(() => initialState());
+
+/** Empty sums of the right shapes for the current sweep. */
+export function zeroSums(sweep: Sweep): SweepSums {
+  return emptySums(sweep);
+}
+
+/** A copy of sums, so the store always holds a fresh object. */
+export function copySums(sums: SweepSums): SweepSums {
+  return {
+    kernelGrad: createGrid(
+      sums.kernelGrad.height,
+      sums.kernelGrad.width,
+      sums.kernelGrad.data.slice(),
+    ),
+    biasGrad: sums.biasGrad,
+    inputGrad: createGrid(sums.inputGrad.height, sums.inputGrad.width, sums.inputGrad.data.slice()),
+    position: sums.position,
+  };
+}

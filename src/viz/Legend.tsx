@@ -1,0 +1,52 @@
+import { scaleLinear } from "d3-scale";
+import { css, divergingColor } from "./color";
+import { formatNumber } from "./format";
+
+export interface LegendProps {
+  /** The colour saturates at ±max. */
+  max: number;
+  /** Width in CSS pixels. */
+  width?: number;
+  /** What the colours measure, e.g. "∂L/∂x". */
+  title: string;
+}
+
+/** A diverging colour bar with ticks from d3's scale.ticks(). */
+export function Legend({ max, width = 160, title }: LegendProps) {
+  const x = scaleLinear().domain([-max, max]).range([0, width]);
+  const ticks = x.ticks(3);
+  const stops = Array.from({ length: 11 }, (_, i) => -1 + i / 5);
+  const id = `legend-${title.replace(/\W+/g, "")}`;
+  return (
+    <svg
+      className="legend"
+      width={width + 16}
+      height={34}
+      role="img"
+      aria-label={`${title} colour scale from ${formatNumber(-max)} to ${formatNumber(max)}`}
+    >
+      <defs>
+        <linearGradient id={id}>
+          {stops.map((t) => (
+            <stop
+              key={t}
+              offset={`${((t + 1) / 2) * 100}%`}
+              stopColor={css(divergingColor(t, 1))}
+            />
+          ))}
+        </linearGradient>
+      </defs>
+      <g transform="translate(8,2)">
+        <rect width={width} height={10} fill={`url(#${id})`} stroke="#8888" />
+        {ticks.map((t) => (
+          <g key={t} transform={`translate(${x(t)},10)`}>
+            <line y2={4} stroke="currentColor" />
+            <text y={14} dy="0.71em" textAnchor="middle" fontSize={10} fill="currentColor">
+              {formatNumber(t, 2)}
+            </text>
+          </g>
+        ))}
+      </g>
+    </svg>
+  );
+}
