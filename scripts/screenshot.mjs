@@ -23,6 +23,13 @@ try {
     await page.waitForTimeout(600);
     await page.screenshot({ path: `${out}/page-${width}.png`, fullPage: process.argv.includes("--full") });
     console.log(`${out}/page-${width}.png`);
+    if (process.argv.includes("--parts")) {
+      const total = await page.evaluate(() => document.documentElement.scrollHeight);
+      for (let y = 0, i = 0; y < total; y += height, i++) {
+        const clip = { x: 0, y, width, height: Math.min(height, total - y) };
+        await page.screenshot({ path: `${out}/page-${width}-part${i}.png`, fullPage: true, clip });
+      }
+    }
   }
 } finally {
   await browser.close();

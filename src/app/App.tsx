@@ -20,7 +20,8 @@ export function App() {
     window.addEventListener("keydown", handleShortcut);
     return () => window.removeEventListener("keydown", handleShortcut);
   }, []);
-  const width = useWidth();
+  // innerWidth can read 0 before the first layout; never size a figure below a usable minimum.
+  const width = Math.max(320, useWidth());
   const narrow = width < 760;
   const mapSize = narrow ? Math.min(110, Math.floor((width - 64) / 3)) : 118;
   const bigSize = narrow ? Math.min(300, width - 48) : 224;

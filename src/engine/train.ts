@@ -30,9 +30,9 @@ export interface TrainResult {
   params: Params;
   /** losses[s] is the loss before step s's update; one entry per completed step. */
   losses: Float64Array;
-  /** The gradient of the last completed step. */
+  /** The gradient of the last completed step (zero when no step completed). */
   kernelGrad: Grid;
-  /** The bias gradient of the last completed step. */
+  /** The bias gradient of the last completed step (zero when no step completed). */
   biasGrad: number;
   /**
    * True when a step produced a non-finite loss, gradient or parameter: training stopped
@@ -100,7 +100,12 @@ export function train(
     : generalStep(problem, params.kernel, checked.options, state, learningRate);
 
   const losses = new Float64Array(steps);
-  const lastGood = { kernel: state.kernel.slice(), bias: state.bias };
+  const lastGood = {
+    kernel: state.kernel.slice(),
+    bias: state.bias,
+    kernelGrad: state.kernelGrad.slice(),
+    biasGrad: state.biasGrad,
+  };
   let done = 0;
   let diverged = false;
   for (; done < steps; done++) {
@@ -112,13 +117,15 @@ export function train(
     losses[done] = state.loss;
     lastGood.kernel.set(state.kernel);
     lastGood.bias = state.bias;
+    lastGood.kernelGrad.set(state.kernelGrad);
+    lastGood.biasGrad = state.biasGrad;
   }
   const { height, width } = params.kernel;
   return {
     params: { kernel: createGrid(height, width, lastGood.kernel), bias: lastGood.bias },
     losses: losses.slice(0, done),
-    kernelGrad: createGrid(height, width, state.kernelGrad.slice()),
-    biasGrad: state.biasGrad,
+    kernelGrad: createGrid(height, width, lastGood.kernelGrad),
+    biasGrad: lastGood.biasGrad,
     diverged,
   };
 }

@@ -362,9 +362,9 @@ export async function train(steps = get().trainSteps): Promise<void> {
   }
 }
 
-/** Stops training where it is. */
-export function cancelTraining(): void {
-  engine().cancelTraining();
+/** Stops training at the next chunk, keeping the filter it has reached. */
+export function stopTraining(): void {
+  engine().stopTraining();
 }
 
 // ─── State file ──────────────────────────────────────────────────────────────

@@ -52,8 +52,18 @@ function segmentDistance(
 
 /** A hand-drawn-looking "2": a polyline in a 32x32 frame, stroked with a soft edge. */
 const DIGIT_TWO: readonly [number, number][] = [
-  [6, 8], [8.5, 4.5], [13, 2.5], [18, 2.5], [22.5, 4.5], [24.5, 8.5], [23.5, 13], [19.5, 18],
-  [13, 23.5], [7, 28.5], [16, 28.5], [26, 28.5],
+  [6, 8],
+  [8.5, 4.5],
+  [13, 2.5],
+  [18, 2.5],
+  [22.5, 4.5],
+  [24.5, 8.5],
+  [23.5, 13],
+  [19.5, 18],
+  [13, 23.5],
+  [7, 28.5],
+  [16, 28.5],
+  [26, 28.5],
 ];
 
 function digit(side: number): Grid {

@@ -1,4 +1,5 @@
 import { scaleLinear } from "d3-scale";
+import { useId } from "react";
 import { css, divergingColor } from "./color";
 import { formatNumber } from "./format";
 
@@ -16,12 +17,12 @@ export function Legend({ max, width = 160, title }: LegendProps) {
   const x = scaleLinear().domain([-max, max]).range([0, width]);
   const ticks = x.ticks(3);
   const stops = Array.from({ length: 11 }, (_, i) => -1 + i / 5);
-  const id = `legend-${title.replace(/\W+/g, "")}`;
+  const id = useId();
   return (
     <svg
       className="legend"
       width={width + 16}
-      height={34}
+      height={46}
       role="img"
       aria-label={`${title} colour scale from ${formatNumber(-max)} to ${formatNumber(max)}`}
     >
@@ -36,7 +37,10 @@ export function Legend({ max, width = 160, title }: LegendProps) {
           ))}
         </linearGradient>
       </defs>
-      <g transform="translate(8,2)">
+      <text x={8} y={10} fontSize={10.5} fill="currentColor">
+        {title}
+      </text>
+      <g transform="translate(8,14)">
         <rect width={width} height={10} fill={`url(#${id})`} stroke="#8888" />
         {ticks.map((t) => (
           <g key={t} transform={`translate(${x(t)},10)`}>

@@ -1,12 +1,12 @@
 import { useState } from "react";
 import {
-  cancelTraining,
   reinitialise,
   setLearningRate,
   setReduction,
   setTargetKernel,
   setTargetPreset,
   setTrainSteps,
+  stopTraining,
   train,
 } from "../../state/actions";
 import {
@@ -128,7 +128,7 @@ export function TrainingPanel({
               />
             </label>
             {training ? (
-              <button type="button" className="primary" onClick={cancelTraining}>
+              <button type="button" className="primary" onClick={stopTraining}>
                 Stop training
               </button>
             ) : (

@@ -1,0 +1,150 @@
+/**
+ * The messages between the main thread and the engine worker, imported by both sides.
+ * One discriminated union per direction (`type`), every message carrying the `runId` of the
+ * request it belongs to, so the client can drop replies of runs it no longer wants.
+ *
+ * Grids cross as `{ height, width, data: Float64Array }` with `data` in the transfer list:
+ * the sender's buffer is detached afterwards, so a sender that still needs a grid posts a
+ * copy (the client copies the caller's grids; the handler copies the kernel it keeps training).
+ */
+import type { ConvOptions, Grid, Reduction, ResolvedConvOptions } from "../engine";
+
+// ── Requests: main thread → worker ─────────────────────────────────────────────────────────
+
+/** Run one sweep (forward, loss gradient, every position's contribution) and reply `sweep`. */
+export interface SweepRequestMessage {
+  readonly type: "sweep";
+  readonly runId: number;
+  /** The input image. */
+  readonly image: Grid;
+  /** The shared filter. */
+  readonly kernel: Grid;
+  readonly bias: number;
+  /** The target output map (the conv2d output's shape). */
+  readonly target: Grid;
+  readonly options: ConvOptions;
+  readonly reduction: Reduction;
+}
+
+/** The fixed part of a training run: what the filter is trained on. */
+export interface TrainProblem {
+  readonly image: Grid;
+  readonly target: Grid;
+  readonly options: ConvOptions;
+  readonly reduction: Reduction;
+}
+
+/**
+ * Train `steps` SGD steps; reply `progress` after every `reportEvery` steps and `done` at the
+ * end. A newer `train` or a `cancel` with this runId stops the run at its next chunk boundary.
+ */
+export interface TrainRequestMessage {
+  readonly type: "train";
+  readonly runId: number;
+  readonly problem: TrainProblem;
+  /** The starting kernel and bias. */
+  readonly params: { readonly kernel: Grid; readonly bias: number };
+  readonly learningRate: number;
+  /** Whole number ≥ 0. */
+  readonly steps: number;
+  /** Whole number ≥ 1: steps between two `progress` replies. */
+  readonly reportEvery: number;
+}
+
+/** Stop the training run `runId` (if it is still running); it then replies `done` with `cancelled`. */
+export interface CancelRequestMessage {
+  readonly type: "cancel";
+  readonly runId: number;
+}
+
+/** Every message the worker accepts. */
+export type EngineRequest = SweepRequestMessage | TrainRequestMessage | CancelRequestMessage;
+
+// ── Replies: worker → main thread ──────────────────────────────────────────────────────────
+
+/**
+ * The result of a `sweep` request: the engine's `Sweep`, with `records` transferred.
+ *
+ * Buffer layout (the engine's, see `Sweep` in src/engine/sweep.ts; read it with the engine's
+ * `RECORD_OUT`, `RECORD_DELTA`, `RECORD_KERNEL_GRAD` and `recordInputGradOffset(K)`): `outHeight · outWidth` records in
+ * row-major position order (p = row · outWidth + col), each `recordLength = 2 + 2K` numbers
+ * for a kernel of K cells (20 for 3x3), record p at `records[p · recordLength …]`:
+ * - `[RECORD_OUT]` (0): the output value at the position,
+ * - `[RECORD_DELTA]` (1): delta = ∂L/∂out there,
+ * - `[RECORD_KERNEL_GRAD … + K)` (2 …): the kernel-gradient terms, delta · the input cells
+ *   the kernel saw (0 over padding), kernel-shaped, row-major,
+ * - `[recordInputGradOffset(K) … + K)` (2 + K …): the input-gradient patch, delta · kernel,
+ *   its tap (a, b) landing on input cell (row·stride − padding + a·dilation,
+ *   col·stride − padding + b·dilation); taps in the padding are dropped when summing.
+ * The bytes are exactly those of `computeSweep(...).records`.
+ */
+export interface SweepReply {
+  readonly type: "sweep";
+  readonly runId: number;
+  readonly inputHeight: number;
+  readonly inputWidth: number;
+  readonly kernelHeight: number;
+  readonly kernelWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly options: ResolvedConvOptions;
+  readonly reduction: Reduction;
+  readonly recordLength: number;
+  /** One transferred buffer holding every record, laid out as described above. */
+  readonly records: Float64Array;
+  /** The loss of the whole sweep (before any update). */
+  readonly loss: number;
+}
+
+/** Sent after every `reportEvery` completed steps of a training run. */
+export interface ProgressReply {
+  readonly type: "progress";
+  readonly runId: number;
+  /** Steps completed so far in this run. */
+  readonly step: number;
+  /** The loss of the latest completed step (measured before its update). */
+  readonly loss: number;
+  /** The kernel after the latest step (transferred copy). */
+  readonly kernel: Grid;
+  readonly bias: number;
+  /** The losses of the steps since the previous report, in order (transferred). */
+  readonly losses: Float64Array;
+}
+
+/** The end of a training run: finished, diverged, cancelled or superseded. */
+export interface DoneReply {
+  readonly type: "done";
+  readonly runId: number;
+  /** Steps completed in this run. */
+  readonly steps: number;
+  /** The parameters after the last step that kept every value finite. */
+  readonly kernel: Grid;
+  readonly bias: number;
+  /** True when a step produced a non-finite value; training stopped there. */
+  readonly diverged: boolean;
+  /** True when a `cancel` or a newer `train` stopped the run early. */
+  readonly cancelled: boolean;
+  /** The losses of the completed steps not yet sent in a `progress` (transferred). */
+  readonly losses: Float64Array;
+}
+
+/** A request that could not be carried out; `message` is meant for a person to read. */
+export interface ErrorReply {
+  readonly type: "error";
+  /** The request's runId, or -1 when the request had no usable one. */
+  readonly runId: number;
+  /** The type of the failed request, when it had a known one. */
+  readonly request: EngineRequest["type"] | null;
+  readonly message: string;
+}
+
+/** Every message the worker sends. */
+export type EngineReply = SweepReply | ProgressReply | DoneReply | ErrorReply;
+
+/** Posts a message with the buffers to transfer (worker's `postMessage`, or a direct call). */
+export type Post<M> = (message: M, transfer: Transferable[]) => void;
+
+/** Throws at compile time when a switch over a union misses a case. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(value)}`);
+}
