@@ -7,7 +7,14 @@ const out = process.argv[2] ?? "docs";
 const server = await serveStatic("dist");
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+  ],
 });
 try {
   for (const [width, height] of [
@@ -18,10 +25,17 @@ try {
     page.on("console", (m) => m.type() === "error" && console.error("console:", m.text()));
     page.on("pageerror", (e) => console.error("pageerror:", e.message));
     await page.goto(server.url);
-    await page.getByRole("status").filter({ hasText: /of 900/ }).waitFor();
-    for (let i = 0; i < 40; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /of 900/ })
+      .waitFor();
+    for (let i = 0; i < 40; i++)
+      await page.getByRole("button", { name: "Step", exact: true }).click();
     await page.waitForTimeout(600);
-    await page.screenshot({ path: `${out}/page-${width}.png`, fullPage: process.argv.includes("--full") });
+    await page.screenshot({
+      path: `${out}/page-${width}.png`,
+      fullPage: process.argv.includes("--full"),
+    });
     console.log(`${out}/page-${width}.png`);
     if (process.argv.includes("--parts")) {
       const total = await page.evaluate(() => document.documentElement.scrollHeight);

@@ -1,4 +1,4 @@
-import type { Reduction } from "./loss";
+import { lossDivisor, type Reduction } from "./loss";
 
 /** Mutable buffers of a fused training loop: parameters in, gradients and loss out. */
 export interface FusedState {
@@ -35,8 +35,7 @@ export function fusedStep3x3(
 ): void {
   const outH = inH - 2;
   const outW = inW - 2;
-  // e / 1 === e exactly, so one expression serves both reductions (as deltaOf computes them).
-  const div = reduction === "sum" ? 1 : outH * outW;
+  const div = lossDivisor(reduction, outH * outW);
   const w = state.kernel;
   const k00 = w[0] as number,
     k01 = w[1] as number,

@@ -42,14 +42,19 @@ export function squaredErrorGrad(out: Grid, target: Grid, reduction: Reduction):
   checkReduction(reduction);
   const grad = createGrid(out.height, out.width);
   const n = out.data.length;
-  for (let i = 0; i < n; i++) {
-    grad.data[i] = deltaOf(out.data[i] as number, target.data[i] as number, reduction, n);
-  }
+  const div = lossDivisor(reduction, n);
+  const y = out.data;
+  const t = target.data;
+  const g = grad.data;
+  for (let i = 0; i < n; i++) g[i] = ((y[i] as number) - (t[i] as number)) / div;
   return grad;
 }
 
-/** One cell's `∂L/∂out`; the single place this formula is written, so every path agrees to the bit. */
-export function deltaOf(out: number, target: number, reduction: Reduction, n: number): number {
-  const e = out - target;
-  return reduction === "sum" ? e : e / n;
+/**
+ * What `out − target` is divided by to give `∂L/∂out`: 1 for "sum", N for "mean".
+ * Every path computes delta as `(out − target) / lossDivisor(…)` (e / 1 is e exactly),
+ * so they all agree to the bit.
+ */
+export function lossDivisor(reduction: Reduction, n: number): number {
+  return reduction === "sum" ? 1 : n;
 }

@@ -2,9 +2,10 @@ import { forwardInto } from "./conv2d";
 import { backwardInto } from "./conv2dBackward";
 import { type FusedState, fusedStep3x3 } from "./fusedStep3x3";
 import { createGrid, type Grid } from "./grid";
-import { checkReduction, deltaOf, type Reduction } from "./loss";
+import { checkReduction, lossDivisor, type Reduction } from "./loss";
 import { checkLearningRate, type Params } from "./sgd";
 import {
+  allFinite,
   type ConvOptions,
   checkConvArguments,
   checkFinite,
@@ -50,14 +51,6 @@ export function isFusedCase(kernel: Grid, options: ResolvedConvOptions): boolean
     options.padding === 0 &&
     options.dilation === 1
   );
-}
-
-function allFinite(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (v - v !== 0) return false;
-  }
-  return true;
 }
 
 /**
@@ -144,6 +137,7 @@ function generalStep(
   const outputGrad = createGrid(target.height, target.width);
   const kernelGrad = createGrid(kernel.height, kernel.width, state.kernelGrad);
   const n = out.data.length;
+  const div = lossDivisor(reduction, n);
   return () => {
     forwardInto(input, kernel, state.bias, options, out);
     let sq = 0;
@@ -152,7 +146,7 @@ function generalStep(
       const t = target.data[i] as number;
       const e = y - t;
       sq += e * e;
-      outputGrad.data[i] = deltaOf(y, t, reduction, n);
+      outputGrad.data[i] = e / div;
     }
     state.loss = reduction === "sum" ? 0.5 * sq : (0.5 * sq) / n;
     kernelGrad.data.fill(0);

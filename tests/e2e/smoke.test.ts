@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { launchChromium, openApp } from "./browser";
 
 let browser: Browser;
@@ -16,4 +16,18 @@ test("the built app renders its title with no console error", async () => {
     "ConvSweep",
   );
   expect(errors).toEqual([]);
+});
+
+test("the built app computes its sweep in a Web Worker", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const workers: string[] = [];
+  page.on("worker", (w) => workers.push(w.url()));
+  await page.goto(inject("baseURL"));
+  await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
+  expect(workers.some((url) => /engine\.worker/.test(url))).toBe(true);
+  // The sweep arrived: stepping is possible and the running sum shows a position's terms.
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 1 of 900/);
+  await context.close();
 });

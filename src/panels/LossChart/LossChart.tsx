@@ -79,6 +79,14 @@ export function LossChart({ points, width, height }: LossChartProps) {
         ))}
         <line y1={innerH} x2={innerW} y2={innerH} stroke="currentColor" />
         <path d={path ?? ""} className="loss-line" />
+        {shown.length > 0 ? (
+          <circle
+            cx={x((shown[shown.length - 1] as LossPoint).update)}
+            cy={y((shown[shown.length - 1] as LossPoint).loss)}
+            r={3.5}
+            className="loss-dot"
+          />
+        ) : null}
         <text x={innerW / 2} y={innerH + 28} textAnchor="middle" className="axis-title">
           updates
         </text>

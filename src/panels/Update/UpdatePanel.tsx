@@ -41,17 +41,19 @@ export function UpdatePanel() {
     >
       <div className="equation">
         <figure>
-          <NumberGrid grid={kernel} label="Kernel now" scaleMax={scale} />
+          <NumberGrid grid={kernel} label="Kernel now" scaleMax={scale} digits={3} />
           <figcaption>w now</figcaption>
         </figure>
         <span className="op">+</span>
         <figure>
-          <NumberGrid grid={step} label="Minus learning rate times summed gradient" />
+          <NumberGrid grid={step} label="Minus learning rate times summed gradient" digits={3} />
           <figcaption>−η · Σ δ·x</figcaption>
         </figure>
+      </div>
+      <div className="equation">
         <span className="op">=</span>
         <figure>
-          <NumberGrid grid={next} label="Kernel after the update" scaleMax={scale} />
+          <NumberGrid grid={next} label="Kernel after the update" scaleMax={scale} digits={3} />
           <figcaption>w after</figcaption>
         </figure>
       </div>

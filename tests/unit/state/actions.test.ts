@@ -4,10 +4,10 @@ import {
   conv2dBackward,
   createGrid,
   positionContributions,
+  type SweepSums,
   sgdUpdate,
   squaredErrorGrad,
   squaredErrorLoss,
-  type SweepSums,
 } from "../../../src/engine/index";
 import {
   applyUpdate,
@@ -53,7 +53,9 @@ function expectedSums(p: number) {
         const col = c.inputOrigin.col + b * dilation;
         if (r < 0 || r >= s.image.height || col < 0 || col >= s.image.width) continue;
         const cell = r * s.image.width + col;
-        inputGrad[cell] = (inputGrad[cell] as number) + (c.inputGradPatch.data[a * c.inputGradPatch.width + b] as number);
+        inputGrad[cell] =
+          (inputGrad[cell] as number) +
+          (c.inputGradPatch.data[a * c.inputGradPatch.width + b] as number);
       }
     }
   }
@@ -127,8 +129,11 @@ describe("the update", () => {
     expect(state().updates).toBe(1);
     await requestSweep();
     expect(state().position).toBe(0);
-    const loss = (s = state()) => squaredErrorLoss(conv2d(s.image, s.kernel, s.bias), s.target, "sum");
-    expect(loss()).toBeLessThan(squaredErrorLoss(conv2d(before.image, before.kernel, before.bias), before.target, "sum"));
+    const loss = (s = state()) =>
+      squaredErrorLoss(conv2d(s.image, s.kernel, s.bias), s.target, "sum");
+    expect(loss()).toBeLessThan(
+      squaredErrorLoss(conv2d(before.image, before.kernel, before.bias), before.target, "sum"),
+    );
   });
 
   test("reset returns to the initial kernel and bias and keeps the image", async () => {
@@ -199,9 +204,21 @@ describe("the state file", () => {
       ["not json", "{oops", /not JSON/],
       ["wrong format", JSON.stringify({ ...doc, format: "other" }), /format/],
       ["wrong version", JSON.stringify({ ...doc, version: 2 }), /version/],
-      ["bad image value", JSON.stringify({ ...doc, image: { ...doc.image, data: doc.image.data.map(() => 2) } }), /image\.data\[0\].*0 to 1/],
-      ["shape mismatch", JSON.stringify({ ...doc, target: { height: 2, width: 2, data: [0, 0, 0, 0] } }), /target/],
-      ["sums disagree", JSON.stringify({ ...doc, sums: { ...doc.sums, biasGrad: doc.sums.biasGrad + 1 } }), /sums\.biasGrad/],
+      [
+        "bad image value",
+        JSON.stringify({ ...doc, image: { ...doc.image, data: doc.image.data.map(() => 2) } }),
+        /image\.data\[0\].*0 to 1/,
+      ],
+      [
+        "shape mismatch",
+        JSON.stringify({ ...doc, target: { height: 2, width: 2, data: [0, 0, 0, 0] } }),
+        /target/,
+      ],
+      [
+        "sums disagree",
+        JSON.stringify({ ...doc, sums: { ...doc.sums, biasGrad: doc.sums.biasGrad + 1 } }),
+        /sums\.biasGrad/,
+      ],
       ["string number", JSON.stringify({ ...doc, bias: "1" }), /bias/],
     ] as const;
     for (const [, text, message] of bad) {
@@ -222,7 +239,9 @@ describe("training", () => {
     expect(s.training).toBe(false);
     const loss = squaredErrorLoss(conv2d(s.image, s.kernel, s.bias), s.target, "sum");
     expect(loss0 / loss).toBeGreaterThan(10);
-    expect(s.lossHistory.map((p) => p.update)).toEqual(Array.from({ length: 201 }, (_, i) => i).slice(0, s.lossHistory.length));
+    expect(s.lossHistory.map((p) => p.update)).toEqual(
+      Array.from({ length: 201 }, (_, i) => i).slice(0, s.lossHistory.length),
+    );
     expect(s.lossHistory[0]?.loss).toBe(loss0);
   });
 

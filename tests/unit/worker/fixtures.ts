@@ -1,0 +1,80 @@
+// Seeded problems and exact comparisons for the worker tests.
+import {
+  type ConvOptions,
+  conv2d,
+  type Grid,
+  outputShape,
+  resolveOptions,
+} from "../../../src/engine";
+
+/** mulberry32: a tiny seeded PRNG with uniform numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomGrid(
+  rand: () => number,
+  height: number,
+  width: number,
+  lo = -1,
+  hi = 1,
+): Grid {
+  const data = new Float64Array(height * width);
+  for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * rand();
+  return { height, width, data };
+}
+
+/** An image, a starting filter and a target made by a hidden filter (so training can converge). */
+export interface Case {
+  image: Grid;
+  kernel: Grid;
+  bias: number;
+  target: Grid;
+  options: ConvOptions;
+}
+
+export function makeCase(
+  seed: number,
+  { size = 12, kernelSide = 3, options = {} as ConvOptions } = {},
+): Case {
+  const rand = mulberry32(seed);
+  const image = randomGrid(rand, size, size, 0, 1);
+  const hidden = randomGrid(rand, kernelSide, kernelSide);
+  const target = conv2d(image, hidden, 0.25, options);
+  const kernel = randomGrid(rand, kernelSide, kernelSide, -0.5, 0.5);
+  const out = outputShape(image, kernel, resolveOptions(options));
+  if (out.height !== target.height || out.width !== target.width) throw new Error("bad case");
+  return { image, kernel, bias: rand() - 0.5, target, options };
+}
+
+/** Index of the first element whose bits differ (or -2 for different lengths); -1 when identical. */
+export function firstBitDifference(a: Float64Array, b: Float64Array): number {
+  if (a.length !== b.length) return -2;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+/** All arrays joined in order. */
+export function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Resolves after pending immediates (a fake worker's deliveries) have run. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
