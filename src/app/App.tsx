@@ -1,11 +1,19 @@
 import { useEffect } from "react";
+import { BatchPanel } from "../panels/Batch/BatchPanel";
+import { FormulaPanel } from "../panels/Formula/FormulaPanel";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
+import { GradientCheckPanel } from "../panels/GradientCheck/GradientCheckPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
+import { OptionsPanel } from "../panels/Options/OptionsPanel";
+import { RecurrentPanel } from "../panels/Recurrent/RecurrentPanel";
+import { ReductionPanel } from "../panels/Reduction/ReductionPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { TrainingPanel } from "../panels/Training/TrainingPanel";
+import { UntiedPanel } from "../panels/Untied/UntiedPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
+import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
 import { requestSweep } from "../state/actions";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
@@ -51,6 +59,21 @@ export function App() {
         <TrainingPanel chartWidth={narrow ? width - 48 : 380} />
         <Explanation />
       </main>
+      <section className="views" aria-labelledby="views-title">
+        <h2 id="views-title" className="views-title">
+          The next questions
+        </h2>
+        <div className="panels">
+          <FormulaPanel />
+          <WeightMapsPanel />
+          <GradientCheckPanel />
+          <ReductionPanel />
+          <OptionsPanel />
+          <BatchPanel />
+          <UntiedPanel />
+          <RecurrentPanel />
+        </div>
+      </section>
     </>
   );
 }

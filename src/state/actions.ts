@@ -40,6 +40,11 @@ function engine(): EngineClient {
   return client;
 }
 
+/** The app's engine client, for views that make requests of their own (not the main sweep). */
+export function getEngineClient(): EngineClient {
+  return engine();
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -11,10 +11,14 @@ declare module "vitest" {
 
 /** Serves the production build (npm run build must have run) for the browser tests. */
 export default async function setup(project: TestProject) {
-  if (!existsSync("dist/index.html")) {
-    throw new Error("dist/index.html is missing: run `npm run build` before the browser tests");
+  // CONVSWEEP_DIST lets parallel work build and test into separate folders.
+  const dist = process.env.CONVSWEEP_DIST ?? "dist";
+  if (!existsSync(`${dist}/index.html`)) {
+    throw new Error(
+      `${dist}/index.html is missing: run \`npm run build\` before the browser tests`,
+    );
   }
-  const server = await serveStatic("dist");
+  const server = await serveStatic(dist);
   project.provide("baseURL", server.url);
   return () => server.close();
 }
