@@ -4,7 +4,7 @@ import { chromium } from "playwright-core";
 import { serveStatic } from "./static-server.mjs";
 
 const out = process.argv[2] ?? "docs";
-const server = await serveStatic("dist");
+const server = await serveStatic(process.env.CONVSWEEP_DIST ?? "dist");
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: [

@@ -140,9 +140,15 @@ export function finishSweep(): void {
 
 /** kernel ← kernel − learningRate · sums, the same for the bias; then a new sweep at position 0. */
 export function applyUpdate(): void {
-  const { kernel, bias, sums, learningRate, updates, sweepPending } = get();
+  const { sums, sweepPending } = get();
   if (sums === null || sweepPending) return;
-  const params = sgdUpdate({ kernel, bias }, sums.kernelGrad, sums.biasGrad, learningRate);
+  applyGradient(sums.kernelGrad, sums.biasGrad);
+}
+
+/** One SGD update of the one kernel and bias with a given gradient; then a new sweep at 0. */
+export function applyGradient(kernelGrad: Grid, biasGrad: number): void {
+  const { kernel, bias, learningRate, updates } = get();
+  const params = sgdUpdate({ kernel, bias }, kernelGrad, biasGrad, learningRate);
   set({ kernel: params.kernel, bias: params.bias, updates: updates + 1, playing: false });
   void requestSweep();
 }

@@ -10,6 +10,7 @@ import {
   type Sweep,
   type SweepSums,
 } from "../engine/index";
+import { type BatchSource, defaultSource } from "./batchImages";
 import { presetFilter, randomFilter } from "./filters";
 import { IMAGE_SIDE, presetImage } from "./images";
 
@@ -87,6 +88,22 @@ export interface TrainingSlice {
   lossHistory: LossPoint[];
 }
 
+/** A batch of images swept together (the drawn one plus copies): its own cursor and sums. */
+export interface BatchSlice {
+  /** How the extra images (after the drawn one) are made; batch size = 1 + sources.length. */
+  batchSources: BatchSource[];
+  /** The batch's images, the drawn one first (null until the first batch sweep). */
+  batchImages: Grid[] | null;
+  /** One sweep per image, in image order (null while computing). */
+  batchSweeps: Sweep[] | null;
+  /** Positions accumulated over the whole batch, image after image (0 … B·N). */
+  batchPosition: number;
+  /** Per-image sums at batchPosition. */
+  batchSums: SweepSums[] | null;
+  batchPending: boolean;
+  batchError: string | null;
+}
+
 /** Messages and dialogs. */
 export interface UiSlice {
   notice: Notice | null;
@@ -97,6 +114,7 @@ export type AppState = DrawingSlice &
   RunSlice &
   PlaybackSlice &
   TrainingSlice &
+  BatchSlice &
   UiSlice;
 
 /** The learning rate the app starts with: stable for every image preset with the sum reduction. */
@@ -147,6 +165,13 @@ export function initialState(): AppState {
     training: false,
     trainSteps: 200,
     lossHistory: [],
+    batchSources: [defaultSource(1), defaultSource(2), defaultSource(3)],
+    batchImages: null,
+    batchSweeps: null,
+    batchPosition: 0,
+    batchSums: null,
+    batchPending: false,
+    batchError: null,
     notice: null,
   };
 }

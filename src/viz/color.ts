@@ -3,9 +3,18 @@ import { interpolateRdBu } from "d3-scale-chromatic";
 /** An RGB colour as three bytes. */
 export type Rgb = readonly [number, number, number];
 
-function parseRgb(css: string): Rgb {
+/** Parses the colours d3's interpolators return: "rgb(r, g, b)" or "#rrggbb". */
+export function parseRgb(css: string): Rgb {
   const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(css);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const h = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css);
+  if (h)
+    return [
+      Number.parseInt(h[1] as string, 16),
+      Number.parseInt(h[2] as string, 16),
+      Number.parseInt(h[3] as string, 16),
+    ];
+  throw new Error(`not a colour d3 returns: ${css}`);
 }
 
 const LUT_SIZE = 256;
