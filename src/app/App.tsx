@@ -14,19 +14,23 @@ import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UntiedPanel } from "../panels/Untied/UntiedPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
-import { requestSweep } from "../state/actions";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
 import { NoticeBar } from "./NoticeBar";
+import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
 import { handleShortcut } from "./shortcuts";
+import { startApp } from "./start";
 import { useWidth } from "./useWidth";
 
 export function App() {
   useEffect(() => {
-    void requestSweep();
+    const stop = startApp();
     window.addEventListener("keydown", handleShortcut);
-    return () => window.removeEventListener("keydown", handleShortcut);
+    return () => {
+      stop();
+      window.removeEventListener("keydown", handleShortcut);
+    };
   }, []);
   // innerWidth can read 0 before the first layout; never size a figure below a usable minimum.
   const width = Math.max(320, useWidth());
@@ -43,7 +47,10 @@ export function App() {
             watch every position add into the same shared filter.
           </p>
         </div>
-        <StateFileButtons />
+        <div className="header-actions">
+          <ShareButton />
+          <StateFileButtons />
+        </div>
       </header>
       <div className="sticky-controls">
         <Controls />

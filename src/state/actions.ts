@@ -13,7 +13,14 @@ import {
 import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
 import { type FilterPreset, presetFilter, randomFilter } from "./filters";
 import { type ImagePreset, presetImage } from "./images";
-import { parseState, type SavedState, StateFileError, serializeState } from "./stateFile";
+import { decodeLink, encodeLink, LinkError } from "./link";
+import {
+  type LinkedState,
+  parseState,
+  type SavedState,
+  StateFileError,
+  serializeState,
+} from "./stateFile";
 import {
   type AppState,
   appStore,
@@ -443,12 +450,41 @@ function checkSums(saved: SavedState, sweep: Sweep): SweepSums {
  * Opens a state file's text. On any problem, shows a message naming it and leaves the current
  * state as it was. Resolves true when the state was replaced.
  */
-export async function importState(text: string): Promise<boolean> {
-  let saved: SavedState;
+export function importState(text: string): Promise<boolean> {
+  return loadState(
+    () => parseState(text),
+    "Import failed, nothing was changed.",
+    "State imported.",
+  );
+}
+
+/**
+ * Opens the state of a shared link's fragment value (see link.ts). On a problem, shows a
+ * message and keeps the current (default) state.
+ */
+export function openLink(value: string): Promise<boolean> {
+  return loadState(
+    () => decodeLink(value),
+    "The link could not be opened; showing the default state instead.",
+    "Opened the shared state from the link.",
+  );
+}
+
+/**
+ * Reads a state (a file's, with sums to check, or a link's, without), computes its sweep in
+ * the worker, and only then replaces the current state; on any problem it says why and
+ * changes nothing.
+ */
+async function loadState(
+  read: () => SavedState | LinkedState | Promise<SavedState | LinkedState>,
+  failure: string,
+  success: string,
+): Promise<boolean> {
+  let saved: SavedState | LinkedState;
   let sweep: Sweep;
   let sums: SweepSums;
   try {
-    saved = parseState(text);
+    saved = await read();
     sweep = await engine().sweep({
       image: saved.image,
       kernel: saved.kernel,
@@ -457,14 +493,15 @@ export async function importState(text: string): Promise<boolean> {
       options: saved.options,
       reduction: saved.reduction,
     });
-    sums = checkSums(saved, sweep);
+    sums =
+      "sums" in saved ? checkSums(saved, sweep) : sumsAt(sweep, zeroSums(sweep), saved.position);
   } catch (error) {
     if (error instanceof SupersededError) return false;
     const text =
-      error instanceof StateFileError
+      error instanceof StateFileError || error instanceof LinkError
         ? error.message
-        : `The file could not be opened: ${errorText(error)}`;
-    set({ notice: { kind: "error", text: `Import failed, nothing was changed. ${text}` } });
+        : `It could not be read: ${errorText(error)}`;
+    set({ notice: { kind: "error", text: `${failure} ${text}` } });
     // The check may have superseded a sweep of the current state: ask for it again.
     if (get().sweepPending) void requestSweep(get().position);
     return false;
@@ -490,7 +527,24 @@ export async function importState(text: string): Promise<boolean> {
     playing: false,
     lossHistory: [{ update: saved.updates, loss: sweep.loss }],
     engineError: null,
-    notice: { kind: "info", text: "State imported." },
+    notice: { kind: "info", text: success },
   });
   return true;
+}
+
+/** The current state as a link fragment ("state=…"). */
+export function shareLink(): Promise<string> {
+  const s = get();
+  return encodeLink({
+    image: s.image,
+    kernel: s.kernel,
+    bias: s.bias,
+    target: s.target,
+    targetKernel: s.targetKernel,
+    options: s.options,
+    reduction: s.reduction,
+    learningRate: s.learningRate,
+    updates: s.updates,
+    position: s.position,
+  });
 }

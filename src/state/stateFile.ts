@@ -1,5 +1,6 @@
 import {
   type ConvOptions,
+  conv2d,
   createGrid,
   type Grid,
   MAX_KERNEL_SIDE,
@@ -31,6 +32,9 @@ export interface SavedState {
   position: number;
   sums: { kernelGrad: Grid; biasGrad: number; inputGrad: Grid };
 }
+
+/** What a link carries: the state without the sums (they are derived again). */
+export type LinkedState = Omit<SavedState, "sums">;
 
 /** A state file that cannot be used; the message names the problem for a person. */
 export class StateFileError extends Error {
@@ -130,6 +134,16 @@ export function parseState(text: string): SavedState {
   } catch {
     fail("The file is not JSON, so it is not a ConvSweep state file.");
   }
+  return readState(doc, "file");
+}
+
+/**
+ * Checks a parsed state document. A state file ("file") has every field; a link ("link")
+ * leaves out `sums`, and `target` when `targetKernel` makes it (both are derived again).
+ */
+export function readState(doc: unknown, kind: "file"): SavedState;
+export function readState(doc: unknown, kind: "link"): LinkedState;
+export function readState(doc: unknown, kind: "file" | "link"): SavedState | LinkedState {
   if (!isRecord(doc)) fail("The file is JSON but not a ConvSweep state object.");
   if (doc.format !== STATE_FORMAT) {
     fail(
@@ -176,12 +190,21 @@ export function parseState(text: string): SavedState {
   } catch (error) {
     fail(`The kernel does not fit the image: ${(error as Error).message}.`);
   }
-  const target = readGrid(doc.target, "target");
-  sameShape(target, out, `"target" must have the output's shape`);
+  if (kind === "file" && doc.targetKernel === undefined) {
+    fail(`"targetKernel" is missing (it is null when the target was not made by a filter).`);
+  }
   const targetKernel =
-    doc.targetKernel === null ? null : readGrid(doc.targetKernel, "targetKernel", MAX_KERNEL_SIDE);
+    doc.targetKernel === null || doc.targetKernel === undefined
+      ? null
+      : readGrid(doc.targetKernel, "targetKernel", MAX_KERNEL_SIDE);
   if (targetKernel !== null)
     sameShape(targetKernel, kernel, `"targetKernel" must have the kernel's shape`);
+  // A link leaves out a target that its filter makes; it is made again here.
+  const target =
+    kind === "link" && doc.target === undefined && targetKernel !== null
+      ? conv2d(image, targetKernel, 0, options)
+      : readGrid(doc.target, "target");
+  sameShape(target, out, `"target" must have the output's shape`);
   if (!isRecord(doc.loss) || (doc.loss.reduction !== "sum" && doc.loss.reduction !== "mean")) {
     fail(`"loss.reduction" must be "sum" or "mean".`);
   }
@@ -190,14 +213,7 @@ export function parseState(text: string): SavedState {
   if (learningRate < 0) fail(`"learningRate" must be 0 or more, but it is ${learningRate}.`);
   const updates = wholeNumber(doc.updates, "updates", 0, Number.MAX_SAFE_INTEGER);
   const position = wholeNumber(doc.position, "position", 0, out.height * out.width);
-  if (!isRecord(doc.sums))
-    fail(`"sums" must be an object {"kernelGrad", "biasGrad", "inputGrad"}.`);
-  const kernelGrad = readGrid(doc.sums.kernelGrad, "sums.kernelGrad", MAX_KERNEL_SIDE);
-  sameShape(kernelGrad, kernel, `"sums.kernelGrad" must have the kernel's shape`);
-  const biasGrad = finiteNumber(doc.sums.biasGrad, "sums.biasGrad");
-  const inputGrad = readGrid(doc.sums.inputGrad, "sums.inputGrad");
-  sameShape(inputGrad, image, `"sums.inputGrad" must have the image's shape`);
-  return {
+  const common: LinkedState = {
     image,
     kernel,
     bias,
@@ -208,8 +224,16 @@ export function parseState(text: string): SavedState {
     learningRate,
     updates,
     position,
-    sums: { kernelGrad, biasGrad, inputGrad },
   };
+  if (kind === "link") return common;
+  if (!isRecord(doc.sums))
+    fail(`"sums" must be an object {"kernelGrad", "biasGrad", "inputGrad"}.`);
+  const kernelGrad = readGrid(doc.sums.kernelGrad, "sums.kernelGrad", MAX_KERNEL_SIDE);
+  sameShape(kernelGrad, kernel, `"sums.kernelGrad" must have the kernel's shape`);
+  const biasGrad = finiteNumber(doc.sums.biasGrad, "sums.biasGrad");
+  const inputGrad = readGrid(doc.sums.inputGrad, "sums.inputGrad");
+  sameShape(inputGrad, image, `"sums.inputGrad" must have the image's shape`);
+  return { ...common, sums: { kernelGrad, biasGrad, inputGrad } };
 }
 
 /** Options in the engine's optional form. */
