@@ -21,7 +21,10 @@ try {
     [1280, 900],
     [390, 844],
   ]) {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser.newPage({
+      viewport: { width, height },
+      colorScheme: process.argv.includes("--dark") ? "dark" : "light",
+    });
     page.on("console", (m) => m.type() === "error" && console.error("console:", m.text()));
     page.on("pageerror", (e) => console.error("pageerror:", e.message));
     await page.goto(server.url);

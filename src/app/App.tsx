@@ -21,6 +21,7 @@ import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
 import { handleShortcut } from "./shortcuts";
 import { startApp } from "./start";
+import { ThemeToggle } from "./ThemeToggle";
 import { useWidth } from "./useWidth";
 
 export function App() {
@@ -48,6 +49,7 @@ export function App() {
           </p>
         </div>
         <div className="header-actions">
+          <ThemeToggle />
           <ShareButton />
           <StateFileButtons />
         </div>
