@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { BatchPanel } from "../panels/Batch/BatchPanel";
 import { FormulaPanel } from "../panels/Formula/FormulaPanel";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
@@ -16,21 +16,35 @@ import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
+import { HelpDialog } from "./HelpDialog";
 import { NoticeBar } from "./NoticeBar";
 import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
 import { handleShortcut } from "./shortcuts";
 import { startApp } from "./start";
 import { ThemeToggle } from "./ThemeToggle";
+import { Tour } from "./Tour";
 import { useWidth } from "./useWidth";
 
 export function App() {
+  const [help, setHelp] = useState(false);
   useEffect(() => {
     const stop = startApp();
-    window.addEventListener("keydown", handleShortcut);
+    const onKey = (e: KeyboardEvent) => {
+      if (
+        e.key === "?" &&
+        !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)
+      ) {
+        e.preventDefault();
+        setHelp(true);
+        return;
+      }
+      handleShortcut(e);
+    };
+    window.addEventListener("keydown", onKey);
     return () => {
       stop();
-      window.removeEventListener("keydown", handleShortcut);
+      window.removeEventListener("keydown", onKey);
     };
   }, []);
   // innerWidth can read 0 before the first layout; never size a figure below a usable minimum.
@@ -49,15 +63,20 @@ export function App() {
           </p>
         </div>
         <div className="header-actions">
+          <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+            Keyboard shortcuts
+          </button>
           <ThemeToggle />
           <ShareButton />
           <StateFileButtons />
         </div>
       </header>
-      <div className="sticky-controls">
+      <section className="sticky-controls" aria-label="Sweep controls">
         <Controls />
         <NoticeBar />
-      </div>
+      </section>
+      <Tour />
+      <HelpDialog open={help} onClose={() => setHelp(false)} />
       <main className="panels">
         <InputPanel size={bigSize} />
         <ForwardPanel size={mapSize} />

@@ -12,8 +12,7 @@ export function Controls() {
   const pending = useApp((s) => s.sweepPending);
   const ready = total > 0 && !pending;
   return (
-    <fieldset className="controls">
-      <legend className="visually-hidden">Sweep controls</legend>
+    <div className="controls">
       <button
         type="button"
         onClick={stepBack}
@@ -75,6 +74,6 @@ export function Controls() {
       <button type="button" onClick={reset}>
         Reset
       </button>
-    </fieldset>
+    </div>
   );
 }

@@ -31,11 +31,12 @@ export interface AppPage {
 
 export async function openApp(
   browser: Browser,
-  options: { width?: number; height?: number; hash?: string } = {},
+  options: { width?: number; height?: number; hash?: string; colorScheme?: "light" | "dark" } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     acceptDownloads: true,
+    colorScheme: options.colorScheme ?? "light",
   });
   const page = await context.newPage();
   const errors: string[] = [];

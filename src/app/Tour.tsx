@@ -1,0 +1,86 @@
+import { useEffect, useState } from "react";
+import { useApp } from "../state/useApp";
+
+const KEY = "convsweep-tour-done";
+
+function tourDone(): boolean {
+  try {
+    return localStorage.getItem(KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function markDone(): void {
+  try {
+    localStorage.setItem(KEY, "1");
+  } catch {
+    // Without storage the tour may show again next visit; nothing else depends on it.
+  }
+}
+
+const TIPS = [
+  {
+    title: "1. Draw",
+    text: "Draw on the input image (or pick a preset). The filter will be applied to every 3x3 window of it.",
+  },
+  {
+    title: "2. Step",
+    text: "Press Step (or →) a few times. “This position” shows what one position adds: δ times the patch it saw.",
+  },
+  {
+    title: "3. Sum",
+    text: "Each position's terms land in the one shared 3x3 buffer of “Running sum”. Press Finish sweep to add all 900.",
+  },
+  {
+    title: "4. Update",
+    text: "Press Apply update: the one filter moves by −η times the sum. Then try Train to repeat it many times.",
+  },
+];
+
+/** A first-visit walkthrough (draw → step → sum → update) that follows what the person does. */
+export function Tour() {
+  const [open, setOpen] = useState(() => !tourDone());
+  const [tip, setTip] = useState(0);
+  const image = useApp((s) => s.image);
+  const position = useApp((s) => s.position);
+  const total = useApp((s) => (s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0));
+  const updates = useApp((s) => s.updates);
+  const [startImage] = useState(image);
+  // Advance when the person has done what the tip asks.
+  useEffect(() => {
+    if (tip === 0 && image !== startImage) setTip(1);
+    else if (tip === 1 && position >= 3) setTip(2);
+    else if (tip === 2 && total > 0 && position === total) setTip(3);
+  }, [tip, image, startImage, position, total]);
+  useEffect(() => {
+    if (tip === 3 && updates > 0) {
+      markDone();
+      setOpen(false);
+    }
+  }, [tip, updates]);
+  if (!open) return null;
+  const close = () => {
+    markDone();
+    setOpen(false);
+  };
+  const current = TIPS[tip] ?? TIPS[0];
+  return (
+    <section className="tour" aria-label="Getting started">
+      <strong>{current?.title}</strong> <span>{current?.text}</span>
+      <span className="tour-actions">
+        <button type="button" onClick={() => setTip(Math.max(0, tip - 1))} disabled={tip === 0}>
+          Previous tip
+        </button>
+        {tip < TIPS.length - 1 ? (
+          <button type="button" onClick={() => setTip(tip + 1)}>
+            Next tip
+          </button>
+        ) : null}
+        <button type="button" className="link" onClick={close}>
+          Skip the tour
+        </button>
+      </span>
+    </section>
+  );
+}
