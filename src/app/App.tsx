@@ -16,6 +16,7 @@ import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
+import { FigureButtons } from "./FigureButtons";
 import { HelpDialog } from "./HelpDialog";
 import { NoticeBar } from "./NoticeBar";
 import { ShareButton } from "./ShareButton";
@@ -67,6 +68,7 @@ export function App() {
             Keyboard shortcuts
           </button>
           <ThemeToggle />
+          <FigureButtons />
           <ShareButton />
           <StateFileButtons />
         </div>
@@ -77,7 +79,7 @@ export function App() {
       </section>
       <Tour />
       <HelpDialog open={help} onClose={() => setHelp(false)} />
-      <main className="panels">
+      <main className="panels" id="figure">
         <InputPanel size={bigSize} />
         <ForwardPanel size={mapSize} />
         <ThisPositionPanel />

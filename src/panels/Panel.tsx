@@ -1,4 +1,6 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useRef } from "react";
+import { setNotice } from "../state/actions";
+import { saveElementPng } from "../viz/exportImage";
 
 export interface PanelProps {
   /** Stable id, also used for the heading's id. */
@@ -14,9 +16,38 @@ export interface PanelProps {
 
 /** A titled region of the page; screen readers can jump between panels by their headings. */
 export function Panel({ id, title, lead, children, className }: PanelProps) {
+  const ref = useRef<HTMLElement>(null);
+  const save = async () => {
+    if (!ref.current) return;
+    try {
+      await saveElementPng(ref.current, `convsweep-${id}`);
+    } catch (error) {
+      setNotice({
+        kind: "error",
+        text: `The picture could not be made: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  };
   return (
-    <section className={`panel ${className ?? ""}`} aria-labelledby={`${id}-title`} id={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
+    <section
+      ref={ref}
+      className={`panel ${className ?? ""}`}
+      aria-labelledby={`${id}-title`}
+      id={id}
+    >
+      <div className="panel-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <button
+          type="button"
+          className="panel-png"
+          data-no-export
+          onClick={() => void save()}
+          aria-describedby={`${id}-title`}
+          title="Save this panel as a PNG image (2x)"
+        >
+          PNG
+        </button>
+      </div>
       {lead ? <p className="lead">{lead}</p> : null}
       {children}
     </section>

@@ -17,9 +17,11 @@ import {
 } from "../../state/filters";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
+import { downloadBlob } from "../../viz/exportImage";
 import { formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { LossChart } from "../LossChart/LossChart";
+import { lossCsv } from "../LossChart/lossCsv";
 import { Panel } from "../Panel";
 import { FilterEditor } from "./FilterEditor";
 
@@ -146,6 +148,16 @@ export function TrainingPanel({
         </div>
         <div className="training-results">
           <LossChart points={history} width={chartWidth} height={170} />
+          <button
+            type="button"
+            className="small"
+            disabled={history.length === 0}
+            onClick={() =>
+              downloadBlob(new Blob([lossCsv(history)], { type: "text/csv" }), "convsweep-loss.csv")
+            }
+          >
+            Loss as CSV
+          </button>
           <p className="readout" aria-live="polite">
             {first && last && history.length > 1
               ? `Loss ${formatNumber(first.loss)} → ${formatNumber(last.loss)} (${formatNumber(first.loss / last.loss, 3)}× lower) over ${last.update - first.update} updates.`

@@ -1,0 +1,38 @@
+import { setNotice } from "../state/actions";
+import { saveElementPng, saveElementSvg } from "../viz/exportImage";
+
+async function save(kind: "svg" | "png"): Promise<void> {
+  const figure = document.getElementById("figure");
+  if (figure === null) return;
+  try {
+    if (kind === "svg") saveElementSvg(figure, "convsweep-figure");
+    else await saveElementPng(figure, "convsweep-figure");
+  } catch (error) {
+    setNotice({
+      kind: "error",
+      text: `The figure could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+}
+
+/** Saves the main panels as one figure for slides: SVG, or PNG at 2x. */
+export function FigureButtons() {
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => void save("svg")}
+        title="Save the main panels as one SVG figure"
+      >
+        Figure SVG
+      </button>
+      <button
+        type="button"
+        onClick={() => void save("png")}
+        title="Save the main panels as one PNG figure (2x)"
+      >
+        Figure PNG
+      </button>
+    </>
+  );
+}
