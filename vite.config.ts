@@ -6,7 +6,8 @@ export default defineConfig({
   base: "./",
   plugins: [react()],
   worker: { format: "es" },
-  build: { target: "es2022", sourcemap: false },
+  // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
+  build: { target: "es2022", sourcemap: false, manifest: "asset-manifest.json" },
   server: { open: false, host: "127.0.0.1" },
   preview: { open: false, host: "127.0.0.1" },
 });
