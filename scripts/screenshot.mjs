@@ -32,14 +32,16 @@ try {
       .getByRole("status")
       .filter({ hasText: /of 900/ })
       .waitFor();
+    await page.getByRole("button", { name: "Skip the tour" }).click();
     for (let i = 0; i < 40; i++)
       await page.getByRole("button", { name: "Step", exact: true }).click();
     await page.waitForTimeout(600);
+    const suffix = process.argv.includes("--dark") ? "-dark" : "";
     await page.screenshot({
-      path: `${out}/page-${width}.png`,
+      path: `${out}/page-${width}${suffix}.png`,
       fullPage: process.argv.includes("--full"),
     });
-    console.log(`${out}/page-${width}.png`);
+    console.log(`${out}/page-${width}${suffix}.png`);
     if (process.argv.includes("--parts")) {
       const total = await page.evaluate(() => document.documentElement.scrollHeight);
       for (let y = 0, i = 0; y < total; y += height, i++) {

@@ -48,6 +48,8 @@ export function ThisPositionPanel() {
           </span>
           <figcaption>δ</figcaption>
         </figure>
+      </div>
+      <div className="equation">
         <span className="op">=</span>
         <figure>
           <NumberGrid
