@@ -17,6 +17,7 @@ import { decodeLink, encodeLink, LinkError } from "./link";
 import {
   type LinkedState,
   parseState,
+  readState,
   type SavedState,
   StateFileError,
   serializeState,
@@ -478,7 +479,7 @@ export function openLink(value: string): Promise<boolean> {
 async function loadState(
   read: () => SavedState | LinkedState | Promise<SavedState | LinkedState>,
   failure: string,
-  success: string,
+  success: string | null,
 ): Promise<boolean> {
   let saved: SavedState | LinkedState;
   let sweep: Sweep;
@@ -527,15 +528,27 @@ async function loadState(
     playing: false,
     lossHistory: [{ update: saved.updates, loss: sweep.loss }],
     engineError: null,
-    notice: { kind: "info", text: success },
+    notice: success === null ? null : { kind: "info", text: success },
   });
   return true;
 }
 
-/** The current state as a link fragment ("state=…"). */
-export function shareLink(): Promise<string> {
+/**
+ * Restores work saved in this browser (see saved.ts): a link document. On a problem the
+ * message says so and the default state stays.
+ */
+export function restoreSaved(doc: unknown): Promise<boolean> {
+  return loadState(
+    () => readState(doc, "link"),
+    "Your saved work could not be restored, so the app starts fresh.",
+    null,
+  );
+}
+
+/** The current state without its sums (they are derived): what links and saved work hold. */
+export function currentLinkedState(): LinkedState {
   const s = get();
-  return encodeLink({
+  return {
     image: s.image,
     kernel: s.kernel,
     bias: s.bias,
@@ -546,5 +559,10 @@ export function shareLink(): Promise<string> {
     learningRate: s.learningRate,
     updates: s.updates,
     position: s.position,
-  });
+  };
+}
+
+/** The current state as a link fragment ("state=…"). */
+export function shareLink(): Promise<string> {
+  return encodeLink(currentLinkedState());
 }

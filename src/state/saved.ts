@@ -1,0 +1,92 @@
+import { currentLinkedState, restoreSaved, setNotice } from "./actions";
+import { linkDocument } from "./link";
+import { appStore } from "./store";
+
+/** The localStorage key of the work saved in this browser. */
+export const SAVED_KEY = "convsweep-saved";
+/** Saves wait this long after the last change, so a drawing stroke or training saves once. */
+const SAVE_DELAY_MS = 400;
+
+/**
+ * Reads the saved work: null when there is none or storage is unavailable. A corrupted entry
+ * is removed and reported (never thrown): the app starts fresh.
+ */
+export function readSaved(): unknown {
+  let text: string | null;
+  try {
+    text = localStorage.getItem(SAVED_KEY);
+  } catch {
+    return null;
+  }
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    forgetSaved();
+    setNotice({
+      kind: "error",
+      text: "Your saved work was damaged and could not be read, so the app starts fresh.",
+    });
+    return null;
+  }
+}
+
+export function forgetSaved(): void {
+  try {
+    localStorage.removeItem(SAVED_KEY);
+  } catch {
+    // Nothing saved can be removed where storage is blocked.
+  }
+}
+
+/** Restores saved work if there is any; resolves true when it was restored. */
+export async function restoreSavedWork(): Promise<boolean> {
+  const doc = readSaved();
+  if (doc === null) return false;
+  const ok = await restoreSaved(doc);
+  if (!ok) forgetSaved();
+  return ok;
+}
+
+let warned = false;
+
+function save(): void {
+  try {
+    localStorage.setItem(SAVED_KEY, JSON.stringify(linkDocument(currentLinkedState())));
+  } catch {
+    // Over quota or blocked: say so once; the work itself is untouched.
+    if (!warned) {
+      warned = true;
+      setNotice({
+        kind: "error",
+        text: "This browser would not store your work (storage is full or blocked): it will not be restored after a reload. Export it to keep it.",
+      });
+    }
+  }
+}
+
+/** Saves the work whenever it changes (debounced). Returns the unsubscribe. */
+export function keepSaving(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = appStore.subscribe((s, prev) => {
+    if (
+      s.image === prev.image &&
+      s.kernel === prev.kernel &&
+      s.bias === prev.bias &&
+      s.target === prev.target &&
+      s.options === prev.options &&
+      s.reduction === prev.reduction &&
+      s.learningRate === prev.learningRate &&
+      s.position === prev.position &&
+      s.updates === prev.updates
+    ) {
+      return;
+    }
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(save, SAVE_DELAY_MS);
+  });
+  return () => {
+    if (timer !== null) clearTimeout(timer);
+    unsubscribe();
+  };
+}
