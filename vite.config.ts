@@ -1,10 +1,47 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
+
+/**
+ * The built page's Content-Security-Policy: scripts, workers and connections only from the
+ * page's own origin, no inline or eval'd script. Style attributes stay allowed (React sets
+ * them); pictures may be data: and blob: URLs (canvas exports). Added at build time only,
+ * because the dev server injects inline scripts of its own.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join("; ");
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: "convsweep-csp",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler: () => [
+        {
+          tag: "meta",
+          attrs: { "http-equiv": "Content-Security-Policy", content: CONTENT_SECURITY_POLICY },
+          injectTo: "head-prepend",
+        },
+      ],
+    },
+  };
+}
 
 // A relative base lets the built folder work from any static host and any sub-path.
 export default defineConfig({
   base: "./",
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   worker: { format: "es" },
   // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
   build: { target: "es2022", sourcemap: false, manifest: "asset-manifest.json" },

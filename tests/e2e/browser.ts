@@ -31,12 +31,20 @@ export interface AppPage {
 
 export async function openApp(
   browser: Browser,
-  options: { width?: number; height?: number; hash?: string; colorScheme?: "light" | "dark" } = {},
+  options: {
+    width?: number;
+    height?: number;
+    hash?: string;
+    colorScheme?: "light" | "dark";
+    /** Lets the test inject scripts (axe-core) despite the page's Content-Security-Policy. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     acceptDownloads: true,
     colorScheme: options.colorScheme ?? "light",
+    bypassCSP: options.bypassCSP ?? false,
   });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -48,14 +48,14 @@ async function ready(page: Page) {
 
 describe("accessibility", () => {
   test("axe finds no violation in the light theme, mid-sweep, with the tour and a message showing", async () => {
-    const { page } = await openApp(browser);
+    const { page } = await openApp(browser, { bypassCSP: true });
     await ready(page);
     await page.getByRole("slider", { name: "Position" }).fill("450");
     await page.getByRole("button", { name: "Import" }).isVisible();
     expect(await axe(page)).toEqual([]);
   });
   test("axe finds no violation in the dark theme, with the shortcuts dialog open", async () => {
-    const { page } = await openApp(browser, { colorScheme: "dark" });
+    const { page } = await openApp(browser, { colorScheme: "dark", bypassCSP: true });
     await ready(page);
     await page.getByRole("button", { name: "Finish sweep" }).click();
     expect(await axe(page)).toEqual([]);
@@ -73,7 +73,8 @@ describe("a web tool", () => {
   test("the theme follows the system and the toggle overrides it, remembered on reload", async () => {
     const { page } = await openApp(browser, { colorScheme: "dark" });
     await ready(page);
-    const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const bg = () =>
+      page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     const dark = await bg();
     await page.getByRole("button", { name: "Theme: system" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Theme: light" }).count()).toBe(1);
