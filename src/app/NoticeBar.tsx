@@ -20,6 +20,11 @@ export function NoticeBar() {
             role={notice.kind === "error" ? "alert" : undefined}
           >
             {notice.text}{" "}
+            {notice.action ? (
+              <button type="button" className="primary" onClick={notice.action.run}>
+                {notice.action.label}
+              </button>
+            ) : null}{" "}
             <button
               type="button"
               className="link"

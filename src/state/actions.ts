@@ -316,14 +316,27 @@ export function setTrainSteps(trainSteps: number): void {
   set({ trainSteps });
 }
 
+/** Training counts as exploding once the loss is this many times the loss it started from. */
+export const EXPLODING_FACTOR = 1e6;
+
+/** True when a loss is not finite, or has grown EXPLODING_FACTOR times past `first`. */
+export function isExploding(loss: number, first: number): boolean {
+  return !Number.isFinite(loss) || loss > EXPLODING_FACTOR * Math.max(first, Number.MIN_VALUE);
+}
+
 /** Trains `steps` SGD steps in the worker, following the curve and the filter as it learns. */
 export async function train(steps = get().trainSteps): Promise<void> {
   const s = get();
   if (s.training) return;
   const start = s.updates;
+  // The last parameters known to be no worse than where training started: what "back" restores.
+  let good = { kernel: s.kernel, bias: s.bias, updates: s.updates };
+  let first: number | null = null;
+  let exploded = false;
   set({ training: true, playing: false, notice: null });
   const appendLosses = (from: number, losses: Float64Array) => {
     if (losses.length === 0) return;
+    first ??= losses[0] as number;
     set((now) => {
       const history = now.lossHistory.slice();
       losses.forEach((loss, i) => {
@@ -334,6 +347,8 @@ export async function train(steps = get().trainSteps): Promise<void> {
       return { lossHistory: history };
     });
   };
+  const explodingIn = (losses: Float64Array) =>
+    first !== null && losses.some((l) => isExploding(l, first as number));
   let reported = 0;
   try {
     const outcome = await engine().train(
@@ -349,22 +364,32 @@ export async function train(steps = get().trainSteps): Promise<void> {
         reportEvery: Math.max(1, Math.floor(steps / 100)),
       },
       (progress) => {
+        if (exploded) return;
         appendLosses(progress.step - progress.losses.length, progress.losses);
         reported = progress.step;
+        if (explodingIn(progress.losses)) {
+          exploded = true;
+          engine().stopTraining();
+        } else if (first !== null && progress.loss <= first) {
+          good = { kernel: progress.kernel, bias: progress.bias, updates: start + progress.step };
+        }
         set({ kernel: progress.kernel, bias: progress.bias, updates: start + progress.step });
         void requestSweep();
       },
     );
-    appendLosses(reported, outcome.losses);
+    if (!exploded) appendLosses(reported, outcome.losses);
+    const blewUp = outcome.diverged || exploded || explodingIn(outcome.losses);
+    const done = exploded ? reported : outcome.steps;
     set({
-      kernel: outcome.kernel,
-      bias: outcome.bias,
-      updates: start + outcome.steps,
+      kernel: exploded ? get().kernel : outcome.kernel,
+      bias: exploded ? get().bias : outcome.bias,
+      updates: start + done,
       training: false,
-      notice: outcome.diverged
+      notice: blewUp
         ? {
             kind: "error",
-            text: `Training diverged after ${outcome.steps} steps: the loss or the weights stopped being finite. The filter shown is the last finite one; lower the learning rate.`,
+            text: `Training blew up after ${done} steps: the loss ${outcome.diverged ? "or the weights stopped being finite" : `grew over ${EXPLODING_FACTOR.toExponential(0)} times`}, so it was stopped. Lower the learning rate (η = ${get().learningRate}).`,
+            action: { label: "Back to the last good filter", run: () => restoreParams(good) },
           }
         : null,
     });
@@ -379,6 +404,18 @@ export async function train(steps = get().trainSteps): Promise<void> {
       notice: { kind: "error", text: `Training failed: ${errorText(error)}` },
     });
   }
+}
+
+/** Puts back earlier parameters (after a blow-up), trimming the loss curve to match. */
+function restoreParams(good: { kernel: Grid; bias: number; updates: number }): void {
+  set((now) => ({
+    kernel: good.kernel,
+    bias: good.bias,
+    updates: good.updates,
+    lossHistory: now.lossHistory.filter((p) => p.update <= good.updates),
+    notice: { kind: "info", text: `Back to the filter after ${good.updates} updates.` },
+  }));
+  void requestSweep();
 }
 
 /** Stops training at the next chunk, keeping the filter it has reached. */

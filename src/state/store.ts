@@ -18,6 +18,8 @@ import { IMAGE_SIDE, presetImage } from "./images";
 export interface Notice {
   kind: "error" | "info";
   text: string;
+  /** A one-click remedy offered with the message. */
+  action?: { label: string; run: () => void };
 }
 
 /** One point of the loss curve: the loss with the parameters after `update` updates. */

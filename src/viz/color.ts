@@ -25,12 +25,18 @@ const DIVERGING: Rgb[] = Array.from({ length: LUT_SIZE }, (_, i) =>
 
 /** The colour of a signed value on a diverging scale centred on zero, saturating at ±maxAbs. */
 export function divergingColor(value: number, maxAbs: number): Rgb {
+  // A value that is not finite is never a colour of the scale: it shows as neutral grey.
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
   const t = maxAbs > 0 ? Math.max(-1, Math.min(1, value / maxAbs)) : 0;
   return DIVERGING[Math.round(((t + 1) / 2) * (LUT_SIZE - 1))] as Rgb;
 }
 
+/** The colour of a value that is not finite (never drawn as if it were a number). */
+export const NOT_A_NUMBER: Rgb = [128, 128, 128];
+
 /** The colour of an image value in [0, 1]: black to white. */
 export function grayColor(value: number): Rgb {
+  if (!Number.isFinite(value)) return NOT_A_NUMBER;
   const v = Math.round(Math.max(0, Math.min(1, value)) * 255);
   return [v, v, v];
 }
@@ -61,7 +67,7 @@ export function maxAbs(data: ArrayLike<number>, floor = 1e-12): number {
   let m = floor;
   for (let i = 0; i < data.length; i++) {
     const v = Math.abs(data[i] as number);
-    if (v > m) m = v;
+    if (v > m && v < Number.POSITIVE_INFINITY) m = v;
   }
   return m;
 }

@@ -246,11 +246,29 @@ describe("training", () => {
   });
 
   test("a huge learning rate diverges: training stops with a message and finite weights", async () => {
+    const start = state().kernel;
     setLearningRate(1e3);
     await train(200);
     const s = state();
-    expect(s.notice?.text).toMatch(/diverged/);
+    expect(s.notice?.text).toMatch(/blew up/);
     expect(s.kernel.data.every(Number.isFinite)).toBe(true);
     expect(Number.isFinite(s.bias)).toBe(true);
+    // One click puts back the last good filter: here the one training started from.
+    s.notice?.action?.run();
+    expect(state().kernel).toBe(start);
+    expect(state().updates).toBe(0);
+    expect(state().lossHistory.every((p) => p.update <= 0)).toBe(true);
   });
+
+  test("a loss that explodes while still finite stops training too", async () => {
+    // 10x the stable rate: the loss grows geometrically but stays finite for many steps.
+    setLearningRate(0.002);
+    await train(2000);
+    const s = state();
+    expect(s.notice?.text).toMatch(/blew up.*grew over/);
+    expect(s.updates).toBeLessThan(2000);
+    const worst = Math.max(...s.lossHistory.map((p) => p.loss));
+    expect(Number.isFinite(worst)).toBe(true);
+  });
+
 });
