@@ -47,12 +47,11 @@ export async function imageFileToGrid(file: Blob, side: number): Promise<Grid> {
     const px = ctx.getImageData(0, 0, side, side).data;
     const grid = createGrid(side, side);
     for (let i = 0; i < side * side; i++) {
-      const a = (px[i * 4 + 3] as number) / 255;
+      const o = i * 4;
+      // Integer Rec. 709 weights (summing to 10000), so white is exactly 1 and black exactly 0.
       const luma =
-        0.2126 * (px[i * 4] as number) +
-        0.7152 * (px[i * 4 + 1] as number) +
-        0.0722 * (px[i * 4 + 2] as number);
-      grid.data[i] = Math.min(1, Math.max(0, (luma / 255) * a));
+        2126 * (px[o] as number) + 7152 * (px[o + 1] as number) + 722 * (px[o + 2] as number);
+      grid.data[i] = (luma * (px[o + 3] as number)) / (10000 * 255 * 255);
     }
     return grid;
   } finally {

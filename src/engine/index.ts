@@ -6,7 +6,25 @@
 export { conv2d } from "./conv2d";
 export { type ConvGradients, conv2dBackward } from "./conv2dBackward";
 export { type FusedState, fusedStep3x3 } from "./fusedStep3x3";
+export {
+  DIFFERENCE_SCHEMES,
+  type DifferenceScheme,
+  type GradientCheck,
+  gradientCheck,
+  relativeError,
+} from "./gradientCheck";
 export { cloneGrid, createGrid, type Grid, gridFromRows, gridToRows } from "./grid";
+export {
+  type LocalGradients,
+  type LocalParams,
+  type LocalTrainResult,
+  localFilter,
+  locallyConnected,
+  locallyConnectedBackward,
+  shiftGrid,
+  trainLocallyConnected,
+  untie,
+} from "./locallyConnected";
 export {
   checkReduction,
   REDUCTIONS,
@@ -15,6 +33,15 @@ export {
   squaredErrorLoss,
 } from "./loss";
 export { type PositionContribution, positionContributions } from "./positionContributions";
+export {
+  MAX_RECURRENT_STEPS,
+  type RecurrentProblem,
+  type RecurrentResult,
+  type RecurrentStep,
+  recurrentForward,
+  recurrentGradients,
+  recurrentLoss,
+} from "./recurrent";
 export { checkLearningRate, type Params, sgdUpdate } from "./sgd";
 export {
   computeSweep,

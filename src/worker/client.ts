@@ -2,12 +2,21 @@
  * The typed client the state layer calls to run the engine off the main thread. It knows
  * nothing of the store: it returns promises and calls a progress callback.
  *
- * Sweeps and training are two lanes, each with one live run; a newer request of the same
- * kind supersedes the live one (its promise rejects with SupersededError and any reply that
- * still arrives for it is dropped by runId). A worker that fails is replaced and the runs it
- * lost are sent again once. Without Workers the same handler runs in-process.
+ * Requests travel in lanes, each with at most one live run: sweep() and train() are the main
+ * sweep's and the Train button's lanes, and lane(name) gives a view a lane of its own. A newer
+ * request on a lane supersedes the live one (its promise rejects with SupersededError, a
+ * training run is stopped in the worker, and any reply that still arrives for it is dropped by
+ * runId); other lanes are unaffected. A worker that fails is replaced and the runs it lost are
+ * sent again once. Without Workers the same handler runs in-process.
  */
-import type { ConvOptions, Grid, Reduction, Sweep } from "../engine";
+import type {
+  ConvOptions,
+  DifferenceScheme,
+  GradientCheck,
+  Grid,
+  Reduction,
+  Sweep,
+} from "../engine";
 import { EngineHandler } from "./handler";
 import {
   assertNever,
@@ -15,8 +24,13 @@ import {
   type EngineReply,
   type EngineRequest,
   type ProgressReply,
+  type ReductionComparison,
   type SweepReply,
+  type UntiedDoneReply,
+  type UntiedProgressReply,
 } from "./protocol";
+
+export type { ReductionComparison, ReductionResult } from "./protocol";
 
 /** What a sweep is computed from. */
 export interface SweepRequest {
@@ -73,7 +87,80 @@ export interface TrainOutcome {
   losses: Float64Array;
 }
 
-/** A request replaced by a newer one of the same kind, or cancelled (or the client disposed). */
+/**
+ * Training a locally connected layer (every position its own filter and bias; see the engine's
+ * `trainLocallyConnected` and `untie`): the problem, the starting parameters and the schedule.
+ */
+export interface UntiedTrainRequest {
+  image: Grid;
+  target: Grid;
+  options: ConvOptions;
+  reduction: Reduction;
+  /** The starting filters, tiled: position (i, j)'s filter is the block at (i·kH, j·kW). */
+  weights: Grid;
+  /** The starting biases, one per position (the output's shape). */
+  biases: Grid;
+  learningRate: number;
+  /** Whole number ≥ 0. */
+  steps: number;
+  /** Whole number ≥ 1: steps between two onProgress calls. */
+  reportEvery: number;
+}
+
+/** One progress report of an untied training run. */
+export interface UntiedTrainProgress {
+  /** Steps completed so far. */
+  step: number;
+  /** The loss of the latest step (before its update). */
+  loss: number;
+  /** The filters and biases after the latest step. */
+  weights: Grid;
+  biases: Grid;
+  /** The losses of the steps since the last report, in order. */
+  losses: Float64Array;
+}
+
+/** How an untied training run ended. */
+export interface UntiedTrainOutcome {
+  /** Steps completed. */
+  steps: number;
+  /** The filters and biases after the last step that kept every value finite. */
+  weights: Grid;
+  biases: Grid;
+  /** True when a step produced a non-finite value and training stopped there. */
+  diverged: boolean;
+  /** True when the lane's stop() ended the run early. */
+  cancelled: boolean;
+  /** The losses of the steps not yet reported through onProgress. */
+  losses: Float64Array;
+}
+
+/** A gradient check of the shared filter at the given parameters (see the engine's gradientCheck). */
+export interface GradientCheckRequest {
+  image: Grid;
+  kernel: Grid;
+  bias: number;
+  target: Grid;
+  options: ConvOptions;
+  reduction: Reduction;
+  /** The finite-difference step, > 0. */
+  epsilon: number;
+  /** Default "central". */
+  scheme?: DifferenceScheme;
+}
+
+/** The gradient under both reductions, and one update with each (sum at η/N, mean at η). */
+export interface ReductionsRequest {
+  image: Grid;
+  kernel: Grid;
+  bias: number;
+  target: Grid;
+  options: ConvOptions;
+  /** η. */
+  learningRate: number;
+}
+
+/** A request replaced by a newer one of the same lane, or cancelled (or the client disposed). */
 export class SupersededError extends Error {
   override name = "SupersededError";
 }
@@ -86,6 +173,34 @@ export class EngineRequestError extends Error {
 /** The engine worker failed twice while running a request, or could not be restarted. */
 export class EngineWorkerError extends Error {
   override name = "EngineWorkerError";
+}
+
+/**
+ * A lane of the client for one view: at most one live request, whatever its kind. A newer
+ * request on the lane supersedes the live one (which rejects with SupersededError; a training
+ * run is stopped in the worker); other lanes, sweep() and train() are unaffected.
+ */
+export interface EngineLane {
+  /** The name the lane was asked for. */
+  readonly name: string;
+  /** Trains the shared filter, as train() does, on this lane. */
+  trainShared(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome>;
+  /** Trains a locally connected layer; onProgress is called for this run's reports only. */
+  trainUntied(
+    request: UntiedTrainRequest,
+    onProgress: (p: UntiedTrainProgress) => void,
+  ): Promise<UntiedTrainOutcome>;
+  /** The summed gradient beside finite differences of the loss. */
+  gradientCheck(request: GradientCheckRequest): Promise<GradientCheck>;
+  /** The gradient and one update under each reduction. */
+  compareReductions(request: ReductionsRequest): Promise<ReductionComparison>;
+  /** Abandons the live request: it rejects with SupersededError (a training run stops). */
+  cancel(): void;
+  /**
+   * Stops the live training run at its next chunk boundary but keeps what it reached: its
+   * promise resolves with `cancelled: true`. Does nothing to other requests.
+   */
+  stop(): void;
 }
 
 /** Runs the engine in a Web Worker (or in-process where there is none). */
@@ -108,6 +223,11 @@ export interface EngineClient {
    * promise resolves with `cancelled: true` and the parameters of the last completed step.
    */
   stopTraining(): void;
+  /**
+   * The lane called `name` (a non-empty string; the same name gives the same lane), separate
+   * from sweep(), train() and every other lane. Throws RangeError for a bad name.
+   */
+  lane(name: string): EngineLane;
   /** True when running in a real Worker, false when the in-process fallback is used. */
   readonly usesWorker: boolean;
   /** Ends the worker; live runs reject with SupersededError, later calls with an Error. */
@@ -133,36 +253,83 @@ interface Transport {
   close(): void;
 }
 
-interface SweepRun {
-  readonly kind: "sweep";
+/** The client's lanes: sweep() and train() have their own; lane(name) is `view:<name>`. */
+const SWEEP_LANE = "sweep";
+const TRAIN_LANE = "train";
+const viewLane = (name: string) => `view:${name}`;
+
+interface RunBase {
+  /** The lane it runs in. */
+  readonly lane: string;
   runId: number;
   /** Sends so far (the first try and at most one retry). */
   attempts: number;
+  readonly reject: (error: Error) => void;
+}
+
+interface SweepRun extends RunBase {
+  readonly kind: "sweep";
   /** The client's private copy, kept for a retry. */
   readonly request: SweepRequest;
   readonly resolve: (sweep: Sweep) => void;
-  readonly reject: (error: Error) => void;
 }
 
-interface TrainRun {
-  readonly kind: "train";
-  runId: number;
-  attempts: number;
-  readonly request: TrainRequest;
-  readonly onProgress: (p: TrainProgress) => void;
-  readonly resolve: (outcome: TrainOutcome) => void;
-  readonly reject: (error: Error) => void;
+/** What training runs of both kinds keep to resume after a crash and to be stopped. */
+interface TrainingState {
+  /** The lane named in the message, so the worker supersedes within it (none: "train"). */
+  readonly wireLane: string | undefined;
   /** Steps reported before the current attempt; a retry resumes from there. */
   stepOffset: number;
-  /** Steps reported in total, and the parameters they reached. */
+  /** Steps reported in total (the parameters below are where they reached). */
   reportedSteps: number;
-  kernel: Grid;
-  bias: number;
-  /** stopTraining() was called: the outcome is wanted, flagged cancelled. */
+  /** stop() was called: the outcome is wanted, flagged cancelled. */
   stopping: boolean;
 }
 
-type Run = SweepRun | TrainRun;
+interface TrainRun extends RunBase, TrainingState {
+  readonly kind: "train";
+  readonly request: TrainRequest;
+  readonly onProgress: (p: TrainProgress) => void;
+  readonly resolve: (outcome: TrainOutcome) => void;
+  kernel: Grid;
+  bias: number;
+}
+
+interface UntiedRun extends RunBase, TrainingState {
+  readonly kind: "untied";
+  readonly request: UntiedTrainRequest;
+  readonly onProgress: (p: UntiedTrainProgress) => void;
+  readonly resolve: (outcome: UntiedTrainOutcome) => void;
+  weights: Grid;
+  biases: Grid;
+}
+
+interface CheckRun extends RunBase {
+  readonly kind: "gradientCheck";
+  readonly request: GradientCheckRequest;
+  readonly resolve: (check: GradientCheck) => void;
+}
+
+interface ReductionsRun extends RunBase {
+  readonly kind: "reductions";
+  readonly request: ReductionsRequest;
+  readonly resolve: (comparison: ReductionComparison) => void;
+}
+
+type Run = SweepRun | TrainRun | UntiedRun | CheckRun | ReductionsRun;
+
+/** How a run of each kind is named in an error message. */
+const RUN_NAMES: Record<Run["kind"], string> = {
+  sweep: "sweep",
+  train: "training run",
+  untied: "untied training run",
+  gradientCheck: "gradient check",
+  reductions: "comparison of reductions",
+};
+
+function isTraining(run: Run): run is TrainRun | UntiedRun {
+  return run.kind === "train" || run.kind === "untied";
+}
 
 function isGrid(value: unknown): value is Grid {
   return (
@@ -212,12 +379,17 @@ function reportLater(error: unknown): void {
   });
 }
 
+function trainingState(wireLane: string | undefined): TrainingState {
+  return { wireLane, stepOffset: 0, reportedSteps: 0, stopping: false };
+}
+
 class Client implements EngineClient {
   readonly usesWorker: boolean;
   readonly #transport: Transport;
   #nextRunId = 1;
-  #sweep: SweepRun | null = null;
-  #train: TrainRun | null = null;
+  /** The live run of each lane. */
+  readonly #runs = new Map<string, Run>();
+  readonly #lanes = new Map<string, EngineLane>();
   #disposed = false;
 
   constructor(makeTransport: (client: Client) => Transport) {
@@ -226,107 +398,153 @@ class Client implements EngineClient {
   }
 
   sweep(request: SweepRequest): Promise<Sweep> {
-    if (this.#disposed) return Promise.reject(new Error("the engine client was disposed"));
-    this.#sweep?.reject(new SupersededError("this sweep was superseded by a newer one"));
-    return new Promise<Sweep>((resolve, reject) => {
-      const run: SweepRun = {
-        kind: "sweep",
-        runId: 0,
-        attempts: 0,
-        request: {
-          image: copyGrid(request.image),
-          kernel: copyGrid(request.kernel),
-          bias: request.bias,
-          target: copyGrid(request.target),
-          options: copyOptions(request.options),
-          reduction: request.reduction,
-        },
-        resolve,
-        reject,
-      };
-      this.#sweep = run;
-      this.#send(run);
-    });
+    return this.#start<Sweep>(SWEEP_LANE, "this sweep was superseded by a newer one", (base) => ({
+      ...base,
+      kind: "sweep",
+      request: {
+        image: copyGrid(request.image),
+        kernel: copyGrid(request.kernel),
+        bias: request.bias,
+        target: copyGrid(request.target),
+        options: copyOptions(request.options),
+        reduction: request.reduction,
+      },
+    }));
   }
 
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainOutcome> {
-    if (this.#disposed) return Promise.reject(new Error("the engine client was disposed"));
-    // The newer train supersedes the old run in the worker too; no cancel needed.
-    this.#train?.reject(new SupersededError("this training run was superseded by a newer one"));
-    return new Promise<TrainOutcome>((resolve, reject) => {
-      const kernel = copyGrid(request.kernel);
-      const run: TrainRun = {
-        kind: "train",
-        runId: 0,
-        attempts: 0,
-        request: {
-          ...request,
-          image: copyGrid(request.image),
-          target: copyGrid(request.target),
-          options: copyOptions(request.options),
-          kernel,
-        },
-        onProgress,
-        resolve,
-        reject,
-        stepOffset: 0,
-        reportedSteps: 0,
-        kernel,
-        bias: request.bias,
-        stopping: false,
-      };
-      this.#train = run;
-      this.#send(run);
-    });
+    return this.#trainShared(TRAIN_LANE, undefined, request, onProgress);
   }
 
   cancelTraining(): void {
-    const run = this.#train;
-    if (run === null) return;
-    this.#train = null;
-    this.#post({ type: "cancel", runId: run.runId }, []);
-    run.reject(new SupersededError("this training run was cancelled"));
+    this.#cancelLane(TRAIN_LANE, "this training run was cancelled");
   }
 
   stopTraining(): void {
-    const run = this.#train;
-    if (run === null || run.stopping) return;
-    run.stopping = true;
-    this.#post({ type: "cancel", runId: run.runId }, []);
+    this.#stopLane(TRAIN_LANE);
+  }
+
+  lane(name: string): EngineLane {
+    if (typeof name !== "string" || name === "") {
+      throw new RangeError(`a lane's name must be a non-empty string; got ${JSON.stringify(name)}`);
+    }
+    const existing = this.#lanes.get(name);
+    if (existing !== undefined) return existing;
+    const key = viewLane(name);
+    const superseded = `this request was superseded by a newer one on the lane "${name}"`;
+    const lane: EngineLane = {
+      name,
+      trainShared: (request, onProgress) => this.#trainShared(key, key, request, onProgress),
+      trainUntied: (request, onProgress) =>
+        this.#start<UntiedTrainOutcome>(key, superseded, (base) => {
+          const weights = copyGrid(request.weights);
+          const biases = copyGrid(request.biases);
+          return {
+            ...base,
+            ...trainingState(key),
+            kind: "untied",
+            request: {
+              ...request,
+              image: copyGrid(request.image),
+              target: copyGrid(request.target),
+              options: copyOptions(request.options),
+              weights,
+              biases,
+            },
+            onProgress,
+            weights,
+            biases,
+          };
+        }),
+      gradientCheck: (request) =>
+        this.#start<GradientCheck>(key, superseded, (base) => ({
+          ...base,
+          kind: "gradientCheck",
+          request: {
+            ...request,
+            image: copyGrid(request.image),
+            kernel: copyGrid(request.kernel),
+            target: copyGrid(request.target),
+            options: copyOptions(request.options),
+          },
+        })),
+      compareReductions: (request) =>
+        this.#start<ReductionComparison>(key, superseded, (base) => ({
+          ...base,
+          kind: "reductions",
+          request: {
+            ...request,
+            image: copyGrid(request.image),
+            kernel: copyGrid(request.kernel),
+            target: copyGrid(request.target),
+            options: copyOptions(request.options),
+          },
+        })),
+      cancel: () => this.#cancelLane(key, `the request on the lane "${name}" was cancelled`),
+      stop: () => this.#stopLane(key),
+    };
+    this.#lanes.set(name, lane);
+    return lane;
   }
 
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    if (this.#train !== null) this.#post({ type: "cancel", runId: this.#train.runId }, []);
+    for (const run of this.#runs.values()) {
+      if (isTraining(run)) this.#post({ type: "cancel", runId: run.runId }, []);
+    }
     this.#transport.close();
-    const runs = [this.#sweep, this.#train];
-    this.#sweep = null;
-    this.#train = null;
-    for (const run of runs) run?.reject(new SupersededError("the engine client was disposed"));
+    const runs = [...this.#runs.values()];
+    this.#runs.clear();
+    for (const run of runs) run.reject(new SupersededError("the engine client was disposed"));
   }
 
   /** Routes a reply to its live run; replies of superseded runs are dropped. */
   receive(reply: EngineReply): void {
     switch (reply.type) {
       case "sweep": {
-        const run = this.#sweep;
-        if (run === null || run.runId !== reply.runId) return;
-        this.#sweep = null;
+        const run = this.#live(reply.runId, "sweep");
+        if (run === null) return;
+        this.#clear(run);
         run.resolve(sweepFromReply(reply));
         return;
       }
       case "progress": {
-        const run = this.#train;
-        if (run === null || run.runId !== reply.runId) return;
-        this.#progress(run, reply);
+        const run = this.#live(reply.runId, "train");
+        if (run !== null) this.#progress(run, reply);
         return;
       }
       case "done": {
-        const run = this.#train;
-        if (run === null || run.runId !== reply.runId) return;
-        this.#train = null;
+        const run = this.#live(reply.runId, "train");
+        if (run === null) return;
+        this.#clear(run);
         run.resolve(this.#outcome(run, reply));
+        return;
+      }
+      case "untiedProgress": {
+        const run = this.#live(reply.runId, "untied");
+        if (run !== null) this.#untiedProgress(run, reply);
+        return;
+      }
+      case "untiedDone": {
+        const run = this.#live(reply.runId, "untied");
+        if (run === null) return;
+        this.#clear(run);
+        run.resolve(this.#untiedOutcome(run, reply));
+        return;
+      }
+      case "gradientCheck": {
+        const run = this.#live(reply.runId, "gradientCheck");
+        if (run === null) return;
+        this.#clear(run);
+        run.resolve(reply.check);
+        return;
+      }
+      case "reductions": {
+        const run = this.#live(reply.runId, "reductions");
+        if (run === null) return;
+        this.#clear(run);
+        run.resolve(reply.comparison);
         return;
       }
       case "error": {
@@ -346,30 +564,110 @@ class Client implements EngineClient {
    * run is sent once more to a fresh worker; a run that already had its retry fails.
    */
   workerFailed(reason: string): void {
-    for (const run of [this.#sweep, this.#train]) {
-      if (run === null) continue;
-      if (run.kind === "train" && run.stopping) {
+    for (const run of [...this.#runs.values()]) {
+      if (isTraining(run) && run.stopping) {
         // It was being stopped anyway: end it where the last report left it.
-        this.#train = null;
-        run.resolve({
-          steps: run.reportedSteps,
-          kernel: copyGrid(run.kernel),
-          bias: run.bias,
-          diverged: false,
-          cancelled: true,
-          losses: new Float64Array(0),
-        });
+        this.#clear(run);
+        if (run.kind === "train") {
+          run.resolve({
+            steps: run.reportedSteps,
+            kernel: copyGrid(run.kernel),
+            bias: run.bias,
+            diverged: false,
+            cancelled: true,
+            losses: new Float64Array(0),
+          });
+        } else {
+          run.resolve({
+            steps: run.reportedSteps,
+            weights: copyGrid(run.weights),
+            biases: copyGrid(run.biases),
+            diverged: false,
+            cancelled: true,
+            losses: new Float64Array(0),
+          });
+        }
       } else if (run.attempts >= 2) {
         this.#clear(run);
         run.reject(
           new EngineWorkerError(
-            `The engine worker failed twice while running this ${run.kind === "sweep" ? "sweep" : "training run"}: ${reason}`,
+            `The engine worker failed twice while running this ${RUN_NAMES[run.kind]}: ${reason}`,
           ),
         );
       } else {
         this.#send(run);
       }
     }
+  }
+
+  /**
+   * Makes a run the live one of its lane, superseding the lane's previous run, and sends it.
+   * `make` builds the run from the fields every run has.
+   */
+  #start<T>(
+    lane: string,
+    supersededMessage: string,
+    make: (base: {
+      lane: string;
+      runId: number;
+      attempts: number;
+      resolve: (value: T) => void;
+      reject: (error: Error) => void;
+    }) => Run,
+  ): Promise<T> {
+    if (this.#disposed) return Promise.reject(new Error("the engine client was disposed"));
+    this.#cancelLane(lane, supersededMessage);
+    return new Promise<T>((resolve, reject) => {
+      const run = make({ lane, runId: 0, attempts: 0, resolve, reject });
+      this.#runs.set(lane, run);
+      this.#send(run);
+    });
+  }
+
+  #trainShared(
+    lane: string,
+    wireLane: string | undefined,
+    request: TrainRequest,
+    onProgress: (p: TrainProgress) => void,
+  ): Promise<TrainOutcome> {
+    const superseded =
+      lane === TRAIN_LANE
+        ? "this training run was superseded by a newer one"
+        : `this request was superseded by a newer one on the lane "${lane.slice(5)}"`;
+    return this.#start<TrainOutcome>(lane, superseded, (base) => {
+      const kernel = copyGrid(request.kernel);
+      return {
+        ...base,
+        ...trainingState(wireLane),
+        kind: "train",
+        request: {
+          ...request,
+          image: copyGrid(request.image),
+          target: copyGrid(request.target),
+          options: copyOptions(request.options),
+          kernel,
+        },
+        onProgress,
+        kernel,
+        bias: request.bias,
+      };
+    });
+  }
+
+  /** Ends a lane's live run, if any: it rejects, and a training run is stopped in the worker. */
+  #cancelLane(lane: string, message: string): void {
+    const run = this.#runs.get(lane);
+    if (run === undefined) return;
+    this.#runs.delete(lane);
+    if (isTraining(run)) this.#post({ type: "cancel", runId: run.runId }, []);
+    run.reject(new SupersededError(message));
+  }
+
+  #stopLane(lane: string): void {
+    const run = this.#runs.get(lane);
+    if (run === undefined || !isTraining(run) || run.stopping) return;
+    run.stopping = true;
+    this.#post({ type: "cancel", runId: run.runId }, []);
   }
 
   #progress(run: TrainRun, reply: ProgressReply): void {
@@ -402,18 +700,48 @@ class Client implements EngineClient {
     };
   }
 
+  #untiedProgress(run: UntiedRun, reply: UntiedProgressReply): void {
+    const step = run.stepOffset + reply.step;
+    run.reportedSteps = step;
+    run.weights = copyGrid(reply.weights);
+    run.biases = copyGrid(reply.biases);
+    try {
+      run.onProgress({
+        step,
+        loss: reply.loss,
+        weights: reply.weights,
+        biases: reply.biases,
+        losses: reply.losses,
+      });
+    } catch (error) {
+      reportLater(error);
+    }
+  }
+
+  #untiedOutcome(run: UntiedRun, reply: UntiedDoneReply): UntiedTrainOutcome {
+    return {
+      steps: run.stepOffset + reply.steps,
+      weights: reply.weights,
+      biases: reply.biases,
+      diverged: reply.diverged,
+      cancelled: reply.cancelled,
+      losses: reply.losses,
+    };
+  }
+
+  /** The live run with this runId, if it is of the kind the reply is for. */
+  #live<K extends Run["kind"]>(runId: number, kind: K): Extract<Run, { kind: K }> | null {
+    const run = this.#runOf(runId);
+    return run !== null && run.kind === kind ? (run as Extract<Run, { kind: K }>) : null;
+  }
+
   #runOf(runId: number): Run | null {
-    if (this.#sweep?.runId === runId) return this.#sweep;
-    if (this.#train?.runId === runId) return this.#train;
+    for (const run of this.#runs.values()) if (run.runId === runId) return run;
     return null;
   }
 
   #clear(run: Run): void {
-    if (run.kind === "sweep") {
-      if (this.#sweep === run) this.#sweep = null;
-    } else if (this.#train === run) {
-      this.#train = null;
-    }
+    if (this.#runs.get(run.lane) === run) this.#runs.delete(run.lane);
   }
 
   /** Sends (or re-sends, under a fresh runId) a run's request. */
@@ -421,43 +749,111 @@ class Client implements EngineClient {
     run.runId = this.#nextRunId++;
     run.attempts++;
     const copy = this.usesWorker ? copyGrid : (grid: Grid) => grid;
-    if (run.kind === "sweep") {
-      const r = run.request;
-      const image = copy(r.image);
-      const kernel = copy(r.kernel);
-      const target = copy(r.target);
-      this.#post(
-        {
-          type: "sweep",
-          runId: run.runId,
-          image,
-          kernel,
-          bias: r.bias,
-          target,
-          options: r.options,
-          reduction: r.reduction,
-        },
-        transferList(image, kernel, target),
-      );
-    } else {
-      const r = run.request;
-      run.stepOffset = run.reportedSteps;
-      const image = copy(r.image);
-      const target = copy(r.target);
-      const kernel = copy(run.kernel);
-      this.#post(
-        {
-          type: "train",
-          runId: run.runId,
-          problem: { image, target, options: r.options, reduction: r.reduction },
-          params: { kernel, bias: run.bias },
-          learningRate: r.learningRate,
-          // A retry resumes: it runs only the steps not yet reported.
-          steps: typeof r.steps === "number" ? r.steps - run.stepOffset : r.steps,
-          reportEvery: r.reportEvery,
-        },
-        transferList(image, target, kernel),
-      );
+    switch (run.kind) {
+      case "sweep": {
+        const r = run.request;
+        const image = copy(r.image);
+        const kernel = copy(r.kernel);
+        const target = copy(r.target);
+        this.#post(
+          {
+            type: "sweep",
+            runId: run.runId,
+            image,
+            kernel,
+            bias: r.bias,
+            target,
+            options: r.options,
+            reduction: r.reduction,
+          },
+          transferList(image, kernel, target),
+        );
+        return;
+      }
+      case "train": {
+        const r = run.request;
+        run.stepOffset = run.reportedSteps;
+        const image = copy(r.image);
+        const target = copy(r.target);
+        const kernel = copy(run.kernel);
+        this.#post(
+          {
+            type: "train",
+            runId: run.runId,
+            ...(run.wireLane === undefined ? {} : { lane: run.wireLane }),
+            problem: { image, target, options: r.options, reduction: r.reduction },
+            params: { kernel, bias: run.bias },
+            learningRate: r.learningRate,
+            // A retry resumes: it runs only the steps not yet reported.
+            steps: typeof r.steps === "number" ? r.steps - run.stepOffset : r.steps,
+            reportEvery: r.reportEvery,
+          },
+          transferList(image, target, kernel),
+        );
+        return;
+      }
+      case "untied": {
+        const r = run.request;
+        run.stepOffset = run.reportedSteps;
+        const image = copy(r.image);
+        const target = copy(r.target);
+        const weights = copy(run.weights);
+        const biases = copy(run.biases);
+        this.#post(
+          {
+            type: "trainUntied",
+            runId: run.runId,
+            ...(run.wireLane === undefined ? {} : { lane: run.wireLane }),
+            problem: { image, target, options: r.options, reduction: r.reduction },
+            params: { weights, biases },
+            learningRate: r.learningRate,
+            steps: typeof r.steps === "number" ? r.steps - run.stepOffset : r.steps,
+            reportEvery: r.reportEvery,
+          },
+          transferList(image, target, weights, biases),
+        );
+        return;
+      }
+      case "gradientCheck": {
+        const r = run.request;
+        const image = copy(r.image);
+        const kernel = copy(r.kernel);
+        const target = copy(r.target);
+        this.#post(
+          {
+            type: "gradientCheck",
+            runId: run.runId,
+            problem: { image, target, options: r.options, reduction: r.reduction },
+            params: { kernel, bias: r.bias },
+            epsilon: r.epsilon,
+            scheme: r.scheme ?? "central",
+          },
+          transferList(image, kernel, target),
+        );
+        return;
+      }
+      case "reductions": {
+        const r = run.request;
+        const image = copy(r.image);
+        const kernel = copy(r.kernel);
+        const target = copy(r.target);
+        this.#post(
+          {
+            type: "reductions",
+            runId: run.runId,
+            image,
+            kernel,
+            bias: r.bias,
+            target,
+            options: r.options,
+            learningRate: r.learningRate,
+          },
+          transferList(image, kernel, target),
+        );
+        return;
+      }
+      default:
+        assertNever(run);
     }
   }
 

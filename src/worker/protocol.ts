@@ -7,7 +7,14 @@
  * the sender's buffer is detached afterwards, so a sender that still needs a grid posts a
  * copy (the client copies the caller's grids; the handler copies the kernel it keeps training).
  */
-import type { ConvOptions, Grid, Reduction, ResolvedConvOptions } from "../engine";
+import type {
+  ConvOptions,
+  DifferenceScheme,
+  GradientCheck,
+  Grid,
+  Reduction,
+  ResolvedConvOptions,
+} from "../engine";
 
 // ── Requests: main thread → worker ─────────────────────────────────────────────────────────
 
@@ -36,11 +43,17 @@ export interface TrainProblem {
 
 /**
  * Train `steps` SGD steps; reply `progress` after every `reportEvery` steps and `done` at the
- * end. A newer `train` or a `cancel` with this runId stops the run at its next chunk boundary.
+ * end. A newer `train` or `trainUntied` on the same lane, or a `cancel` with this runId, stops
+ * the run at its next chunk boundary.
  */
 export interface TrainRequestMessage {
   readonly type: "train";
   readonly runId: number;
+  /**
+   * Which runs this one supersedes: a training run keeps going until a newer one of the same
+   * lane arrives (or its cancel). Default `"train"` (the app's Train button); views use their own.
+   */
+  readonly lane?: string;
   readonly problem: TrainProblem;
   /** The starting kernel and bias. */
   readonly params: { readonly kernel: Grid; readonly bias: number };
@@ -51,14 +64,70 @@ export interface TrainRequestMessage {
   readonly reportEvery: number;
 }
 
-/** Stop the training run `runId` (if it is still running); it then replies `done` with `cancelled`. */
+/**
+ * Train a locally connected layer (every position its own filter and bias, see
+ * `trainLocallyConnected`) `steps` SGD steps; reply `untiedProgress` after every `reportEvery`
+ * steps and `untiedDone` at the end. Superseded and cancelled like `train`.
+ */
+export interface TrainUntiedRequestMessage {
+  readonly type: "trainUntied";
+  readonly runId: number;
+  /** As for `train`; default `"trainUntied"`. */
+  readonly lane?: string;
+  readonly problem: TrainProblem;
+  /** The starting filters (tiled, see `LocalParams`) and biases. */
+  readonly params: { readonly weights: Grid; readonly biases: Grid };
+  readonly learningRate: number;
+  /** Whole number ≥ 0. */
+  readonly steps: number;
+  /** Whole number ≥ 1: steps between two `untiedProgress` replies. */
+  readonly reportEvery: number;
+}
+
+/** Compare the summed gradient with finite differences of the loss; reply `gradientCheck`. */
+export interface GradientCheckRequestMessage {
+  readonly type: "gradientCheck";
+  readonly runId: number;
+  readonly problem: TrainProblem;
+  readonly params: { readonly kernel: Grid; readonly bias: number };
+  /** The finite-difference step, > 0. */
+  readonly epsilon: number;
+  readonly scheme: DifferenceScheme;
+}
+
+/**
+ * Compute the gradient under both reductions and one SGD update with each (the sum with
+ * learningRate / N, the mean with learningRate); reply `reductions`.
+ */
+export interface ReductionsRequestMessage {
+  readonly type: "reductions";
+  readonly runId: number;
+  readonly image: Grid;
+  readonly kernel: Grid;
+  readonly bias: number;
+  readonly target: Grid;
+  readonly options: ConvOptions;
+  /** η: the mean's step; the sum's is η / N. */
+  readonly learningRate: number;
+}
+
+/**
+ * Stop the training run `runId` (of any lane, if it is still running); it then replies `done`
+ * (or `untiedDone`) with `cancelled`.
+ */
 export interface CancelRequestMessage {
   readonly type: "cancel";
   readonly runId: number;
 }
 
 /** Every message the worker accepts. */
-export type EngineRequest = SweepRequestMessage | TrainRequestMessage | CancelRequestMessage;
+export type EngineRequest =
+  | SweepRequestMessage
+  | TrainRequestMessage
+  | TrainUntiedRequestMessage
+  | GradientCheckRequestMessage
+  | ReductionsRequestMessage
+  | CancelRequestMessage;
 
 // ── Replies: worker → main thread ──────────────────────────────────────────────────────────
 
@@ -128,6 +197,73 @@ export interface DoneReply {
   readonly losses: Float64Array;
 }
 
+/** Sent after every `reportEvery` completed steps of an untied training run. */
+export interface UntiedProgressReply {
+  readonly type: "untiedProgress";
+  readonly runId: number;
+  /** Steps completed so far in this run. */
+  readonly step: number;
+  /** The loss of the latest completed step (measured before its update). */
+  readonly loss: number;
+  /** The filters and biases after the latest step (transferred copies). */
+  readonly weights: Grid;
+  readonly biases: Grid;
+  /** The losses of the steps since the previous report, in order (transferred). */
+  readonly losses: Float64Array;
+}
+
+/** The end of an untied training run: finished, diverged, cancelled or superseded. */
+export interface UntiedDoneReply {
+  readonly type: "untiedDone";
+  readonly runId: number;
+  /** Steps completed in this run. */
+  readonly steps: number;
+  /** The parameters after the last step that kept every value finite (transferred). */
+  readonly weights: Grid;
+  readonly biases: Grid;
+  readonly diverged: boolean;
+  readonly cancelled: boolean;
+  /** The losses of the completed steps not yet sent in an `untiedProgress` (transferred). */
+  readonly losses: Float64Array;
+}
+
+/** The engine's `GradientCheck` (its grids transferred). */
+export interface GradientCheckReply {
+  readonly type: "gradientCheck";
+  readonly runId: number;
+  readonly check: GradientCheck;
+}
+
+/** The loss, gradient and one update under one reduction. */
+export interface ReductionResult {
+  readonly loss: number;
+  /** ∂L/∂kernel: conv2dBackward's, for this reduction's outputGrad. */
+  readonly kernelGrad: Grid;
+  readonly biasGrad: number;
+  /** The learning rate of the update below. */
+  readonly learningRate: number;
+  /** kernel − learningRate · kernelGrad, bias − learningRate · biasGrad. */
+  readonly kernelAfter: Grid;
+  readonly biasAfter: number;
+}
+
+/** The same problem under both reductions. */
+export interface ReductionComparison {
+  /** N: the number of output positions the mean divides by. */
+  readonly positions: number;
+  /** With the sum's update taken at learningRate / N. */
+  readonly sum: ReductionResult;
+  /** With the mean's update taken at learningRate. */
+  readonly mean: ReductionResult;
+}
+
+/** The result of a `reductions` request (its grids transferred). */
+export interface ReductionsReply {
+  readonly type: "reductions";
+  readonly runId: number;
+  readonly comparison: ReductionComparison;
+}
+
 /** A request that could not be carried out; `message` is meant for a person to read. */
 export interface ErrorReply {
   readonly type: "error";
@@ -139,7 +275,15 @@ export interface ErrorReply {
 }
 
 /** Every message the worker sends. */
-export type EngineReply = SweepReply | ProgressReply | DoneReply | ErrorReply;
+export type EngineReply =
+  | SweepReply
+  | ProgressReply
+  | DoneReply
+  | UntiedProgressReply
+  | UntiedDoneReply
+  | GradientCheckReply
+  | ReductionsReply
+  | ErrorReply;
 
 /** Posts a message with the buffers to transfer (worker's `postMessage`, or a direct call). */
 export type Post<M> = (message: M, transfer: Transferable[]) => void;

@@ -32,13 +32,13 @@ test("a learning rate of 1e3 blows up: training stops, says so, and one click re
     .toMatch(/blew up/);
   await expect.poll(() => page.getByRole("button", { name: "Train", exact: true }).count()).toBe(1);
   // No NaN is printed anywhere on the page.
-  expect(await page.locator("body").innerText()).not.toMatch(/NaN/);
+  expect(await page.locator("body").textContent()).not.toMatch(/NaN/);
   await page.getByRole("button", { name: "Back to the last good filter" }).click();
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
   const after = await exported(page);
   expect(after.kernel).toEqual(before.kernel);
   expect(after.bias).toBe(before.bias);
   expect(after.updates).toBe(0);
-  expect(await page.locator("body").innerText()).not.toMatch(/NaN/);
+  expect(await page.locator("body").textContent()).not.toMatch(/NaN/);
   expect(errors).toEqual([]);
 });

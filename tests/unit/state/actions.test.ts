@@ -270,5 +270,4 @@ describe("training", () => {
     const worst = Math.max(...s.lossHistory.map((p) => p.loss));
     expect(Number.isFinite(worst)).toBe(true);
   });
-
 });

@@ -367,14 +367,14 @@ describe("bad requests get a readable error reply, never a throw", () => {
       { type: "explode", runId: 4 },
       4,
       null,
-      'unknown request type "explode"; expected "sweep", "train" or "cancel"',
+      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions" or "cancel"',
     ],
     [
       "a missing type",
       { runId: 4 },
       4,
       null,
-      'unknown request type undefined; expected "sweep", "train" or "cancel"',
+      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions" or "cancel"',
     ],
     [
       "a missing runId",
