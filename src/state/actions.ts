@@ -14,6 +14,7 @@ import { createEngineClient, type EngineClient, SupersededError } from "../worke
 import { type FilterPreset, presetFilter, randomFilter } from "./filters";
 import { type ImagePreset, presetImage } from "./images";
 import { decodeLink, encodeLink, LinkError } from "./link";
+import { appendLoss } from "./lossHistory";
 import {
   type LinkedState,
   parseState,
@@ -27,7 +28,6 @@ import {
   appStore,
   copySums,
   initialState,
-  type LossPoint,
   makeTarget,
   zeroSums,
 } from "./store";
@@ -70,13 +70,6 @@ export function setNotice(notice: AppState["notice"]): void {
 
 // ─── Sweeps ──────────────────────────────────────────────────────────────────
 
-/** Appends a loss point unless the curve already has one for that update. */
-function withLoss(history: LossPoint[], point: LossPoint): LossPoint[] {
-  const last = history[history.length - 1];
-  if (last !== undefined && last.update >= point.update) return history;
-  return [...history, point];
-}
-
 /**
  * Asks the worker for the sweep of the current image, kernel, bias and target, and shows it
  * at `position` once it arrives. A newer request supersedes this one, so an old result never
@@ -106,7 +99,7 @@ export async function requestSweep(position = 0): Promise<void> {
       position: at,
       sums: sumsAt(sweep, zeroSums(sweep), at),
       engineError: null,
-      lossHistory: withLoss(now.lossHistory, { update: updates, loss: sweep.loss }),
+      ...appendLoss(now, [{ update: updates, loss: sweep.loss }]),
     }));
   } catch (error) {
     if (error instanceof SupersededError) return;
@@ -170,6 +163,7 @@ export function reset(): void {
     bias: initialBias,
     updates: 0,
     lossHistory: [],
+    lossStride: 1,
     playing: false,
     training: false,
     notice: null,
@@ -190,7 +184,7 @@ export function reinitialise(): void {
 /** Something the loss depends on changed: stop training, restart the curve and the sweep. */
 function problemChanged(patch: Partial<AppState>): void {
   if (get().training) engine().cancelTraining();
-  set({ ...patch, training: false, playing: false, lossHistory: [] });
+  set({ ...patch, training: false, playing: false, lossHistory: [], lossStride: 1 });
   void requestSweep();
 }
 
@@ -337,15 +331,12 @@ export async function train(steps = get().trainSteps): Promise<void> {
   const appendLosses = (from: number, losses: Float64Array) => {
     if (losses.length === 0) return;
     first ??= losses[0] as number;
-    set((now) => {
-      const history = now.lossHistory.slice();
-      losses.forEach((loss, i) => {
-        const update = start + from + i;
-        const last = history[history.length - 1];
-        if (last === undefined || last.update < update) history.push({ update, loss });
-      });
-      return { lossHistory: history };
-    });
+    set((now) =>
+      appendLoss(
+        now,
+        Array.from(losses, (loss, i) => ({ update: start + from + i, loss })),
+      ),
+    );
   };
   const explodingIn = (losses: Float64Array) =>
     first !== null && losses.some((l) => isExploding(l, first as number));
@@ -564,6 +555,7 @@ async function loadState(
     training: false,
     playing: false,
     lossHistory: [{ update: saved.updates, loss: sweep.loss }],
+    lossStride: 1,
     engineError: null,
     notice: success === null ? null : { kind: "info", text: success },
   });

@@ -88,6 +88,8 @@ export interface TrainingSlice {
   trainSteps: number;
   /** The loss curve since the problem last changed. */
   lossHistory: LossPoint[];
+  /** The curve keeps only every lossStride-th update once it grows long (see lossHistory.ts). */
+  lossStride: number;
 }
 
 /** A batch of images swept together (the drawn one plus copies): its own cursor and sums. */
@@ -167,6 +169,7 @@ export function initialState(): AppState {
     training: false,
     trainSteps: 200,
     lossHistory: [],
+    lossStride: 1,
     batchSources: [defaultSource(1), defaultSource(2), defaultSource(3)],
     batchImages: null,
     batchSweeps: null,

@@ -547,6 +547,9 @@ class Client implements EngineClient {
         run.resolve(reply.comparison);
         return;
       }
+      case "pong":
+        // The transport's watchdog reads these; nothing to route.
+        return;
       case "error": {
         const run = this.#runOf(reply.runId);
         if (run === null) return;
@@ -557,6 +560,11 @@ class Client implements EngineClient {
       default:
         assertNever(reply);
     }
+  }
+
+  /** True while any run waits for the worker (the watchdog only watches then). */
+  hasLiveRuns(): boolean {
+    return this.#runs.size > 0;
   }
 
   /**
@@ -901,14 +909,50 @@ function inProcessTransport(client: Client): Transport {
   };
 }
 
-/** Talks to a Worker, replacing it (lazily, on the next send) when it fails. */
+/** How often the watchdog asks a worker with live runs whether it is alive. */
+export const PING_EVERY_MS = 1000;
+/** A worker that leaves a ping unanswered this long is taken for dead and replaced. */
+export const SILENCE_LIMIT_MS = 4000;
+
+/**
+ * Talks to a Worker, replacing it (lazily, on the next send) when it fails. A worker can also
+ * die without any event (closed, killed by the browser): while runs are live, a watchdog
+ * pings it, and one that leaves a ping unanswered for SILENCE_LIMIT_MS is replaced the same
+ * way. (Only an unanswered ping counts, so throttled timers in a background tab never
+ * mistake a slow heartbeat for a dead worker.)
+ */
 function workerTransport(client: Client, createWorker: () => Worker, first: Worker): Transport {
   let worker: Worker | null = first;
   let closed = false;
+  let watchdog: ReturnType<typeof setInterval> | null = null;
+  /** When the unanswered ping was sent, or null when the worker has answered since. */
+  let pingSentAt: number | null = null;
+  let nextPing = 0;
+
+  const stopWatchdog = () => {
+    if (watchdog !== null) clearInterval(watchdog);
+    watchdog = null;
+    pingSentAt = null;
+  };
+
+  const check = () => {
+    if (worker === null || closed || !client.hasLiveRuns()) {
+      stopWatchdog();
+      return;
+    }
+    if (pingSentAt === null) {
+      pingSentAt = Date.now();
+      worker.postMessage({ type: "ping", runId: nextPing++ } satisfies EngineRequest);
+    } else if (Date.now() - pingSentAt > SILENCE_LIMIT_MS) {
+      fail(worker, `it stopped answering for ${SILENCE_LIMIT_MS / 1000} s`);
+    }
+  };
 
   const attach = (w: Worker): Worker => {
     w.onmessage = (event: MessageEvent<EngineReply>) => {
-      if (w === worker) client.receive(event.data);
+      if (w !== worker) return;
+      pingSentAt = null; // any message shows it is alive
+      client.receive(event.data);
     };
     w.onerror = (event: ErrorEvent) => {
       event.preventDefault?.();
@@ -929,6 +973,7 @@ function workerTransport(client: Client, createWorker: () => Worker, first: Work
     if (w !== worker || closed) return;
     detach(w);
     worker = null;
+    pingSentAt = null;
     client.workerFailed(reason);
   };
 
@@ -948,9 +993,12 @@ function workerTransport(client: Client, createWorker: () => Worker, first: Work
         }
       }
       worker.postMessage(request, transfer);
+      if (watchdog === null && request.type !== "cancel")
+        watchdog = setInterval(check, PING_EVERY_MS);
     },
     close() {
       closed = true;
+      stopWatchdog();
       if (worker !== null) detach(worker);
       worker = null;
     },

@@ -88,6 +88,7 @@ const REQUEST_TYPES: readonly EngineRequest["type"][] = [
   "gradientCheck",
   "reductions",
   "cancel",
+  "ping",
 ];
 
 /** "a", "b" or "c". */
@@ -236,6 +237,9 @@ export class EngineHandler {
           return;
         case "cancel":
           this.#cancel(request);
+          return;
+        case "ping":
+          this.#post({ type: "pong", runId }, []);
           return;
         default:
           assertNever(request);

@@ -120,6 +120,15 @@ export interface CancelRequestMessage {
   readonly runId: number;
 }
 
+/**
+ * Are you alive? The worker answers `pong` at once (between training chunks at the latest):
+ * the client's watchdog replaces a worker that stops answering, e.g. one that was closed.
+ */
+export interface PingRequestMessage {
+  readonly type: "ping";
+  readonly runId: number;
+}
+
 /** Every message the worker accepts. */
 export type EngineRequest =
   | SweepRequestMessage
@@ -127,7 +136,8 @@ export type EngineRequest =
   | TrainUntiedRequestMessage
   | GradientCheckRequestMessage
   | ReductionsRequestMessage
-  | CancelRequestMessage;
+  | CancelRequestMessage
+  | PingRequestMessage;
 
 // ── Replies: worker → main thread ──────────────────────────────────────────────────────────
 
@@ -274,6 +284,12 @@ export interface ErrorReply {
   readonly message: string;
 }
 
+/** The answer to a `ping`, with its runId. */
+export interface PongReply {
+  readonly type: "pong";
+  readonly runId: number;
+}
+
 /** Every message the worker sends. */
 export type EngineReply =
   | SweepReply
@@ -283,6 +299,7 @@ export type EngineReply =
   | UntiedDoneReply
   | GradientCheckReply
   | ReductionsReply
+  | PongReply
   | ErrorReply;
 
 /** Posts a message with the buffers to transfer (worker's `postMessage`, or a direct call). */

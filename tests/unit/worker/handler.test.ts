@@ -367,14 +367,14 @@ describe("bad requests get a readable error reply, never a throw", () => {
       { type: "explode", runId: 4 },
       4,
       null,
-      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions" or "cancel"',
+      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel" or "ping"',
     ],
     [
       "a missing type",
       { runId: 4 },
       4,
       null,
-      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions" or "cancel"',
+      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel" or "ping"',
     ],
     [
       "a missing runId",
@@ -539,4 +539,11 @@ describe("bad requests get a readable error reply, never a throw", () => {
     ]);
     expect(rec.replies[2]).toMatchObject({ cancelled: true, steps: 10 });
   });
+});
+
+test("a ping is answered at once with a pong of the same runId", async () => {
+  const replies: unknown[] = [];
+  const handler = new EngineHandler((reply) => replies.push(reply));
+  await handler.handle({ type: "ping", runId: 12 });
+  expect(replies).toEqual([{ type: "pong", runId: 12 }]);
 });
