@@ -47,18 +47,21 @@ export function Tour() {
   const total = useApp((s) => (s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0));
   const updates = useApp((s) => s.updates);
   const [startImage] = useState(image);
-  // Advance when the person has done what the tip asks.
+  // Advance when the person has done what the tip asks. A closed tour does nothing more: an
+  // effect that set state on every store change (e.g. every training report) would make React
+  // re-render in a cascade and give up.
   useEffect(() => {
+    if (!open) return;
     if (tip === 0 && image !== startImage) setTip(1);
     else if (tip === 1 && position >= 3) setTip(2);
     else if (tip === 2 && total > 0 && position === total) setTip(3);
-  }, [tip, image, startImage, position, total]);
+  }, [open, tip, image, startImage, position, total]);
   useEffect(() => {
-    if (tip === 3 && updates > 0) {
+    if (open && tip === 3 && updates > 0) {
       markDone();
       setOpen(false);
     }
-  }, [tip, updates]);
+  }, [open, tip, updates]);
   if (!open) return null;
   const close = () => {
     markDone();
