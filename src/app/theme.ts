@@ -13,10 +13,32 @@ export function savedTheme(): ThemeChoice {
   }
 }
 
-/** Applies a choice to the page (CSS reads data-theme) and remembers it when storage allows. */
+const systemDark = () => window.matchMedia?.("(prefers-color-scheme: dark)");
+let following: MediaQueryList | null = null;
+
+function setThemeAttribute(theme: "light" | "dark"): void {
+  document.documentElement.setAttribute("data-theme", theme);
+}
+
+function followSystem(event: MediaQueryListEvent): void {
+  setThemeAttribute(event.matches ? "dark" : "light");
+}
+
+/**
+ * Applies a choice to the page (CSS reads data-theme: "light" or "dark"; "system" follows the
+ * system's setting as it changes) and remembers it when storage allows.
+ */
 export function applyTheme(choice: ThemeChoice): void {
-  if (choice === "system") document.documentElement.removeAttribute("data-theme");
-  else document.documentElement.setAttribute("data-theme", choice);
+  following?.removeEventListener("change", followSystem);
+  following = null;
+  if (choice === "system") {
+    const query = systemDark();
+    setThemeAttribute(query?.matches ? "dark" : "light");
+    query?.addEventListener("change", followSystem);
+    following = query ?? null;
+  } else {
+    setThemeAttribute(choice);
+  }
   try {
     if (choice === "system") localStorage.removeItem(KEY);
     else localStorage.setItem(KEY, choice);
