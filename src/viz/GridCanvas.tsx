@@ -1,6 +1,7 @@
-import { type CanvasHTMLAttributes, useLayoutEffect, useRef } from "react";
+import { type CanvasHTMLAttributes, useLayoutEffect, useRef, useState } from "react";
 import type { Grid } from "../engine/index";
 import type { Rgb } from "./color";
+import { formatNumber } from "./format";
 import { paintGrid } from "./paintGrid";
 
 /** A rectangle in cell coordinates, outlined over the grid. */
@@ -51,18 +52,23 @@ export function GridCanvas({
   }, [grid, color, fadeFrom]);
   const cell = size / grid.width;
   const height = cell * grid.height;
-  const hover = onHoverCell
-    ? {
-        onPointerMove: (e: React.PointerEvent<HTMLCanvasElement>) => {
-          const box = e.currentTarget.getBoundingClientRect();
-          const col = Math.floor(((e.clientX - box.left) / box.width) * grid.width);
-          const row = Math.floor(((e.clientY - box.top) / box.height) * grid.height);
-          if (row >= 0 && row < grid.height && col >= 0 && col < grid.width)
-            onHoverCell({ row, col });
-        },
-        onPointerLeave: () => onHoverCell(null),
-      }
-    : {};
+  // The value under the pointer, shown as text: colour is never the only way to read a cell.
+  const [tip, setTip] = useState<{ row: number; col: number } | null>(null);
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    canvasProps?.onPointerMove?.(e);
+    const box = e.currentTarget.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - box.left) / box.width) * grid.width);
+    const row = Math.floor(((e.clientY - box.top) / box.height) * grid.height);
+    if (row < 0 || row >= grid.height || col < 0 || col >= grid.width) return;
+    setTip((t) => (t?.row === row && t.col === col ? t : { row, col }));
+    onHoverCell?.({ row, col });
+  };
+  const onPointerLeave = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    canvasProps?.onPointerLeave?.(e);
+    setTip(null);
+    onHoverCell?.(null);
+  };
+  const tipValue = tip ? grid.data[tip.row * grid.width + tip.col] : undefined;
   return (
     <div className="grid-canvas" style={{ width: size, height }}>
       <canvas
@@ -72,9 +78,22 @@ export function GridCanvas({
         width={grid.width}
         height={grid.height}
         style={{ width: size, height }}
-        {...hover}
         {...canvasProps}
+        onPointerMove={onPointerMove}
+        onPointerLeave={onPointerLeave}
       />
+      {tip && tipValue !== undefined ? (
+        <span
+          className="grid-tip"
+          aria-hidden="true"
+          style={{
+            left: Math.min((tip.col + 1) * cell + 4, size - 4),
+            top: Math.max(0, tip.row * cell - 22),
+          }}
+        >
+          ({tip.row}, {tip.col}) {formatNumber(tipValue)}
+        </span>
+      ) : null}
       <svg
         className="grid-canvas-overlay"
         width={size}
@@ -82,11 +101,14 @@ export function GridCanvas({
         viewBox={`0 0 ${grid.width} ${grid.height}`}
         aria-hidden="true"
       >
-        {highlights.map((h) =>
+        {/* Keyed by place in the list, not by cell: when the position moves, React moves the
+            outline instead of removing one node and creating another. */}
+        {highlights.map((h, hi) =>
           h.cells ? (
-            h.cells.map((c) => (
+            h.cells.map((c, ci) => (
               <rect
-                key={`${h.color}-${c.row}-${c.col}`}
+                // biome-ignore lint/suspicious/noArrayIndexKey: the outlines are a fixed list.
+                key={`${hi}-${ci}`}
                 x={c.col + 0.06}
                 y={c.row + 0.06}
                 width={0.88}
@@ -98,7 +120,8 @@ export function GridCanvas({
             ))
           ) : (
             <rect
-              key={`${h.color}-${h.row}-${h.col}`}
+              // biome-ignore lint/suspicious/noArrayIndexKey: the outlines are a fixed list.
+              key={hi}
               x={h.col}
               y={h.row}
               width={h.width}

@@ -167,3 +167,15 @@ describe("a web tool", () => {
     await context.close();
   });
 });
+
+test("pointing at a cell of a map shows its value as text", async () => {
+  const { page } = await openApp(browser);
+  await ready(page);
+  await page.getByRole("button", { name: "Finish sweep" }).click();
+  const map = page.getByRole("img", { name: "Delta map" });
+  const box = await map.boundingBox();
+  if (box === null) throw new Error("no delta map");
+  // Row 10, column 20 of the 30x30 map.
+  await page.mouse.move(box.x + (20.5 / 30) * box.width, box.y + (10.5 / 30) * box.height);
+  await expect.poll(() => page.locator("#forward .grid-tip").textContent()).toMatch(/^\(10, 20\) −?\d/);
+});
