@@ -1,5 +1,5 @@
-// `npm test`: typecheck, lint, unit tests, a production build and the browser tests, then one
-// closing line `N passed, N failed` (", N skipped") that counts every check and every test.
+// `npm test`: typecheck, lint, unit tests, a production build and its size, the browser tests,
+// then one closing line `N passed, N failed` (", N skipped") that counts every check and test.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +27,12 @@ check("lint", "npx", ["biome", "check", "."]);
 const built = run("build", "npx", ["vite", "build"]);
 if (built) passed++;
 else failed++;
+// The first-load JavaScript against its budget (scripts/size.mjs prints every chunk).
+if (built) check("size", "node", ["scripts/size.mjs", "dist"]);
+else {
+  console.log("✗ size not checked: the build failed");
+  failed++;
+}
 
 function vitest(label, project) {
   const report = join(mkdtempSync(join(tmpdir(), "convsweep-")), "report.json");

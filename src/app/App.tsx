@@ -1,23 +1,16 @@
 import { useEffect, useState } from "react";
-import { BatchPanel } from "../panels/Batch/BatchPanel";
-import { FormulaPanel } from "../panels/Formula/FormulaPanel";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
-import { GradientCheckPanel } from "../panels/GradientCheck/GradientCheckPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
-import { OptionsPanel } from "../panels/Options/OptionsPanel";
-import { RecurrentPanel } from "../panels/Recurrent/RecurrentPanel";
-import { ReductionPanel } from "../panels/Reduction/ReductionPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { TrainingPanel } from "../panels/Training/TrainingPanel";
-import { UntiedPanel } from "../panels/Untied/UntiedPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
-import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
 import { FigureButtons } from "./FigureButtons";
 import { HelpDialog } from "./HelpDialog";
+import { LazyViews } from "./LazyViews";
 import { NoticeBar } from "./NoticeBar";
 import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
@@ -55,6 +48,7 @@ export function App() {
   const bigSize = narrow ? Math.min(300, width - 48) : 224;
   return (
     <>
+      {/* index.html shows a copy of the title and tagline until this replaces it: keep them alike. */}
       <header className="app-header">
         <div>
           <h1>ConvSweep</h1>
@@ -89,21 +83,7 @@ export function App() {
         <TrainingPanel chartWidth={narrow ? width - 48 : 380} />
         <Explanation />
       </main>
-      <section className="views" aria-labelledby="views-title">
-        <h2 id="views-title" className="views-title">
-          The next questions
-        </h2>
-        <div className="panels">
-          <FormulaPanel />
-          <WeightMapsPanel />
-          <GradientCheckPanel />
-          <ReductionPanel />
-          <OptionsPanel />
-          <BatchPanel />
-          <UntiedPanel />
-          <RecurrentPanel />
-        </div>
-      </section>
+      <LazyViews />
     </>
   );
 }

@@ -23,14 +23,7 @@ import {
   StateFileError,
   serializeState,
 } from "./stateFile";
-import {
-  type AppState,
-  appStore,
-  copySums,
-  initialState,
-  makeTarget,
-  zeroSums,
-} from "./store";
+import { type AppState, appStore, copySums, initialState, makeTarget, zeroSums } from "./store";
 
 const get = appStore.getState;
 const set = appStore.setState;

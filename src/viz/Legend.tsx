@@ -1,7 +1,7 @@
-import { scaleLinear } from "d3-scale";
-import { useId } from "react";
+import { memo, useId } from "react";
 import { css, divergingColor } from "./color";
 import { formatNumber } from "./format";
+import { linearScale } from "./scales";
 
 export interface LegendProps {
   /** The colour saturates at ±max. */
@@ -12,9 +12,12 @@ export interface LegendProps {
   title: string;
 }
 
-/** A diverging colour bar with ticks from d3's scale.ticks(). */
-export function Legend({ max, width = 160, title }: LegendProps) {
-  const x = scaleLinear().domain([-max, max]).range([0, width]);
+/**
+ * A diverging colour bar with ticks from d3-array's ticks(). Memoised: its props are numbers
+ * and a string, and the panels around it re-render on every position of a playing sweep.
+ */
+export const Legend = memo(function Legend({ max, width = 160, title }: LegendProps) {
+  const x = linearScale([-max, max], [0, width]);
   const ticks = x.ticks(3);
   const stops = Array.from({ length: 11 }, (_, i) => -1 + i / 5);
   const id = useId();
@@ -53,4 +56,4 @@ export function Legend({ max, width = 160, title }: LegendProps) {
       </g>
     </svg>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { Grid } from "../engine/index";
 import { css, divergingColor, maxAbs, type Rgb, textOn } from "./color";
 import { exactNumber, formatNumber } from "./format";
@@ -23,8 +24,12 @@ export interface NumberGridProps {
   onHover?: (index: number | null) => void;
 }
 
-/** A small grid of exact numbers on a diverging colour; the full value is in each cell's title. */
-export function NumberGrid({
+/**
+ * A small grid of exact numbers on a diverging colour; the full value is in each cell's title.
+ * Memoised: the panels around it re-render on every position of a playing sweep, and most of
+ * their grids (the kernel, a patch) do not change with it.
+ */
+export const NumberGrid = memo(function NumberGrid({
   grid,
   label,
   scaleMax,
@@ -69,4 +74,4 @@ export function NumberGrid({
       </tbody>
     </table>
   );
-}
+});

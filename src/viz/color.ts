@@ -1,5 +1,3 @@
-import { interpolateRdBu } from "d3-scale-chromatic";
-
 /** An RGB colour as three bytes. */
 export type Rgb = readonly [number, number, number];
 
@@ -18,10 +16,49 @@ export function parseRgb(css: string): Rgb {
 }
 
 const LUT_SIZE = 256;
+
+/** ColorBrewer RdBu, 11 classes, dark red to dark blue (d3's schemeRdBu[11]). */
+const RD_BU_HEX = "67001fb2182bd6604df4a582fddbc7f7f7f7d1e5f092c5de4393c32166ac053061";
+/** Its red, green and blue channels, 11 values each. */
+const RD_BU = [0, 2, 4].map((c) =>
+  Array.from({ length: 11 }, (_, k) =>
+    Number.parseInt(RD_BU_HEX.slice(k * 6 + c, k * 6 + c + 2), 16),
+  ),
+) as [number[], number[], number[]];
+
+/** One channel of a uniform cubic B-spline through `values` at t ∈ [0, 1] (d3's interpolateBasis). */
+function basis(values: readonly number[], t: number): number {
+  const n = values.length - 1;
+  const at = Math.max(0, Math.min(1, t));
+  const i = at <= 0 ? 0 : at >= 1 ? n - 1 : Math.floor(at * n);
+  const v1 = values[i] as number;
+  const v2 = values[i + 1] as number;
+  const v0 = i > 0 ? (values[i - 1] as number) : 2 * v1 - v2;
+  const v3 = i < n - 1 ? (values[i + 2] as number) : 2 * v2 - v1;
+  const t1 = (at - i / n) * n;
+  const t2 = t1 * t1;
+  const t3 = t2 * t1;
+  return (
+    ((1 - 3 * t1 + 3 * t2 - t3) * v0 +
+      (4 - 6 * t2 + 3 * t3) * v1 +
+      (1 + 3 * t1 + 3 * t2 - 3 * t3) * v2 +
+      t3 * v3) /
+    6
+  );
+}
+
+/**
+ * d3's interpolateRdBu(t) as bytes: the same B-spline through the same 11 colours, rounded
+ * and clamped as d3-color formats it. Written out so the first load carries no d3-color,
+ * d3-interpolate or d3-scale-chromatic (tests/unit/viz/color.test.ts checks it against d3).
+ */
+export function rdBu(t: number): Rgb {
+  const byte = (v: number) => Math.max(0, Math.min(255, Math.round(v) || 0));
+  return [byte(basis(RD_BU[0], t)), byte(basis(RD_BU[1], t)), byte(basis(RD_BU[2], t))];
+}
+
 // Red–blue diverging (ColorBrewer RdBu, colour-blind safe), negative blue, positive red.
-const DIVERGING: Rgb[] = Array.from({ length: LUT_SIZE }, (_, i) =>
-  parseRgb(interpolateRdBu(1 - i / (LUT_SIZE - 1))),
-);
+const DIVERGING: Rgb[] = Array.from({ length: LUT_SIZE }, (_, i) => rdBu(1 - i / (LUT_SIZE - 1)));
 
 /** The colour of a signed value on a diverging scale centred on zero, saturating at ±maxAbs. */
 export function divergingColor(value: number, maxAbs: number): Rgb {

@@ -15,6 +15,9 @@ afterAll(async () => {
 test("every contract control is found once by role and name", async () => {
   const { page, errors } = await openApp(browser);
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);
+  // The views load once the page is idle after its first sweep (src/app/LazyViews.tsx): wait,
+  // so that the names are unique across the whole page.
+  await page.locator("#formula").waitFor();
   const unique: [Parameters<typeof page.getByRole>[0], string][] = [
     ["img", "Input image"],
     ["button", "Step back"],

@@ -39,6 +39,8 @@ async function ready(app: AppPage): Promise<Page> {
   await expect
     .poll(() => page.getByRole("button", { name: "Step", exact: true }).isEnabled())
     .toBe(true);
+  // The views load once the page is idle after its first sweep (src/app/LazyViews.tsx).
+  await page.locator("#formula").waitFor();
   return page;
 }
 

@@ -44,6 +44,9 @@ async function axe(page: Page): Promise<string[]> {
 
 async function ready(page: Page) {
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
+  // The views load once the page is idle after its first sweep (src/app/LazyViews.tsx): axe
+  // checks the whole page.
+  await page.locator("#formula").waitFor();
 }
 
 describe("accessibility", () => {
@@ -177,5 +180,7 @@ test("pointing at a cell of a map shows its value as text", async () => {
   if (box === null) throw new Error("no delta map");
   // Row 10, column 20 of the 30x30 map.
   await page.mouse.move(box.x + (20.5 / 30) * box.width, box.y + (10.5 / 30) * box.height);
-  await expect.poll(() => page.locator("#forward .grid-tip").textContent()).toMatch(/^\(10, 20\) −?\d/);
+  await expect
+    .poll(() => page.locator("#forward .grid-tip").textContent())
+    .toMatch(/^\(10, 20\) −?\d/);
 });

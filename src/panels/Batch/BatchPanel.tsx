@@ -20,6 +20,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
+import { useLive } from "../useOnScreen";
 import "./batch.css";
 
 function SourcePicker({ k, source, side }: { k: number; source: BatchSource; side: number }) {
@@ -85,7 +86,11 @@ export function BatchPanel() {
   const perImage = useApp((s) => batchTotals(s).perImage);
   const total = useApp((s) => batchTotals(s).total);
 
-  useEffect(watchBatchInputs, []);
+  // During training, the batch follows each new kernel only while the panel is on screen:
+  // four sweeps per training report would compete with the training itself (see useLive).
+  const training = useApp((s) => s.training);
+  const live = useLive("batch", training);
+  useEffect(() => (live ? watchBatchInputs() : undefined), [live]);
 
   const totals = useMemo(() => (sums ? batchTotal(sums) : null), [sums]);
   const scale = totals ? maxAbs(totals.kernelGrad.data) : 1;

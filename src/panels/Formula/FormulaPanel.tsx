@@ -1,8 +1,8 @@
 import { type ReactNode, useMemo, useState } from "react";
 import type { ResolvedConvOptions } from "../../engine/index";
-import { useApp } from "../../state/useApp";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { Panel } from "../Panel";
+import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import { defaultOptions, formulaTerm, indexExpression } from "./formulaTerm";
 import "./formula.css";
 import "./mathml";
@@ -129,11 +129,13 @@ function SumIJ() {
  * at the current position filled in with its numbers and the partial sums around it.
  */
 export function FormulaPanel() {
-  const sweep = useApp((s) => s.sweep);
-  const sums = useApp((s) => s.sums);
-  const position = useApp((s) => s.position);
-  const image = useApp((s) => s.image);
-  const pending = useApp((s) => s.sweepPending);
+  // Off screen during playback or training the panel keeps what it showed (see useLive).
+  const live = useLive("formula", useBusy());
+  const sweep = useAppWhile(live, (s) => s.sweep);
+  const sums = useAppWhile(live, (s) => s.sums);
+  const position = useAppWhile(live, (s) => s.position);
+  const image = useAppWhile(live, (s) => s.image);
+  const pending = useAppWhile(live, (s) => s.sweepPending);
   const [selected, setSelected] = useState(0);
   const kH = sweep?.kernelHeight ?? 3;
   const kW = sweep?.kernelWidth ?? 3;

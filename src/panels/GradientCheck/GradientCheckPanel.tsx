@@ -1,10 +1,10 @@
 import { useEffect, useId, useState } from "react";
 import { DIFFERENCE_SCHEMES, type DifferenceScheme, type GradientCheck } from "../../engine/index";
 import { getEngineClient } from "../../state/actions";
-import { useApp } from "../../state/useApp";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { SupersededError } from "../../worker/client";
 import { Panel } from "../Panel";
+import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./gradientCheck.css";
 
 /** The client lane this view's requests travel in. */
@@ -53,12 +53,15 @@ function verdict(check: GradientCheck): string {
  * every position's contribution.
  */
 export function GradientCheckPanel() {
-  const image = useApp((s) => s.image);
-  const kernel = useApp((s) => s.kernel);
-  const bias = useApp((s) => s.bias);
-  const target = useApp((s) => s.target);
-  const options = useApp((s) => s.options);
-  const reduction = useApp((s) => s.reduction);
+  // Off screen during playback or training the inputs stay as they were (see useLive): no
+  // new check for every training report.
+  const live = useLive("gradient-check", useBusy());
+  const image = useAppWhile(live, (s) => s.image);
+  const kernel = useAppWhile(live, (s) => s.kernel);
+  const bias = useAppWhile(live, (s) => s.bias);
+  const target = useAppWhile(live, (s) => s.target);
+  const options = useAppWhile(live, (s) => s.options);
+  const reduction = useAppWhile(live, (s) => s.reduction);
   const [epsilon, setEpsilon] = useState<number>(DEFAULT_EPSILON);
   const [scheme, setScheme] = useState<DifferenceScheme>("central");
   /** Clicks of the button; 0 until the first, after which input changes re-run the check. */

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { memo, useRef, useState } from "react";
 import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
 import { loadImagePreset, paintStroke, setBrush, setImage, setNotice } from "../../state/actions";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
@@ -26,7 +26,6 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const view = usePositionView();
   const last = useRef<Cell | null>(null);
   const [cursor, setCursor] = useState<Cell | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     e.preventDefault();
@@ -82,23 +81,6 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
     e.stopPropagation();
   };
 
-  const openFile = async (file: File | undefined) => {
-    if (!file) return;
-    try {
-      setImage(await imageFileToGrid(file, image.width));
-      setNotice({
-        kind: "info",
-        text: `Opened ${file.name} as a ${image.width}x${image.height} grayscale image.`,
-      });
-    } catch (error) {
-      const why = error instanceof ImageFileError ? error.message : String(error);
-      setNotice({
-        kind: "error",
-        text: `Could not open ${file.name}: ${why} The image was not changed.`,
-      });
-    }
-  };
-
   const highlights = [
     ...(view ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }] : []),
     ...(cursor
@@ -129,6 +111,54 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
           onBlur: () => setCursor(null),
         }}
       />
+      <InputTools
+        brushMode={brushMode}
+        brushSize={brushSize}
+        width={image.width}
+        height={image.height}
+      />
+    </Panel>
+  );
+}
+
+/**
+ * The brush, preset and file tools. Memoised apart from the canvas: the panel re-renders on
+ * every position of a playing sweep (the window moves), these controls do not change with it.
+ */
+const InputTools = memo(function InputTools({
+  brushMode,
+  brushSize,
+  width,
+  height,
+}: {
+  /** Paint or erase. */
+  brushMode: "paint" | "erase";
+  /** Brush radius in cells. */
+  brushSize: number;
+  /** The image's width and height in cells (an opened file is scaled to them). */
+  width: number;
+  height: number;
+}) {
+  const fileInput = useRef<HTMLInputElement>(null);
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      setImage(await imageFileToGrid(file, width));
+      setNotice({
+        kind: "info",
+        text: `Opened ${file.name} as a ${width}x${height} grayscale image.`,
+      });
+    } catch (error) {
+      const why = error instanceof ImageFileError ? error.message : String(error);
+      setNotice({
+        kind: "error",
+        text: `Could not open ${file.name}: ${why} The image was not changed.`,
+      });
+    }
+  };
+
+  return (
+    <>
       <div className="tools">
         <fieldset className="segmented">
           <legend className="visually-hidden">Brush</legend>
@@ -200,6 +230,6 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
           }}
         />
       </div>
-    </Panel>
+    </>
   );
-}
+});

@@ -1,8 +1,8 @@
 import { extent } from "d3-array";
-import { scaleLinear, scaleLog } from "d3-scale";
-import { line } from "d3-shape";
 import type { LossPoint } from "../../state/store";
 import { formatNumber } from "../../viz/format";
+import { linePath } from "../../viz/linePath";
+import { linearScale, logScale } from "../../viz/scales";
 
 export interface LossChartProps {
   /** The loss after each update, in update order. */
@@ -26,23 +26,20 @@ function decimate(points: readonly LossPoint[]): readonly LossPoint[] {
   return out;
 }
 
-/** The loss curve on a log scale: D3 computes scales and the path, React renders the SVG. */
+/** The loss curve on a log scale: d3-array's ticks, d3-scale's maths (src/viz/scales), React renders the SVG. */
 export function LossChart({ points, width, height }: LossChartProps) {
   const shown = decimate(points.filter((p) => Number.isFinite(p.loss) && p.loss > 0));
   const innerW = width - MARGIN.left - MARGIN.right;
   const innerH = height - MARGIN.top - MARGIN.bottom;
   const [u0, u1] = extent(shown, (p) => p.update);
   const [l0, l1] = extent(shown, (p) => p.loss);
-  const x = scaleLinear()
-    .domain([u0 ?? 0, Math.max(u1 ?? 1, (u0 ?? 0) + 1)])
-    .range([0, innerW]);
-  const y = scaleLog()
-    .domain([Math.min(l0 ?? 1, (l1 ?? 1) / 10), l1 ?? 10])
-    .range([innerH, 0])
-    .nice();
-  const path = line<LossPoint>()
-    .x((p) => x(p.update))
-    .y((p) => y(p.loss))(shown);
+  const x = linearScale([u0 ?? 0, Math.max(u1 ?? 1, (u0 ?? 0) + 1)], [0, innerW]);
+  const y = logScale([Math.min(l0 ?? 1, (l1 ?? 1) / 10), l1 ?? 10], [innerH, 0], true);
+  const path = linePath(
+    shown,
+    (p) => x(p.update),
+    (p) => y(p.loss),
+  );
   const xTicks = x.ticks(5).filter(Number.isInteger);
   const yTicks = y
     .ticks(4)

@@ -17,17 +17,27 @@ const CHOICES = {
 
 const LABELS = { stride: "Stride", padding: "Padding", dilation: "Dilation" } as const;
 
-/** Gaps (no tap ever lands) in a warm red, counts on viridis. */
+/** Gaps (no tap ever lands) in a warm red, counts on viridis (one colour per count, made once). */
 function coverageColor(max: number): (v: number) => Rgb {
-  return (v) =>
-    v === 0 ? [214, 39, 40] : parseRgb(interpolateViridis(max <= 1 ? 1 : (v - 1) / (max - 1)));
+  const colors = Array.from(
+    { length: max + 1 },
+    (_, v): Rgb =>
+      v === 0 ? [214, 39, 40] : parseRgb(interpolateViridis(max <= 1 ? 1 : (v - 1) / (max - 1))),
+  );
+  return (v) => colors[v] ?? (colors[colors.length - 1] as Rgb);
 }
 
 /** Stride, padding and dilation controls, and where the input gradient's terms land. */
 export function OptionsPanel() {
   const options = useApp((s) => s.options);
   const image = useApp((s) => s.image);
-  const kernel = useApp((s) => s.kernel);
+  // The shape is all the map needs: training changes the kernel's values many times a second.
+  const kernelHeight = useApp((s) => s.kernel.height);
+  const kernelWidth = useApp((s) => s.kernel.width);
+  const kernel = useMemo(
+    () => ({ height: kernelHeight, width: kernelWidth }),
+    [kernelHeight, kernelWidth],
+  );
   const training = useApp((s) => s.training);
   const [hover, setHover] = useState<{ row: number; col: number } | null>(null);
   const out = useMemo(() => outputShape(image, kernel, options), [image, kernel, options]);

@@ -1,12 +1,12 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { createGrid, type Grid, type Reduction, relativeError } from "../../engine/index";
 import { getEngineClient, setReduction } from "../../state/actions";
-import { useApp } from "../../state/useApp";
 import { maxAbs, type Rgb } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { type ReductionComparison, SupersededError } from "../../worker/client";
 import { Panel } from "../Panel";
+import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./reduction.css";
 
 /** The client lane this view's requests travel in. */
@@ -60,13 +60,16 @@ function derive(c: ReductionComparison): Derived {
  * worker for the current problem.
  */
 export function ReductionPanel() {
-  const image = useApp((s) => s.image);
-  const kernel = useApp((s) => s.kernel);
-  const bias = useApp((s) => s.bias);
-  const target = useApp((s) => s.target);
-  const options = useApp((s) => s.options);
-  const learningRate = useApp((s) => s.learningRate);
-  const reduction = useApp((s) => s.reduction);
+  // Off screen during playback or training the inputs stay as they were (see useLive): no
+  // new comparison for every training report.
+  const live = useLive("reduction", useBusy());
+  const image = useAppWhile(live, (s) => s.image);
+  const kernel = useAppWhile(live, (s) => s.kernel);
+  const bias = useAppWhile(live, (s) => s.bias);
+  const target = useAppWhile(live, (s) => s.target);
+  const options = useAppWhile(live, (s) => s.options);
+  const learningRate = useAppWhile(live, (s) => s.learningRate);
+  const reduction = useAppWhile(live, (s) => s.reduction);
   const [comparison, setComparison] = useState<ReductionComparison | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();

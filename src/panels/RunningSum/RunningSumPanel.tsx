@@ -10,6 +10,9 @@ export function RunningSumPanel() {
   const position = useApp((s) => s.position);
   const sweep = useApp((s) => s.sweep);
   const view = usePositionView();
+  // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
+  // never be seen, and cost a style and layout pass for every cell each time.
+  const pulse = useApp((s) => !s.playing || s.speed <= 2);
   const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
   if (sums === null || view === null) {
     return (
@@ -33,13 +36,17 @@ export function RunningSumPanel() {
           <NumberGrid
             grid={sums.kernelGrad}
             label="Kernel gradient so far"
-            pulseKey={position}
+            {...(pulse ? { pulseKey: position } : {})}
             notes={notes}
           />
           <figcaption>Σ δ·x = ∂L/∂w so far</figcaption>
         </figure>
         <figure className="scalar">
-          <span key={position} className="big-number pulse" title={exactNumber(sums.biasGrad)}>
+          <span
+            key={pulse ? position : "playing"}
+            className={`big-number${pulse ? " pulse" : ""}`}
+            title={exactNumber(sums.biasGrad)}
+          >
             {formatNumber(sums.biasGrad)}
           </span>
           {position > 0 ? <span className="note">+{formatNumber(view.delta, 3)}</span> : null}

@@ -1,12 +1,12 @@
 import { type KeyboardEvent, useMemo, useState } from "react";
 import { setPosition } from "../../state/actions";
 import { focusIndex } from "../../state/positionView";
-import { useApp } from "../../state/useApp";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
 import { Panel } from "../Panel";
+import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import { useContainerWidth } from "./useContainerWidth";
 import { movedIndex, tapName, weightTermMaps } from "./weightMaps";
 import "./weightMaps.css";
@@ -42,9 +42,11 @@ function Num({
  * gradient. The sum of a map over the positions so far is that weight's gradient so far.
  */
 export function WeightMapsPanel() {
-  const sweep = useApp((s) => s.sweep);
-  const sums = useApp((s) => s.sums);
-  const position = useApp((s) => s.position);
+  // Off screen during playback or training the panel keeps what it showed (see useLive).
+  const live = useLive("weight-maps", useBusy());
+  const sweep = useAppWhile(live, (s) => s.sweep);
+  const sums = useAppWhile(live, (s) => s.sums);
+  const position = useAppWhile(live, (s) => s.position);
   const [selected, setSelected] = useState(0);
   const [boxRef, width] = useContainerWidth<HTMLDivElement>(340);
   const maps = useMemo(() => (sweep ? weightTermMaps(sweep) : null), [sweep]);

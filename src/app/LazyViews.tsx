@@ -1,0 +1,76 @@
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { useApp } from "../state/useApp";
+
+const Views = lazy(() => import("./Views"));
+
+/** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
+const NEAR = "800px";
+/** The longest the idle callback may wait once the first sweep is shown, in ms. */
+const IDLE_TIMEOUT = 1000;
+/** Load anyway this long after mounting, in ms. */
+const AT_THE_LATEST = 4000;
+
+/**
+ * "The next questions" section. Its panels are a chunk of their own, kept out of the first load:
+ * once the first sweep is on screen, fetched when the browser is idle or as soon as the section
+ * is near the viewport, whichever comes first (and after AT_THE_LATEST in any case). The
+ * section and its heading are always there, so the landmark and the page's layout above it
+ * never wait for the chunk.
+ */
+export function LazyViews() {
+  const [load, setLoad] = useState(false);
+  const ready = useApp((s) => s.sweep !== null);
+  const busy = useApp((s) => s.playing || s.training);
+  const ref = useRef<HTMLElement>(null);
+
+  // The latest moment: a first sweep that never comes (an engine error) still gets the views.
+  useEffect(() => {
+    if (load) return;
+    const timer = window.setTimeout(() => setLoad(true), AT_THE_LATEST);
+    return () => window.clearTimeout(timer);
+  }, [load]);
+
+  useEffect(() => {
+    if (load || !ready) return;
+    let idle = 0;
+    // A frame first, so the idle period comes after the first sweep is painted.
+    const frame = requestAnimationFrame(() => {
+      idle =
+        typeof requestIdleCallback === "function"
+          ? requestIdleCallback(() => setLoad(true), { timeout: IDLE_TIMEOUT })
+          : window.setTimeout(() => setLoad(true), 50);
+    });
+    const section = ref.current;
+    const observer =
+      section && typeof IntersectionObserver === "function"
+        ? new IntersectionObserver(
+            (entries) => {
+              if (entries.some((e) => e.isIntersecting)) setLoad(true);
+            },
+            { rootMargin: NEAR },
+          )
+        : null;
+    if (section) observer?.observe(section);
+    return () => {
+      cancelAnimationFrame(frame);
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
+      observer?.disconnect();
+    };
+  }, [load, ready]);
+
+  return (
+    <section ref={ref} className={busy ? "views busy" : "views"} aria-labelledby="views-title">
+      <h2 id="views-title" className="views-title">
+        The next questions
+      </h2>
+      <div className="panels">
+        {load ? (
+          <Suspense fallback={<p className="views-loading">Loading…</p>}>
+            <Views />
+          </Suspense>
+        ) : null}
+      </div>
+    </section>
+  );
+}
