@@ -23,7 +23,15 @@ import {
   StateFileError,
   serializeState,
 } from "./stateFile";
-import { type AppState, appStore, copySums, initialState, makeTarget, zeroSums } from "./store";
+import {
+  type AppState,
+  appStore,
+  copySums,
+  initialState,
+  type LossPoint,
+  makeTarget,
+  zeroSums,
+} from "./store";
 
 const get = appStore.getState;
 const set = appStore.setState;
@@ -321,15 +329,33 @@ export async function train(steps = get().trainSteps): Promise<void> {
   let first: number | null = null;
   let exploded = false;
   set({ training: true, playing: false, notice: null });
+  // Reports can come far faster than the screen refreshes: what they bring (losses, the
+  // filter, a sweep of it) is applied at most once per animation frame.
+  let pendingLosses: LossPoint[] = [];
+  let pendingParams: { kernel: Grid; bias: number; step: number } | null = null;
+  let frame: number | null = null;
+  const applyPending = () => {
+    frame = null;
+    const losses = pendingLosses;
+    const params = pendingParams;
+    pendingLosses = [];
+    pendingParams = null;
+    if (losses.length > 0) set((now) => appendLoss(now, losses));
+    if (params !== null) {
+      set({ kernel: params.kernel, bias: params.bias, updates: start + params.step });
+      void requestSweep();
+    }
+  };
+  const flushPending = () => {
+    if (frame !== null && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
+    applyPending();
+  };
   const appendLosses = (from: number, losses: Float64Array) => {
     if (losses.length === 0) return;
     first ??= losses[0] as number;
-    set((now) =>
-      appendLoss(
-        now,
-        Array.from(losses, (loss, i) => ({ update: start + from + i, loss })),
-      ),
-    );
+    losses.forEach((loss, i) => {
+      pendingLosses.push({ update: start + from + i, loss });
+    });
   };
   const explodingIn = (losses: Float64Array) =>
     first !== null && losses.some((l) => isExploding(l, first as number));
@@ -357,11 +383,13 @@ export async function train(steps = get().trainSteps): Promise<void> {
         } else if (first !== null && progress.loss <= first) {
           good = { kernel: progress.kernel, bias: progress.bias, updates: start + progress.step };
         }
-        set({ kernel: progress.kernel, bias: progress.bias, updates: start + progress.step });
-        void requestSweep();
+        pendingParams = { kernel: progress.kernel, bias: progress.bias, step: progress.step };
+        if (typeof requestAnimationFrame !== "function") applyPending();
+        else frame ??= requestAnimationFrame(applyPending);
       },
     );
     if (!exploded) appendLosses(reported, outcome.losses);
+    flushPending();
     const blewUp = outcome.diverged || exploded || explodingIn(outcome.losses);
     const done = exploded ? reported : outcome.steps;
     set({
@@ -379,6 +407,7 @@ export async function train(steps = get().trainSteps): Promise<void> {
     });
     void requestSweep();
   } catch (error) {
+    flushPending();
     if (error instanceof SupersededError) {
       set({ training: false });
       return;
