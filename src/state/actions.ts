@@ -311,6 +311,12 @@ export function setTrainSteps(trainSteps: number): void {
   set({ trainSteps });
 }
 
+/** While training, the curve and the filter are redrawn at most this many times a second. */
+export const TRAINING_REDRAW_HZ = 20;
+
+/** While training, the sweep of the changing filter is redone at most this often. */
+export const TRAINING_SWEEP_INTERVAL_MS = 200;
+
 /** Training counts as exploding once the loss is this many times the loss it started from. */
 export const EXPLODING_FACTOR = 1e6;
 
@@ -330,10 +336,11 @@ export async function train(steps = get().trainSteps): Promise<void> {
   let exploded = false;
   set({ training: true, playing: false, notice: null });
   // Reports can come far faster than the screen refreshes: what they bring (losses, the
-  // filter, a sweep of it) is applied at most once per animation frame.
+  // filter, a sweep of it) is applied in an animation frame, at most TRAINING_REDRAW_HZ a second.
   let pendingLosses: LossPoint[] = [];
   let pendingParams: { kernel: Grid; bias: number; step: number } | null = null;
   let frame: number | null = null;
+  let lastSweep = Number.NEGATIVE_INFINITY;
   const applyPending = () => {
     frame = null;
     const losses = pendingLosses;
@@ -343,8 +350,25 @@ export async function train(steps = get().trainSteps): Promise<void> {
     if (losses.length > 0) set((now) => appendLoss(now, losses));
     if (params !== null) {
       set({ kernel: params.kernel, bias: params.bias, updates: start + params.step });
-      void requestSweep();
+      // A sweep redraws every panel: a few a second show the filter learning; the last one
+      // comes when training ends.
+      const now = Date.now();
+      if (now - lastSweep >= TRAINING_SWEEP_INTERVAL_MS) {
+        lastSweep = now;
+        void requestSweep();
+      }
     }
+  };
+  // Reports reach the screen at most TRAINING_REDRAW_HZ times a second: the curve and the
+  // filter still move smoothly, and the page keeps most of each frame free.
+  let lastApplied = Number.NEGATIVE_INFINITY;
+  const applyWhenDue = (now: number) => {
+    if (now - lastApplied < 1000 / TRAINING_REDRAW_HZ) {
+      frame = requestAnimationFrame(applyWhenDue);
+      return;
+    }
+    lastApplied = now;
+    applyPending();
   };
   const flushPending = () => {
     if (frame !== null && typeof cancelAnimationFrame === "function") cancelAnimationFrame(frame);
@@ -385,7 +409,7 @@ export async function train(steps = get().trainSteps): Promise<void> {
         }
         pendingParams = { kernel: progress.kernel, bias: progress.bias, step: progress.step };
         if (typeof requestAnimationFrame !== "function") applyPending();
-        else frame ??= requestAnimationFrame(applyPending);
+        else frame ??= requestAnimationFrame(applyWhenDue);
       },
     );
     if (!exploded) appendLosses(reported, outcome.losses);
