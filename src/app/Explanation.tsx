@@ -1,22 +1,32 @@
+import { useApp } from "../state/useApp";
+
 /** Plain words beside the panels: what is shown, and why the weights stay shared. */
 export function Explanation() {
+  const kH = useApp((s) => s.kernel.height);
+  const kW = useApp((s) => s.kernel.width);
+  const imageH = useApp((s) => s.image.height);
+  const imageW = useApp((s) => s.image.width);
+  const positions = useApp((s) => (s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0));
+  const weights = kH * kW;
+  const n = positions > 0 ? positions.toLocaleString("en") : "N";
   return (
     <section className="panel explanation" aria-labelledby="why-title">
       <h2 id="why-title">Why the weights stay shared</h2>
       <p>
-        A 3x3 filter on a 32x32 image has <strong>10 parameters</strong> (9 weights and a bias), yet
-        it is applied at <strong>900 positions</strong>. Backpropagation visits every one of them,
-        and each position does want to change the weights in its own way.
+        A {kH}x{kW} filter on a {imageH}x{imageW} image has{" "}
+        <strong>{weights + 1} parameters</strong> ({weights} weights and a bias), yet it is applied
+        at <strong>{n} positions</strong>. Backpropagation visits every one of them, and each
+        position does want to change the weights in its own way.
       </p>
       <p>
         But no position owns a copy of the filter. Each one computes its wish, δ times the patch it
-        saw, and <strong>adds</strong> it into one shared 3x3 buffer. The bias collects δ the same
-        way, and δ times the filter goes back to the input cells the position covered.
+        saw, and <strong>adds</strong> it into one shared {kH}x{kW} buffer. The bias collects δ the
+        same way, and δ times the filter goes back to the input cells the position covered.
       </p>
       <p>
-        When all 900 are in, the buffer holds exactly ∂L/∂w, the derivative of the loss, because the
+        When all {n} are in, the buffer holds exactly ∂L/∂w, the derivative of the loss, because the
         loss depends on w through every position and the chain rule adds those paths. One update, w
-        ← w − η·Σ, then moves the one filter. It is a sum, not an average: dividing by 900 would
+        ← w − η·Σ, then moves the one filter. It is a sum, not an average: dividing by {n} would
         only rescale η.
       </p>
       <p>
