@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { exportState, importState, setNotice } from "../state/actions";
 import { MAX_STATE_FILE_BYTES, STATE_FILE_NAME } from "../state/stateFile";
+import { downloadBlob } from "../viz/exportImage";
 
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */
 export async function openStateFile(file: File): Promise<void> {
@@ -12,18 +13,6 @@ export async function openStateFile(file: File): Promise<void> {
     return;
   }
   await importState(await file.text());
-}
-
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke later: some browsers read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Export and Import of the state file; a file dropped anywhere on the page is imported too. */
@@ -55,7 +44,12 @@ export function StateFileButtons() {
   }, []);
   return (
     <div className="file-buttons">
-      <button type="button" onClick={() => download(exportState(), STATE_FILE_NAME)}>
+      <button
+        type="button"
+        onClick={() =>
+          downloadBlob(new Blob([exportState()], { type: "application/json" }), STATE_FILE_NAME)
+        }
+      >
         Export
       </button>
       <button type="button" onClick={() => input.current?.click()}>

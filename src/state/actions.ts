@@ -1,5 +1,6 @@
 import {
   checkLearningRate,
+  emptySums,
   type Grid,
   outputShape,
   type Reduction,
@@ -12,7 +13,7 @@ import {
 } from "../engine/index";
 import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
 import { type FilterPreset, presetFilter, randomFilter } from "./filters";
-import { type ImagePreset, presetImage } from "./images";
+import { type ImagePreset, presetImage, segmentDistance } from "./images";
 import { decodeLink, encodeLink, LinkError } from "./link";
 import { appendLoss } from "./lossHistory";
 import {
@@ -30,7 +31,6 @@ import {
   initialState,
   type LossPoint,
   makeTarget,
-  zeroSums,
 } from "./store";
 
 const get = appStore.getState;
@@ -81,7 +81,7 @@ export async function requestSweep(position = 0): Promise<void> {
   set({
     sweepPending: true,
     position: 0,
-    sums: s.sweep === null ? null : zeroSums(s.sweep),
+    sums: s.sweep === null ? null : emptySums(s.sweep),
   });
   const updates = s.updates;
   try {
@@ -98,7 +98,7 @@ export async function requestSweep(position = 0): Promise<void> {
       sweep,
       sweepPending: false,
       position: at,
-      sums: sumsAt(sweep, zeroSums(sweep), at),
+      sums: sumsAt(sweep, emptySums(sweep), at),
       engineError: null,
       ...appendLoss(now, [{ update: updates, loss: sweep.loss }]),
     }));
@@ -225,19 +225,10 @@ export function paintStroke(
   const start = from ?? to;
   const radius = brushSize - 0.5;
   const value = brushMode === "paint" ? 1 : 0;
-  const dr = to.row - start.row;
-  const dc = to.col - start.col;
-  const len2 = dr * dr + dc * dc;
   let changed = false;
   for (let r = 0; r < image.height; r++) {
     for (let c = 0; c < image.width; c++) {
-      const pr = r + 0.5;
-      const pc = c + 0.5;
-      const t =
-        len2 === 0
-          ? 0
-          : Math.max(0, Math.min(1, ((pr - start.row) * dr + (pc - start.col) * dc) / len2));
-      const d = Math.hypot(pr - (start.row + t * dr), pc - (start.col + t * dc));
+      const d = segmentDistance(r + 0.5, c + 0.5, start.row, start.col, to.row, to.col);
       if (d <= radius && data[r * image.width + c] !== value) {
         data[r * image.width + c] = value;
         changed = true;
@@ -499,7 +490,7 @@ function close(a: number, b: number): boolean {
 
 /** Checks that a file's sums are the sum of the first `position` contributions of its sweep. */
 function checkSums(saved: SavedState, sweep: Sweep): SweepSums {
-  const sums = sumsAt(sweep, zeroSums(sweep), saved.position);
+  const sums = sumsAt(sweep, emptySums(sweep), saved.position);
   const pairs: [string, Float64Array, Float64Array][] = [
     ["sums.kernelGrad", saved.sums.kernelGrad.data, sums.kernelGrad.data],
     ["sums.inputGrad", saved.sums.inputGrad.data, sums.inputGrad.data],
@@ -569,7 +560,7 @@ async function loadState(
       reduction: saved.reduction,
     });
     sums =
-      "sums" in saved ? checkSums(saved, sweep) : sumsAt(sweep, zeroSums(sweep), saved.position);
+      "sums" in saved ? checkSums(saved, sweep) : sumsAt(sweep, emptySums(sweep), saved.position);
   } catch (error) {
     if (error instanceof SupersededError) return false;
     const text =

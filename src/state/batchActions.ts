@@ -1,8 +1,8 @@
-import { createGrid, type Grid, type SweepSums, sumsAt } from "../engine/index";
+import { createGrid, emptySums, type Grid, type SweepSums, sumsAt } from "../engine/index";
 import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
 import { applyGradient } from "./actions";
 import { type BatchSource, sourceImage } from "./batchImages";
-import { type AppState, appStore, copySums, makeTarget, zeroSums } from "./store";
+import { type AppState, appStore, copySums, makeTarget } from "./store";
 
 const get = appStore.getState;
 const set = appStore.setState;
@@ -63,7 +63,7 @@ export async function requestBatchSweeps(): Promise<void> {
     }
     set({
       batchSweeps: sweeps,
-      batchSums: sweeps.map(zeroSums),
+      batchSums: sweeps.map(emptySums),
       batchPosition: 0,
       batchPending: false,
     });

@@ -35,7 +35,7 @@ function fill(side: number, value: (r: number, c: number) => number): Grid {
 }
 
 /** Distance from point p to segment ab. */
-function segmentDistance(
+export function segmentDistance(
   pr: number,
   pc: number,
   ar: number,

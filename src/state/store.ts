@@ -2,7 +2,6 @@ import { createStore } from "zustand/vanilla";
 import {
   conv2d,
   createGrid,
-  emptySums,
   type Grid,
   outputShape,
   type Reduction,
@@ -183,11 +182,6 @@ export function initialState(): AppState {
 
 /** The one store of the app. Actions live in actions.ts. */
 export const appStore = createStore<AppState>()(() => initialState());
-
-/** Empty sums of the right shapes for the current sweep. */
-export function zeroSums(sweep: Sweep): SweepSums {
-  return emptySums(sweep);
-}
 
 /** A copy of sums, so the store always holds a fresh object. */
 export function copySums(sums: SweepSums): SweepSums {
