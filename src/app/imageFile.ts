@@ -18,6 +18,42 @@ function loadImage(url: string): Promise<HTMLImageElement> {
   });
 }
 
+/** A decoded picture and how to let go of its pixels. */
+interface Decoded {
+  source: CanvasImageSource;
+  width: number;
+  height: number;
+  release(): void;
+}
+
+/**
+ * Decodes the file. createImageBitmap decodes off the main thread, so even a 10,000 x 10,000
+ * picture leaves the page responsive; what it cannot decode (SVG, in Chromium) goes through an
+ * <img> element instead.
+ */
+async function decode(file: Blob): Promise<Decoded> {
+  if (typeof createImageBitmap === "function") {
+    try {
+      const bitmap = await createImageBitmap(file);
+      return {
+        source: bitmap,
+        width: bitmap.width,
+        height: bitmap.height,
+        release: () => bitmap.close(),
+      };
+    } catch {
+      // Not decodable as a bitmap: the <img> element below decides, and says why.
+    }
+  }
+  const url = URL.createObjectURL(file);
+  try {
+    const img = await loadImage(url);
+    return { source: img, width: img.naturalWidth, height: img.naturalHeight, release: () => {} };
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 /**
  * Decodes any browser-readable image file, centre-crops it to a square, scales it to
  * side × side and converts it to grayscale in [0, 1] (Rec. 709 luma; transparent counts as black).
@@ -29,11 +65,10 @@ export async function imageFileToGrid(file: Blob, side: number): Promise<Grid> {
       `The file is ${(file.size / 1048576).toFixed(0)} MB; images up to 50 MB can be opened.`,
     );
   }
-  const url = URL.createObjectURL(file);
+  const picture = await decode(file);
   try {
-    const img = await loadImage(url);
-    const w = img.naturalWidth;
-    const h = img.naturalHeight;
+    const w = picture.width;
+    const h = picture.height;
     if (w === 0 || h === 0) throw new ImageFileError("The image has no size.");
     const crop = Math.min(w, h);
     const canvas = document.createElement("canvas");
@@ -43,7 +78,7 @@ export async function imageFileToGrid(file: Blob, side: number): Promise<Grid> {
     if (ctx === null) throw new ImageFileError("This browser cannot draw images here.");
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = "high";
-    ctx.drawImage(img, (w - crop) / 2, (h - crop) / 2, crop, crop, 0, 0, side, side);
+    ctx.drawImage(picture.source, (w - crop) / 2, (h - crop) / 2, crop, crop, 0, 0, side, side);
     const px = ctx.getImageData(0, 0, side, side).data;
     const grid = createGrid(side, side);
     for (let i = 0; i < side * side; i++) {
@@ -55,6 +90,6 @@ export async function imageFileToGrid(file: Blob, side: number): Promise<Grid> {
     }
     return grid;
   } finally {
-    URL.revokeObjectURL(url);
+    picture.release();
   }
 }

@@ -26,7 +26,7 @@ export function useOnScreen(id: string, margin = "200px"): boolean {
 
 /**
  * Whether the panel with this id follows the store: always, except while `busy` (a sweep
- * playing, a training run) and the panel is off screen. A panel nobody can see then skips the
+ * playing, a training run, a stroke) and the panel is off screen. A panel nobody can see then skips the
  * re-render (and any worker request) for each of the 60 changes a second, and catches up as
  * soon as it scrolls near or the run stops. At rest every panel is live, so what assistive
  * technology reads off screen is never stale for long.
@@ -36,9 +36,12 @@ export function useLive(id: string, busy: boolean): boolean {
   return onScreen || !busy;
 }
 
-/** True while a sweep plays or a training run goes on: the store changes every frame. */
+/**
+ * True while a sweep plays, a training run goes on or a stroke is being drawn: the store
+ * changes every frame.
+ */
 export function useBusy(): boolean {
-  return useApp((s) => s.playing || s.training);
+  return useApp((s) => s.playing || s.training || s.stroking);
 }
 
 /**

@@ -34,7 +34,15 @@ import {
 } from "./store";
 
 const get = appStore.getState;
-const set = appStore.setState;
+
+/**
+ * Every change the actions make goes through here. A stroke's change still waiting for its
+ * sweep (see `unswept`) lands first, so that what comes after it is applied after it.
+ */
+function set(change: Partial<AppState> | ((state: AppState) => Partial<AppState>)): void {
+  landUnswept();
+  appStore.setState(change);
+}
 
 let client: EngineClient | null = null;
 
@@ -61,7 +69,8 @@ function errorText(error: unknown): string {
 /** Puts the app back to its first state (tests; the page never calls it). */
 export function resetApp(): void {
   client?.cancelTraining();
-  set(initialState(), true);
+  dropUnswept();
+  appStore.setState(initialState(), true);
 }
 
 /** Shows a message to the person; null clears it. */
@@ -72,17 +81,63 @@ export function setNotice(notice: AppState["notice"]): void {
 // ─── Sweeps ──────────────────────────────────────────────────────────────────
 
 /**
- * Asks the worker for the sweep of the current image, kernel, bias and target, and shows it
- * at `position` once it arrives. A newer request supersedes this one, so an old result never
- * reaches the screen.
+ * What a stroke has changed (the image, its target, a fresh loss curve) that the store does
+ * not hold yet. It lands together with its sweep, in one update: the input, the maps and the
+ * sums repaint in the same frame and never disagree. Should the sweep take longer than
+ * STROKE_WAIT_MS (a worker being replaced), it lands alone and the panels show "pending", as
+ * for any other change.
  */
-export async function requestSweep(position = 0): Promise<void> {
-  const s = get();
-  set({
+let unswept: Partial<AppState> | null = null;
+let unsweptTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** How long a stroke's change waits for its sweep before it is shown without it. */
+export const STROKE_WAIT_MS = 40;
+
+/** The store's state as a stroke has left it, the change not yet shown included. */
+function current(): AppState {
+  return unswept === null ? get() : { ...get(), ...unswept };
+}
+
+/** The store's "a sweep is on its way" fields: position 0 and empty sums. */
+function pendingFields(state: AppState): Partial<AppState> {
+  return {
     sweepPending: true,
     position: 0,
-    sums: s.sweep === null ? null : emptySums(s.sweep),
-  });
+    sums: state.sweep === null ? null : emptySums(state.sweep),
+  };
+}
+
+/** Forgets a stroke's change that is waiting for its sweep; returns it (null if none). */
+function dropUnswept(): Partial<AppState> | null {
+  if (unsweptTimer !== null) clearTimeout(unsweptTimer);
+  unsweptTimer = null;
+  const change = unswept;
+  unswept = null;
+  return change;
+}
+
+/** Puts a stroke's change that is still waiting for its sweep into the store, now. */
+function landUnswept(): void {
+  const change = dropUnswept();
+  if (change !== null) appStore.setState((now) => ({ ...change, ...pendingFields(now) }));
+}
+
+/**
+ * Asks the worker for the sweep of the current image, kernel, bias and target, and shows it
+ * at `position` once it arrives. A newer request supersedes this one, so an old result never
+ * reaches the screen. With `change` (a stroke's), the change is applied with the sweep of it.
+ */
+export async function requestSweep(
+  position = 0,
+  change: Partial<AppState> | null = null,
+): Promise<void> {
+  if (change === null) {
+    set((now) => pendingFields(now));
+  } else {
+    unswept = { ...unswept, ...change };
+    unsweptTimer ??= setTimeout(landUnswept, STROKE_WAIT_MS);
+  }
+  const s = current();
   const updates = s.updates;
   try {
     const sweep = await engine().sweep({
@@ -93,17 +148,20 @@ export async function requestSweep(position = 0): Promise<void> {
       options: s.options,
       reduction: s.reduction,
     });
+    const landing = dropUnswept() ?? {};
     const at = Math.min(position, sweep.outHeight * sweep.outWidth);
     set((now) => ({
+      ...landing,
       sweep,
       sweepPending: false,
       position: at,
       sums: sumsAt(sweep, emptySums(sweep), at),
       engineError: null,
-      ...appendLoss(now, [{ update: updates, loss: sweep.loss }]),
+      ...appendLoss({ ...now, ...landing }, [{ update: updates, loss: sweep.loss }]),
     }));
   } catch (error) {
     if (error instanceof SupersededError) return;
+    landUnswept();
     set({ sweepPending: false, engineError: errorText(error) });
   }
 }
@@ -213,21 +271,38 @@ export function loadImagePreset(preset: ImagePreset): void {
 }
 
 /**
+ * Marks a stroke on the input as begun or ended. While it lasts, panels off screen stop
+ * following the image (see useLive) and catch up when it ends.
+ */
+export function setStroking(stroking: boolean): void {
+  // Straight to the store: the flag does not touch what a stroke changes, and the stroke's
+  // last change should still land with its sweep, not ahead of it.
+  if (get().stroking !== stroking) appStore.setState({ stroking });
+}
+
+/**
  * Paints (or erases) a stroke from `from` to `to`, in fractional cell coordinates
  * (row, col), with the current brush; cells within the brush radius of the segment change.
+ * The new image reaches the store together with its sweep (or after STROKE_WAIT_MS without
+ * it). Strokes made meanwhile build on it. The promise settles when the sweep has arrived or
+ * a later change has superseded it.
  */
-export function paintStroke(
+export async function paintStroke(
   from: { row: number; col: number } | null,
   to: { row: number; col: number },
-): void {
-  const { image, brushSize, brushMode } = get();
+): Promise<void> {
+  const { brushSize, brushMode } = get();
+  const image = current().image;
   const data = image.data.slice();
   const start = from ?? to;
   const radius = brushSize - 0.5;
   const value = brushMode === "paint" ? 1 : 0;
   let changed = false;
-  for (let r = 0; r < image.height; r++) {
-    for (let c = 0; c < image.width; c++) {
+  // Only cells whose centre can be within the radius of the segment: its bounding box, grown.
+  const rows = span(start.row, to.row, radius, image.height);
+  const cols = span(start.col, to.col, radius, image.width);
+  for (let r = rows.from; r < rows.to; r++) {
+    for (let c = cols.from; c < cols.to; c++) {
       const d = segmentDistance(r + 0.5, c + 0.5, start.row, start.col, to.row, to.col);
       if (d <= radius && data[r * image.width + c] !== value) {
         data[r * image.width + c] = value;
@@ -235,7 +310,28 @@ export function paintStroke(
       }
     }
   }
-  if (changed) setImage({ height: image.height, width: image.width, data });
+  if (changed) await strokeChanged({ height: image.height, width: image.width, data });
+}
+
+/**
+ * Cells [from, to) along one axis, clipped to 0 … size, that hold every cell whose centre
+ * (i + 0.5) lies within `radius` of the interval between a and b (and a few more: the caller
+ * measures each).
+ */
+function span(a: number, b: number, radius: number, size: number): { from: number; to: number } {
+  return {
+    from: Math.max(0, Math.floor(Math.min(a, b) - radius - 0.5)),
+    to: Math.min(size, Math.ceil(Math.max(a, b) + radius + 0.5)),
+  };
+}
+
+/** A stroke changed the image: like setImage, but shown together with its sweep. */
+function strokeChanged(image: Grid): Promise<void> {
+  const s = get();
+  if (s.training) engine().cancelTraining();
+  if (s.training || s.playing) set({ training: false, playing: false });
+  const target = targetFor(image, s.targetKernel, s.options, s.target);
+  return requestSweep(0, { image, target, lossHistory: [], lossStride: 1 });
 }
 
 export function setBrush(patch: Partial<Pick<AppState, "brushSize" | "brushMode">>): void {
@@ -318,6 +414,7 @@ export function isExploding(loss: number, first: number): boolean {
 
 /** Trains `steps` SGD steps in the worker, following the curve and the filter as it learns. */
 export async function train(steps = get().trainSteps): Promise<void> {
+  landUnswept();
   const s = get();
   if (s.training) return;
   const start = s.updates;

@@ -1,4 +1,10 @@
-import { type CanvasHTMLAttributes, useLayoutEffect, useRef, useState } from "react";
+import {
+  type CanvasHTMLAttributes,
+  type RefObject,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import type { Grid } from "../engine/index";
 import type { Rgb } from "./color";
 import { formatNumber } from "./format";
@@ -33,6 +39,8 @@ export interface GridCanvasProps {
   canvasProps?: CanvasHTMLAttributes<HTMLCanvasElement>;
   /** Called with the cell under the pointer, or null when it leaves. */
   onHoverCell?: (cell: { row: number; col: number } | null) => void;
+  /** Receives the canvas element (for listeners React has no prop for). */
+  canvasRef?: RefObject<HTMLCanvasElement | null>;
 }
 
 /** A dense grid as a pixelated canvas with an SVG overlay for outlines (React owns both). */
@@ -45,6 +53,7 @@ export function GridCanvas({
   highlights = [],
   canvasProps,
   onHoverCell,
+  canvasRef,
 }: GridCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
@@ -72,7 +81,10 @@ export function GridCanvas({
   return (
     <div className="grid-canvas" style={{ width: size, height }}>
       <canvas
-        ref={ref}
+        ref={(el) => {
+          ref.current = el;
+          if (canvasRef) canvasRef.current = el;
+        }}
         role="img"
         aria-label={label}
         width={grid.width}

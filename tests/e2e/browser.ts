@@ -38,6 +38,8 @@ export async function openApp(
     colorScheme?: "light" | "dark";
     /** Lets the test inject scripts (axe-core) despite the page's Content-Security-Policy. */
     bypassCSP?: boolean;
+    /** Runs in the page before the app's own scripts (to take a browser feature away). */
+    initScript?: () => void;
   } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
@@ -47,6 +49,7 @@ export async function openApp(
     bypassCSP: options.bypassCSP ?? false,
   });
   const page = await context.newPage();
+  if (options.initScript) await page.addInitScript(options.initScript);
   const errors: string[] = [];
   const requests: string[] = [];
   page.on("console", (msg) => {

@@ -74,8 +74,22 @@ async function canvasSum(page: Page, label: string): Promise<number> {
 }
 
 describe("the visualizer in Chromium", () => {
-  test("drawing a stroke changes the input image", async () => {
-    const app = await openApp(browser);
+  // Chromium reports moves as they happen (pointerrawupdate) on a secure origin; elsewhere the
+  // input draws from pointermove. Both must draw the same stroke.
+  test.each([
+    ["with pointerrawupdate", undefined],
+    [
+      "with pointermove alone",
+      () => {
+        // An own property of the window object in Chromium.
+        // biome-ignore lint/suspicious/noExplicitAny: removing a property the types declare.
+        delete (window as any).onpointerrawupdate;
+      },
+    ],
+  ])("drawing a stroke changes the input image, %s", async (_, initScript) => {
+    const app = await openApp(browser, initScript ? { initScript } : {});
+    const raw = await app.page.evaluate(() => "onpointerrawupdate" in window);
+    expect(raw).toBe(initScript === undefined);
     const page = await ready(app);
     await page.getByRole("button", { name: "Clear" }).click();
     const before = await canvasSum(page, "Input image");

@@ -86,10 +86,11 @@ export function BatchPanel() {
   const perImage = useApp((s) => batchTotals(s).perImage);
   const total = useApp((s) => batchTotals(s).total);
 
-  // During training, the batch follows each new kernel only while the panel is on screen:
-  // four sweeps per training report would compete with the training itself (see useLive).
-  const training = useApp((s) => s.training);
-  const live = useLive("batch", training);
+  // During training or a stroke, the batch follows each new kernel or image only while the
+  // panel is on screen: four sweeps per change would compete with the training or the
+  // drawing itself (see useLive).
+  const busy = useApp((s) => s.training || s.stroking);
+  const live = useLive("batch", busy);
   useEffect(() => (live ? watchBatchInputs() : undefined), [live]);
 
   const totals = useMemo(() => (sums ? batchTotal(sums) : null), [sums]);

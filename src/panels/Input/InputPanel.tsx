@@ -1,6 +1,13 @@
-import { memo, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
-import { loadImagePreset, paintStroke, setBrush, setImage, setNotice } from "../../state/actions";
+import {
+  loadImagePreset,
+  paintStroke,
+  setBrush,
+  setImage,
+  setNotice,
+  setStroking,
+} from "../../state/actions";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
 import { useApp } from "../../state/useApp";
 import { grayColor } from "../../viz/color";
@@ -9,6 +16,14 @@ import { Panel } from "../Panel";
 import { usePositionView } from "../usePositionView";
 
 type Cell = { row: number; col: number };
+
+/**
+ * Whether the browser reports pointer moves as they happen ("pointerrawupdate", Chromium in a
+ * secure context). A "pointermove" waits for the next animation frame; drawing from the raw
+ * event sends the stroke to the worker up to a frame sooner, so its sweep can be on screen
+ * in the frame that follows.
+ */
+const RAW_MOVES = typeof window !== "undefined" && "onpointerrawupdate" in window;
 
 function cellAt(e: React.PointerEvent<HTMLCanvasElement>, side: number): Cell {
   const box = e.currentTarget.getBoundingClientRect();
@@ -26,29 +41,45 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const view = usePositionView();
   const last = useRef<Cell | null>(null);
   const [cursor, setCursor] = useState<Cell | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const side = useRef({ height: image.height, width: image.width });
+  side.current = { height: image.height, width: image.width };
 
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     const cell = cellAt(e, image.width);
     last.current = cell;
-    paintStroke(null, cell);
+    setStroking(true);
+    void paintStroke(null, cell);
   };
-  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+  // The stroke continues from the last point to this one: a straight segment, so fast moves
+  // leave no gaps.
+  const strokeTo = (e: PointerEvent, target: HTMLCanvasElement) => {
     if (last.current === null) return;
-    // Coalesced events keep fast strokes continuous.
-    const events = e.nativeEvent.getCoalescedEvents?.() ?? [];
-    const box = e.currentTarget.getBoundingClientRect();
-    const points = (events.length > 0 ? events : [e.nativeEvent]).map((p) => ({
-      row: ((p.clientY - box.top) / box.height) * image.height,
-      col: ((p.clientX - box.left) / box.width) * image.width,
-    }));
-    const end = points[points.length - 1] as Cell;
-    paintStroke(last.current, end);
+    const box = target.getBoundingClientRect();
+    const end = {
+      row: ((e.clientY - box.top) / box.height) * side.current.height,
+      col: ((e.clientX - box.left) / box.width) * side.current.width,
+    };
+    void paintStroke(last.current, end);
     last.current = end;
+  };
+  const strokeToRef = useRef(strokeTo);
+  strokeToRef.current = strokeTo;
+  useEffect(() => {
+    const el = canvas.current;
+    if (!RAW_MOVES || el === null) return;
+    const onRaw = (e: Event) => strokeToRef.current(e as PointerEvent, el);
+    el.addEventListener("pointerrawupdate", onRaw);
+    return () => el.removeEventListener("pointerrawupdate", onRaw);
+  }, []);
+  const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    if (!RAW_MOVES) strokeTo(e.nativeEvent, e.currentTarget);
   };
   const endStroke = () => {
     last.current = null;
+    setStroking(false);
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
@@ -67,13 +98,13 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
       };
       setCursor(next);
       if (e.shiftKey)
-        paintStroke(
+        void paintStroke(
           { row: at.row + 0.5, col: at.col + 0.5 },
           { row: next.row + 0.5, col: next.col + 0.5 },
         );
     } else if (e.key === " " || e.key === "Enter") {
       setCursor(at);
-      paintStroke(null, { row: at.row + 0.5, col: at.col + 0.5 });
+      void paintStroke(null, { row: at.row + 0.5, col: at.col + 0.5 });
     } else {
       return;
     }
@@ -100,6 +131,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
         label={`Input image, ${image.width} by ${image.height} grayscale; drag to ${brushMode}, or focus and use arrow keys with Space`}
         size={size}
         highlights={highlights}
+        canvasRef={canvas}
         canvasProps={{
           className: "drawable",
           tabIndex: 0,
@@ -107,6 +139,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
           onPointerMove,
           onPointerUp: endStroke,
           onPointerCancel: endStroke,
+          onLostPointerCapture: endStroke,
           onKeyDown,
           onBlur: () => setCursor(null),
         }}

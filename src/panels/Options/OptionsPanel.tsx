@@ -30,8 +30,14 @@ function coverageColor(max: number): (v: number) => Rgb {
 /** Stride, padding and dilation controls, and where the input gradient's terms land. */
 export function OptionsPanel() {
   const options = useApp((s) => s.options);
-  const image = useApp((s) => s.image);
-  // The shape is all the map needs: training changes the kernel's values many times a second.
+  // Shapes are all the map needs: training changes the kernel's values many times a second,
+  // and a stroke the image's.
+  const imageHeight = useApp((s) => s.image.height);
+  const imageWidth = useApp((s) => s.image.width);
+  const image = useMemo(
+    () => ({ height: imageHeight, width: imageWidth }),
+    [imageHeight, imageWidth],
+  );
   const kernelHeight = useApp((s) => s.kernel.height);
   const kernelWidth = useApp((s) => s.kernel.width);
   const kernel = useMemo(

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeEach, describe, expect, test } from "vitest";
 import {
   conv2d,
@@ -14,10 +15,13 @@ import {
   exportState,
   finishSweep,
   importState,
+  loadImagePreset,
   paintStroke,
   requestSweep,
   reset,
   resetApp,
+  STROKE_WAIT_MS,
+  setBrush,
   setEngineClient,
   setLearningRate,
   setOptions,
@@ -26,8 +30,10 @@ import {
   stepBack,
   train,
 } from "../../../src/state/actions";
-import { appStore } from "../../../src/state/store";
+import { segmentDistance } from "../../../src/state/images";
+import { type AppState, appStore } from "../../../src/state/store";
 import { createEngineClient } from "../../../src/worker/client";
+import { fakeWorkers } from "../worker/fakeWorker";
 
 const state = () => appStore.getState();
 
@@ -138,9 +144,8 @@ describe("the update", () => {
 
   test("reset returns to the initial kernel and bias and keeps the image", async () => {
     const initial = state().kernel;
-    paintStroke({ row: 2, col: 2 }, { row: 2, col: 20 });
+    await paintStroke({ row: 2, col: 2 }, { row: 2, col: 20 });
     const image = state().image;
-    await requestSweep();
     finishSweep();
     applyUpdate();
     reset();
@@ -163,14 +168,103 @@ describe("the update", () => {
 describe("drawing and options", () => {
   test("a stroke paints the cells along it and restarts the sweep at 0", async () => {
     setPosition(50);
-    paintStroke({ row: 1.5, col: 1.5 }, { row: 1.5, col: 8.5 });
+    await paintStroke({ row: 1.5, col: 1.5 }, { row: 1.5, col: 8.5 });
     const img = state().image;
     for (let c = 1; c <= 8; c++) expect(img.data[1 * 32 + c]).toBe(1);
     expect(state().position).toBe(0);
-    await requestSweep();
     expectSumsExact(state().sums, 0);
     setPosition(300);
     expectSumsExact(state().sums, 300);
+  });
+
+  test("a stroke changes exactly the cells within the brush radius of its segment", async () => {
+    const point = fc.record({
+      row: fc.double({ min: -4, max: 36, noNaN: true }),
+      col: fc.double({ min: -4, max: 36, noNaN: true }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(point, { nil: null }),
+        point,
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom("paint" as const, "erase" as const),
+        async (from, to, brushSize, brushMode) => {
+          loadImagePreset("noise");
+          setBrush({ brushSize, brushMode });
+          const before = state().image;
+          await paintStroke(from, to);
+          // Every cell, by the definition: within brushSize − 0.5 of the segment from → to.
+          const a = from ?? to;
+          const want = Array.from(before.data, (v, i) => {
+            const r = Math.floor(i / before.width) + 0.5;
+            const c = (i % before.width) + 0.5;
+            const d = segmentDistance(r, c, a.row, a.col, to.row, to.col);
+            return d <= brushSize - 0.5 ? (brushMode === "paint" ? 1 : 0) : v;
+          });
+          expect(Array.from(state().image.data)).toEqual(want);
+        },
+      ),
+      { numRuns: 150, seed: 27 },
+    );
+  });
+
+  test("a stroke's image reaches the store in the same update as its sweep", async () => {
+    const shown: AppState[] = [];
+    const stop = appStore.subscribe((now, before) => {
+      if (now.image !== before.image) shown.push(now);
+    });
+    for (let r = 3; r < 9; r++) await paintStroke({ row: r, col: 2 }, { row: r, col: 25 });
+    stop();
+    expect(shown).toHaveLength(6);
+    for (const view of shown) {
+      expect(view.sweepPending).toBe(false);
+      const out = conv2d(view.image, view.kernel, view.bias, view.options);
+      expect(view.sweep?.loss).toBe(squaredErrorLoss(out, view.target, view.reduction));
+    }
+    expectSumsExact(state().sums, 0);
+  });
+
+  test("strokes made before the worker answers build on each other; the last sweep shows them all", async () => {
+    loadImagePreset("blank");
+    await requestSweep();
+    const first = paintStroke({ row: 2.5, col: 1 }, { row: 2.5, col: 30 });
+    const second = paintStroke({ row: 20.5, col: 1 }, { row: 20.5, col: 30 });
+    expect(state().image.data[2 * 32 + 10]).toBe(0); // not shown yet: its sweep is on its way
+    await Promise.all([first, second]);
+    const img = state().image;
+    expect(img.data[2 * 32 + 10]).toBe(1);
+    expect(img.data[20 * 32 + 10]).toBe(1);
+    expect(state().sweepPending).toBe(false);
+    expectSumsExact(state().sums, 0);
+  });
+
+  test("with a slow worker a stroke is shown after STROKE_WAIT_MS, pending, and its sweep follows", async () => {
+    const { createWorker, made } = fakeWorkers();
+    setEngineClient(createEngineClient({ createWorker }));
+    resetApp();
+    loadImagePreset("blank");
+    await requestSweep();
+    made[0]?.hold();
+    const stroke = paintStroke({ row: 10.5, col: 1 }, { row: 10.5, col: 30 });
+    expect(state().image.data[10 * 32 + 5]).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, STROKE_WAIT_MS + 20));
+    expect(state().image.data[10 * 32 + 5]).toBe(1);
+    expect(state().sweepPending).toBe(true);
+    expect(state().position).toBe(0);
+    made[0]?.release();
+    await stroke;
+    expect(state().sweepPending).toBe(false);
+    expect(state().image.data[10 * 32 + 5]).toBe(1);
+    expectSumsExact(state().sums, 0);
+  });
+
+  test("a change made while a stroke waits for its sweep comes after the stroke", async () => {
+    const stroke = paintStroke({ row: 4.5, col: 1 }, { row: 4.5, col: 30 });
+    loadImagePreset("blank");
+    await stroke;
+    await requestSweep();
+    expect(Array.from(state().image.data).every((v) => v === 0)).toBe(true);
+    expectSumsExact(state().sums, 0);
   });
 
   test("options that do not fit are refused with a message; good ones change the sweep", async () => {

@@ -63,6 +63,11 @@ export class FakeWorker {
     });
   }
 
+  /** Holds replies from now on, until release() (a worker that has become slow). */
+  hold(): void {
+    this.#hold = true;
+  }
+
   /** Delivers the held replies, in order, and stops holding. */
   release(): void {
     this.#hold = false;
