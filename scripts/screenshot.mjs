@@ -16,6 +16,26 @@ const browser = await chromium.launch({
     "--no-first-run",
   ],
 });
+/**
+ * Grows the viewport to the whole page, so that panels drawn only near the screen
+ * (content-visibility: auto) are drawn for a full-page picture; their real heights can grow
+ * the page, so it repeats until the height holds.
+ */
+async function showEverything(page, width) {
+  for (let i = 0; i < 5; i++) {
+    // The content's own height (scrollHeight never reads less than the viewport).
+    const total = await page.evaluate(() =>
+      Math.ceil(document.documentElement.getBoundingClientRect().height),
+    );
+    const now = page.viewportSize()?.height;
+    if (now === total) return;
+    await page.setViewportSize({ width, height: total });
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+  }
+}
+
 try {
   for (const [width, height] of [
     [1280, 900],
@@ -37,12 +57,14 @@ try {
       await page.getByRole("button", { name: "Step", exact: true }).click();
     await page.waitForTimeout(600);
     const suffix = process.argv.includes("--dark") ? "-dark" : "";
+    if (process.argv.includes("--full")) await showEverything(page, width);
     await page.screenshot({
       path: `${out}/page-${width}${suffix}.png`,
       fullPage: process.argv.includes("--full"),
     });
     console.log(`${out}/page-${width}${suffix}.png`);
     if (process.argv.includes("--parts")) {
+      await showEverything(page, width);
       const total = await page.evaluate(() => document.documentElement.scrollHeight);
       for (let y = 0, i = 0; y < total; y += height, i++) {
         const clip = { x: 0, y, width, height: Math.min(height, total - y) };
