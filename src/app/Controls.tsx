@@ -1,9 +1,32 @@
-import { finishSweep, reset, setPosition, step, stepBack, totalPositions } from "../state/actions";
+import {
+  finishSweep,
+  reset,
+  setDragging,
+  setPosition,
+  step,
+  stepBack,
+  totalPositions,
+} from "../state/actions";
 import { setSpeed, togglePlay } from "../state/playback";
 import { SPEEDS } from "../state/store";
 import { useApp } from "../state/useApp";
 
 /** The sweep's transport: step, play, scrub, finish, and the position status. */
+/**
+ * The Position slider is being dragged: views off screen wait until it is let go (useLive).
+ * The release is heard on the window, wherever the pointer is by then.
+ */
+function dragPosition(): void {
+  setDragging(true);
+  const end = () => {
+    setDragging(false);
+    window.removeEventListener("pointerup", end);
+    window.removeEventListener("pointercancel", end);
+  };
+  window.addEventListener("pointerup", end);
+  window.addEventListener("pointercancel", end);
+}
+
 export function Controls() {
   const position = useApp((s) => s.position);
   const total = useApp((s) => totalPositions(s));
@@ -66,6 +89,7 @@ export function Controls() {
         value={position}
         disabled={!ready}
         onChange={(e) => setPosition(Number(e.target.value))}
+        onPointerDown={dragPosition}
       />
       <output className="status" aria-live="polite">
         Position {position} of {total}

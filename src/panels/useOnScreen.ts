@@ -26,9 +26,9 @@ export function useOnScreen(id: string, margin = "200px"): boolean {
 
 /**
  * Whether the panel with this id follows the store: always, except while `busy` (a sweep
- * playing, a training run, a stroke) and the panel is off screen. A panel nobody can see then skips the
- * re-render (and any worker request) for each of the 60 changes a second, and catches up as
- * soon as it scrolls near or the run stops. At rest every panel is live, so what assistive
+ * playing, a training run, a drag) and the panel is off screen. A panel nobody can see then
+ * skips the re-render (and any worker request) for each of the 60 changes a second, and
+ * catches up as soon as it scrolls near or the run or drag stops. At rest every panel is live, so what assistive
  * technology reads off screen is never stale for long.
  */
 export function useLive(id: string, busy: boolean): boolean {
@@ -37,11 +37,11 @@ export function useLive(id: string, busy: boolean): boolean {
 }
 
 /**
- * True while a sweep plays, a training run goes on or a stroke is being drawn: the store
- * changes every frame.
+ * True while a sweep plays, a training run goes on, or a pointer drags (a stroke, the Position
+ * slider): the store changes every frame.
  */
 export function useBusy(): boolean {
-  return useApp((s) => s.playing || s.training || s.stroking);
+  return useApp((s) => s.playing || s.training || s.dragging);
 }
 
 /**

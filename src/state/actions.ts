@@ -271,13 +271,14 @@ export function loadImagePreset(preset: ImagePreset): void {
 }
 
 /**
- * Marks a stroke on the input as begun or ended. While it lasts, panels off screen stop
- * following the image (see useLive) and catch up when it ends.
+ * Marks a drag (a stroke on the input, the Position slider being dragged) as begun or ended.
+ * While it lasts, panels off screen stop following the store (see useLive) and catch up when
+ * it ends.
  */
-export function setStroking(stroking: boolean): void {
+export function setDragging(dragging: boolean): void {
   // Straight to the store: the flag does not touch what a stroke changes, and the stroke's
   // last change should still land with its sweep, not ahead of it.
-  if (get().stroking !== stroking) appStore.setState({ stroking });
+  if (get().dragging !== dragging) appStore.setState({ dragging });
 }
 
 /**

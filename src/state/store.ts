@@ -76,8 +76,8 @@ export interface RunSlice {
 /** Animation of the sweep. */
 export interface PlaybackSlice {
   playing: boolean;
-  /** True while a stroke is being drawn on the input (a pointer is down on it). */
-  stroking: boolean;
+  /** True while a pointer drags on the input (a stroke) or on the Position slider. */
+  dragging: boolean;
   /** Positions per second while playing. */
   speed: number;
 }
@@ -166,7 +166,7 @@ export function initialState(): AppState {
     sums: null,
     engineError: null,
     playing: false,
-    stroking: false,
+    dragging: false,
     speed: DEFAULT_SPEED,
     training: false,
     trainSteps: 200,

@@ -94,3 +94,38 @@ test("a hundred quick imports: the last one wins and its sums are exact", async 
   expect(await page.getByRole("alert").count()).toBe(0);
   expect(errors).toEqual([]);
 });
+
+test("views off screen wait while the slider or a stroke is dragged, and catch up on release", async () => {
+  const { page, errors } = await openApp(browser);
+  await settled(page);
+  const count = page.locator("#formula .formula-count strong");
+  await expect.poll(() => count.textContent(), { timeout: 20_000 }).toBe("0 of 900 terms");
+  expect(await count.evaluate((el) => el.getBoundingClientRect().top > innerHeight)).toBe(true);
+
+  // The Position slider, dragged from its start to about two thirds, then let go.
+  const slider = page.getByRole("slider", { name: "Position" });
+  const box = await slider.boundingBox();
+  if (box === null) throw new Error("no slider");
+  await page.mouse.move(box.x + 6, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.66, box.y + box.height / 2, { steps: 10 });
+  await expect.poll(() => status(page)).not.toBe("Position 0 of 900");
+  expect(await count.textContent()).toBe("0 of 900 terms");
+  await page.mouse.up();
+  const moved = Number(/Position (\d+)/.exec((await status(page)) ?? "")?.[1]);
+  expect(moved).toBeGreaterThan(300);
+  await expect.poll(() => count.textContent()).toBe(`${moved} of 900 terms`);
+
+  // A stroke on the input: the sweep restarts at 0 on screen; the formula follows on release.
+  const input = await page.getByRole("img", { name: "Input image" }).boundingBox();
+  if (input === null) throw new Error("no canvas");
+  await page.mouse.move(input.x + input.width * 0.1, input.y + input.height * 0.9);
+  await page.mouse.down();
+  await page.mouse.move(input.x + input.width * 0.9, input.y + input.height * 0.9, { steps: 8 });
+  await expect.poll(() => status(page)).toBe("Position 0 of 900");
+  expect(await count.textContent()).toBe(`${moved} of 900 terms`);
+  await page.mouse.up();
+  await expect.poll(() => count.textContent()).toBe("0 of 900 terms");
+  expectSumsExact(await exportDoc(page));
+  expect(errors).toEqual([]);
+});

@@ -89,7 +89,7 @@ export function BatchPanel() {
   // During training or a stroke, the batch follows each new kernel or image only while the
   // panel is on screen: four sweeps per change would compete with the training or the
   // drawing itself (see useLive).
-  const busy = useApp((s) => s.training || s.stroking);
+  const busy = useApp((s) => s.training || s.dragging);
   const live = useLive("batch", busy);
   useEffect(() => (live ? watchBatchInputs() : undefined), [live]);
 

@@ -4,9 +4,9 @@ import {
   loadImagePreset,
   paintStroke,
   setBrush,
+  setDragging,
   setImage,
   setNotice,
-  setStroking,
 } from "../../state/actions";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
 import { useApp } from "../../state/useApp";
@@ -50,7 +50,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
     e.currentTarget.setPointerCapture(e.pointerId);
     const cell = cellAt(e, image.width);
     last.current = cell;
-    setStroking(true);
+    setDragging(true);
     void paintStroke(null, cell);
   };
   // The stroke continues from the last point to this one: a straight segment, so fast moves
@@ -79,7 +79,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   };
   const endStroke = () => {
     last.current = null;
-    setStroking(false);
+    setDragging(false);
   };
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
