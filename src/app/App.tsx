@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { outputShape } from "../engine/index";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
@@ -6,6 +7,7 @@ import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
+import { useApp } from "../state/useApp";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
 import { FigureButtons } from "./FigureButtons";
@@ -19,6 +21,30 @@ import { startApp } from "./start";
 import { ThemeToggle } from "./ThemeToggle";
 import { Tour } from "./Tour";
 import { useWidth } from "./useWidth";
+
+/**
+ * The header's one-line summary, with the current filter's size and number of positions
+ * (index.html carries the default's text until the first render).
+ */
+function Tagline() {
+  const kernelHeight = useApp((s) => s.kernel.height);
+  const kernelWidth = useApp((s) => s.kernel.width);
+  const positions = useApp((s) => {
+    try {
+      const out = outputShape(s.image, s.kernel, s.options);
+      return out.height * out.width;
+    } catch {
+      return null; // the store never holds options that do not fit; if it did, say less
+    }
+  });
+  return (
+    <p className="tagline">
+      One {kernelHeight}x{kernelWidth} filter,{" "}
+      {positions === null ? "many" : positions.toLocaleString("en")} positions, one summed gradient.
+      Step through backpropagation and watch every position add into the same shared filter.
+    </p>
+  );
+}
 
 export function App() {
   const [help, setHelp] = useState(false);
@@ -52,10 +78,7 @@ export function App() {
       <header className="app-header">
         <div>
           <h1>ConvSweep</h1>
-          <p className="tagline">
-            One 3x3 filter, 900 positions, one summed gradient. Step through backpropagation and
-            watch every position add into the same shared filter.
-          </p>
+          <Tagline />
         </div>
         <div className="header-actions">
           <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">

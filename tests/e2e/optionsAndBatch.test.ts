@@ -45,6 +45,10 @@ test("stride, padding and dilation change the sweep, and its sums stay the engin
   await expect.poll(() => status(page)).toMatch(/Position 0 of 225/);
   await options.getByRole("group", { name: "Padding" }).getByRole("radio", { name: "1" }).check();
   await expect.poll(() => status(page)).toMatch(/Position 0 of 256/);
+  // The header's summary counts the positions of the sweep on screen.
+  expect(await page.locator("header .tagline").textContent()).toMatch(
+    /^One 3x3 filter, 256 positions, one summed gradient\./,
+  );
   await options.getByRole("group", { name: "Dilation" }).getByRole("radio", { name: "2" }).check();
   // (32 + 2 − 5) / 2 + 1 = 15 per side.
   await expect.poll(() => status(page)).toMatch(/Position 0 of 225/);
