@@ -16,3 +16,13 @@ export function usePositionView(): PositionView | null {
     return positionView(sweep, focusIndex(position), image, target);
   }, [sweep, position, image, target]);
 }
+
+/**
+ * Whether the per-position numbers hold still: false while a sweep plays. Playing, they change
+ * up to 60 times a second; a tooltip with the exact value would show one already gone, so the
+ * numbers carry no title then (and the page skips rewriting sixty titles a frame). Paused or
+ * stepped, every number has its exact value in its title.
+ */
+export function useStill(): boolean {
+  return useApp((s) => !s.playing);
+}

@@ -22,10 +22,13 @@ export interface NumberGridProps {
   color?: (value: number) => Rgb;
   /** Called when the pointer enters a cell (index) or leaves the grid (null). */
   onHover?: (index: number | null) => void;
+  /** Each cell's exact value in its title (default); false leaves the titles out. */
+  exact?: boolean;
 }
 
 /**
- * A small grid of exact numbers on a diverging colour; the full value is in each cell's title.
+ * A small grid of exact numbers on a diverging colour; the full value is in each cell's title
+ * (unless `exact` is false: numbers changing every frame).
  * Memoised: the panels around it re-render on every position of a playing sweep, and most of
  * their grids (the kernel, a patch) do not change with it.
  */
@@ -39,6 +42,7 @@ export const NumberGrid = memo(function NumberGrid({
   digits = 4,
   color,
   onHover,
+  exact = true,
 }: NumberGridProps) {
   const max = scaleMax ?? maxAbs(grid.data);
   const rows = Array.from({ length: grid.height }, (_, r) => r);
@@ -61,7 +65,7 @@ export const NumberGrid = memo(function NumberGrid({
                   key={`${c}-${pulseKey ?? ""}`}
                   className={`${pulseKey === undefined ? "" : "pulse"}${emphasis === i ? " emphasis" : ""}`}
                   style={{ background: css(bg), color: textOn(bg) }}
-                  title={`[${r}][${c}] = ${exactNumber(v)}`}
+                  title={exact ? `[${r}][${c}] = ${exactNumber(v)}` : undefined}
                   onPointerEnter={onHover ? () => onHover(i) : undefined}
                 >
                   <span className="value">{formatNumber(v, digits)}</span>

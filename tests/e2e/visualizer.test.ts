@@ -136,8 +136,19 @@ describe("the visualizer in Chromium", () => {
     await expect
       .poll(async () => Number(/Position (\d+)/.exec(await status(page))?.[1]))
       .toBeGreaterThan(5);
+    // Playing, the per-position numbers carry no exact-value title (a tooltip would show a
+    // value already gone); paused, every one does again, with the value it shows.
+    const titled = page.locator("#this-position td[title], #running-sum td[title]");
+    expect(await titled.count()).toBe(0);
     await page.getByRole("button", { name: "Pause" }).click();
     const paused = await status(page);
+    await expect.poll(() => titled.count()).toBe(36);
+    const cell = page.locator("#running-sum td").first();
+    const exact = Number(
+      ((await cell.getAttribute("title")) ?? "").split("= ")[1]?.replace("−", "-"),
+    );
+    const shown = Number(((await cell.locator(".value").textContent()) ?? "").replace("−", "-"));
+    expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
     await page.waitForTimeout(300);
     expect(await status(page)).toBe(paused);
     await page.keyboard.press(" ");

@@ -2,7 +2,7 @@ import { useApp } from "../../state/useApp";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
-import { usePositionView } from "../usePositionView";
+import { usePositionView, useStill } from "../usePositionView";
 
 /** The one kernel gradient and bias gradient, summed over the positions so far. */
 export function RunningSumPanel() {
@@ -13,6 +13,7 @@ export function RunningSumPanel() {
   // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
   // never be seen, and cost a style and layout pass for every cell each time.
   const pulse = useApp((s) => !s.playing || s.speed <= 2);
+  const still = useStill();
   const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
   if (sums === null || view === null) {
     return (
@@ -38,6 +39,7 @@ export function RunningSumPanel() {
             label="Kernel gradient so far"
             {...(pulse ? { pulseKey: position } : {})}
             notes={notes}
+            exact={still}
           />
           <figcaption>Σ δ·x = ∂L/∂w so far</figcaption>
         </figure>
@@ -45,7 +47,7 @@ export function RunningSumPanel() {
           <span
             key={pulse ? position : "playing"}
             className={`big-number${pulse ? " pulse" : ""}`}
-            title={exactNumber(sums.biasGrad)}
+            title={still ? exactNumber(sums.biasGrad) : undefined}
           >
             {formatNumber(sums.biasGrad)}
           </span>

@@ -3,12 +3,13 @@ import { grayColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
-import { usePositionView } from "../usePositionView";
+import { usePositionView, useStill } from "../usePositionView";
 
 /** The current position's patch, its delta, and what it adds to each gradient. */
 export function ThisPositionPanel() {
   const position = useApp((s) => s.position);
   const view = usePositionView();
+  const still = useStill();
   if (view === null) {
     return (
       <Panel id="this-position" title="This position">
@@ -38,12 +39,13 @@ export function ThisPositionPanel() {
             label="Input patch the filter sees"
             color={grayColor}
             digits={3}
+            exact={still}
           />
           <figcaption>Input patch x</figcaption>
         </figure>
         <span className="op">×</span>
         <figure className="scalar">
-          <span className="big-number" title={exactNumber(view.delta)}>
+          <span className="big-number" title={still ? exactNumber(view.delta) : undefined}>
             {formatNumber(view.delta)}
           </span>
           <figcaption>δ</figcaption>
@@ -56,13 +58,14 @@ export function ThisPositionPanel() {
             grid={view.kernelGradTerm}
             label="Kernel-gradient contribution"
             scaleMax={termMax}
+            exact={still}
           />
           <figcaption>δ·x → kernel gradient</figcaption>
         </figure>
       </div>
       <div className="equation">
         <figure className="scalar">
-          <span className="big-number" title={exactNumber(view.delta)}>
+          <span className="big-number" title={still ? exactNumber(view.delta) : undefined}>
             {formatNumber(view.delta)}
           </span>
           <figcaption>δ → bias gradient</figcaption>
@@ -72,6 +75,7 @@ export function ThisPositionPanel() {
             grid={view.inputGradPatch}
             label="Input-gradient contribution"
             scaleMax={termMax}
+            exact={still}
           />
           <figcaption>δ·w → input gradient</figcaption>
         </figure>

@@ -6,6 +6,7 @@ import { maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
+import { useStill } from "../usePositionView";
 
 /** kernel − η · Σ, for the one kernel and the one bias; the button applies it. */
 export function UpdatePanel() {
@@ -17,6 +18,7 @@ export function UpdatePanel() {
   const sweep = useApp((s) => s.sweep);
   const updates = useApp((s) => s.updates);
   const pending = useApp((s) => s.sweepPending);
+  const still = useStill();
   const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
   const { step, next } = useMemo(() => {
     const step = createGrid(kernel.height, kernel.width);
@@ -41,19 +43,30 @@ export function UpdatePanel() {
     >
       <div className="equation">
         <figure>
-          <NumberGrid grid={kernel} label="Kernel now" scaleMax={scale} digits={3} />
+          <NumberGrid grid={kernel} label="Kernel now" scaleMax={scale} digits={3} exact={still} />
           <figcaption>w now</figcaption>
         </figure>
         <span className="op">+</span>
         <figure>
-          <NumberGrid grid={step} label="Minus learning rate times summed gradient" digits={3} />
+          <NumberGrid
+            grid={step}
+            label="Minus learning rate times summed gradient"
+            digits={3}
+            exact={still}
+          />
           <figcaption>−η · Σ δ·x</figcaption>
         </figure>
       </div>
       <div className="equation">
         <span className="op">=</span>
         <figure>
-          <NumberGrid grid={next} label="Kernel after the update" scaleMax={scale} digits={3} />
+          <NumberGrid
+            grid={next}
+            label="Kernel after the update"
+            scaleMax={scale}
+            digits={3}
+            exact={still}
+          />
           <figcaption>w after</figcaption>
         </figure>
       </div>
