@@ -25,11 +25,16 @@ type Cell = { row: number; col: number };
  */
 const RAW_MOVES = typeof window !== "undefined" && "onpointerrawupdate" in window;
 
-function cellAt(e: React.PointerEvent<HTMLCanvasElement>, side: number): Cell {
-  const box = e.currentTarget.getBoundingClientRect();
+/** Where a pointer is on the canvas, in fractional cell coordinates of a grid this size. */
+function cellAt(
+  e: { clientX: number; clientY: number },
+  canvas: HTMLCanvasElement,
+  grid: { height: number; width: number },
+): Cell {
+  const box = canvas.getBoundingClientRect();
   return {
-    row: ((e.clientY - box.top) / box.height) * side,
-    col: ((e.clientX - box.left) / box.width) * side,
+    row: ((e.clientY - box.top) / box.height) * grid.height,
+    col: ((e.clientX - box.left) / box.width) * grid.width,
   };
 }
 
@@ -48,7 +53,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
-    const cell = cellAt(e, image.width);
+    const cell = cellAt(e, e.currentTarget, image);
     last.current = cell;
     setDragging(true);
     void paintStroke(null, cell);
@@ -57,11 +62,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   // leave no gaps.
   const strokeTo = (e: PointerEvent, target: HTMLCanvasElement) => {
     if (last.current === null) return;
-    const box = target.getBoundingClientRect();
-    const end = {
-      row: ((e.clientY - box.top) / box.height) * side.current.height,
-      col: ((e.clientX - box.left) / box.width) * side.current.width,
-    };
+    const end = cellAt(e, target, side.current);
     void paintStroke(last.current, end);
     last.current = end;
   };
