@@ -25,6 +25,7 @@ import {
   squaredErrorGrad,
   train,
 } from "../src/engine";
+import { seededRandom } from "../src/state/random";
 import { loadTfjs, type Tensor4D, type Tf } from "./tfjs";
 
 const SIZES = [32, 128, 512] as const;
@@ -36,18 +37,6 @@ const WARMUP_MS = 300;
 const LEARNING_RATE = 0.1;
 const GOALS = { fusedTfjs: 50, fusedConvnetjs: 8, apiTfjs: 30, apiConvnetjs: 4 };
 
-/** A deterministic PRNG (mulberry32) for the inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Problem {
   size: number;
   input: Grid;
@@ -57,7 +46,7 @@ interface Problem {
 }
 
 function makeProblem(size: number): Problem {
-  const rand = mulberry32(size);
+  const rand = seededRandom(size);
   const input = createGrid(size, size);
   for (let i = 0; i < input.data.length; i++) input.data[i] = rand();
   const sobel = createGrid(3, 3, Float64Array.from([1, 0, -1, 2, 0, -2, 1, 0, -1]));

@@ -2,6 +2,7 @@
 // scripts/bench-stream.mjs through `window.streamBench`) and checks it against the engine
 // run on the main thread (driven by tests/e2e/worker.test.ts).
 import { type ConvOptions, computeSweep, conv2d, type Grid, train } from "../src/engine";
+import { seededRandom } from "../src/state/random";
 import {
   createEngineClient,
   type EngineClient,
@@ -14,17 +15,6 @@ import {
 } from "../src/worker/client";
 import type { DeliveryChunk, DeliveryMode, DeliveryRequest } from "./stream.worker";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomGrid(rand: () => number, height: number, width: number, lo: number, hi: number) {
   const data = new Float64Array(height * width);
   for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * rand();
@@ -33,7 +23,7 @@ function randomGrid(rand: () => number, height: number, width: number, lo: numbe
 
 /** A size x size image, a 3x3 starting kernel and the target a hidden 3x3 filter makes. */
 function makeCase(size: number, seed = 1, options: ConvOptions = {}): SweepRequest {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const image = randomGrid(rand, size, size, 0, 1);
   const hidden = randomGrid(rand, 3, 3, -1, 1);
   return {

@@ -2,6 +2,7 @@
 // 100 actions and no console error or uncaught exception allowed.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { seededRandom } from "../../src/state/random";
 import { launchChromium, openApp } from "./browser";
 import { expectSumsExact, exportDoc } from "./invariants";
 
@@ -15,17 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Action = (page: Page, r: () => number) => Promise<void>;
 
@@ -181,7 +171,7 @@ test(`${ACTIONS} seeded random actions: no error, invariants hold every ${CHECK_
   const { page, errors } = await openApp(browser);
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
   await page.getByRole("button", { name: "Skip the tour" }).click();
-  const r = mulberry32(20261126);
+  const r = seededRandom(20261126);
   const log: string[] = [];
   const missed: string[] = [];
   for (let i = 1; i <= ACTIONS; i++) {

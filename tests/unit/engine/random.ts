@@ -3,17 +3,8 @@
  */
 import { createGrid, type Grid, outputShape } from "../../../src/engine";
 
-/** mulberry32: a tiny, fast 32-bit PRNG. Returns uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the app's own seeded PRNG: uniform numbers in [0, 1). */
+export { seededRandom as mulberry32 } from "../../../src/state/random";
 
 export type Rand = () => number;
 

@@ -6,18 +6,10 @@ import {
   outputShape,
   resolveOptions,
 } from "../../../src/engine";
+import { seededRandom } from "../../../src/state/random";
 
-/** mulberry32: a tiny seeded PRNG with uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the app's own seeded PRNG: uniform numbers in [0, 1). */
+export const mulberry32 = seededRandom;
 
 export function randomGrid(
   rand: () => number,
