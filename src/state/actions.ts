@@ -554,19 +554,9 @@ export function stopTraining(): void {
 /** The current state as a state file's text (CONTRACT.md §2). */
 export function exportState(): string {
   const s = get();
-  const sums: SweepSums | null = s.sums;
   return serializeState({
-    image: s.image,
-    kernel: s.kernel,
-    bias: s.bias,
-    target: s.target,
-    targetKernel: s.targetKernel,
-    options: s.options,
-    reduction: s.reduction,
-    learningRate: s.learningRate,
-    updates: s.updates,
-    position: s.position,
-    sums: sums ?? {
+    ...currentLinkedState(),
+    sums: s.sums ?? {
       kernelGrad: {
         height: s.kernel.height,
         width: s.kernel.width,
