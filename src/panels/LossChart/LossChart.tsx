@@ -1,5 +1,6 @@
 import { extent } from "d3-array";
 import type { LossPoint } from "../../state/store";
+import { ChartAxes } from "../../viz/ChartAxes";
 import { formatNumber } from "../../viz/format";
 import { linePath } from "../../viz/linePath";
 import { linearScale, logScale } from "../../viz/scales";
@@ -58,23 +59,16 @@ export function LossChart({ points, width, height }: LossChartProps) {
       }
     >
       <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-        {yTicks.map((t) => (
-          <g key={t} transform={`translate(0,${y(t)})`}>
-            <line x2={innerW} className="gridline" />
-            <text x={-6} dy="0.32em" textAnchor="end">
-              {formatNumber(t, 2)}
-            </text>
-          </g>
-        ))}
-        {xTicks.map((t) => (
-          <g key={t} transform={`translate(${x(t)},${innerH})`}>
-            <line y2={5} stroke="currentColor" />
-            <text y={8} dy="0.71em" textAnchor="middle">
-              {t}
-            </text>
-          </g>
-        ))}
-        <line y1={innerH} x2={innerW} y2={innerH} stroke="currentColor" />
+        <ChartAxes
+          innerW={innerW}
+          innerH={innerH}
+          x={x}
+          y={y}
+          xTicks={xTicks}
+          yTicks={yTicks}
+          xTitle="updates"
+          yTitleOffset={44}
+        />
         <path d={path ?? ""} className="loss-line" />
         {shown.length > 0 ? (
           <circle
@@ -84,16 +78,6 @@ export function LossChart({ points, width, height }: LossChartProps) {
             className="loss-dot"
           />
         ) : null}
-        <text x={innerW / 2} y={innerH + 28} textAnchor="middle" className="axis-title">
-          updates
-        </text>
-        <text
-          transform={`translate(${-44},${innerH / 2}) rotate(-90)`}
-          textAnchor="middle"
-          className="axis-title"
-        >
-          loss (log)
-        </text>
       </g>
     </svg>
   );

@@ -1,5 +1,6 @@
 import { scaleLinear, scaleLog } from "d3-scale";
 import { line } from "d3-shape";
+import { ChartAxes } from "../../viz/ChartAxes";
 import { formatNumber } from "../../viz/format";
 
 /** One training run's loss curve. */
@@ -78,36 +79,19 @@ export function LossCurves({ curves, steps, width, height, floor = LOSS_FLOOR }:
         .join(", ")}`}
     >
       <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-        {yTicks.map((t) => (
-          <g key={t} transform={`translate(0,${y(t)})`}>
-            <line x2={innerW} className="gridline" />
-            <text x={-6} dy="0.32em" textAnchor="end">
-              {formatNumber(t, 2)}
-            </text>
-          </g>
-        ))}
-        {x.ticks(5).map((t) => (
-          <g key={t} transform={`translate(${x(t)},${innerH})`}>
-            <line y2={5} stroke="currentColor" />
-            <text y={8} dy="0.71em" textAnchor="middle">
-              {t}
-            </text>
-          </g>
-        ))}
-        <line y1={innerH} x2={innerW} y2={innerH} stroke="currentColor" />
+        <ChartAxes
+          innerW={innerW}
+          innerH={innerH}
+          x={x}
+          y={y}
+          xTicks={x.ticks(5)}
+          yTicks={yTicks}
+          xTitle="steps"
+          yTitleOffset={42}
+        />
         {curves.map((c) => (
           <path key={c.name} d={path(pointsOf(c.losses)) ?? ""} className={c.className} />
         ))}
-        <text x={innerW / 2} y={innerH + 28} textAnchor="middle" className="axis-title">
-          steps
-        </text>
-        <text
-          transform={`translate(${-42},${innerH / 2}) rotate(-90)`}
-          textAnchor="middle"
-          className="axis-title"
-        >
-          loss (log)
-        </text>
       </g>
     </svg>
   );
