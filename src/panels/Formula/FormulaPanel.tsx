@@ -108,19 +108,25 @@ function IndexMath({
   );
 }
 
-/** Σ over i, j in MathML. */
-function SumIJ() {
+/** Σ_ij δ_ij: the sum over every position of its delta, the start of each formula. */
+function SumDelta() {
   return (
-    <munder>
-      <mo className="sum-op" largeop="true" movablelimits="false">
-        ∑
-      </mo>
-      <mrow>
+    <>
+      <munder>
+        <mo className="sum-op" largeop="true" movablelimits="false">
+          ∑
+        </mo>
+        <mrow>
+          <mi>i</mi>
+          <mo>,</mo>
+          <mi>j</mi>
+        </mrow>
+      </munder>
+      <Sub base="δ">
         <mi>i</mi>
-        <mo>,</mo>
         <mi>j</mi>
-      </mrow>
-    </munder>
+      </Sub>
+    </>
   );
 }
 
@@ -203,11 +209,7 @@ export function FormulaPanel() {
               }
             />
             <mo>=</mo>
-            <SumIJ />
-            <Sub base="δ">
-              <mi>i</mi>
-              <mi>j</mi>
-            </Sub>
+            <SumDelta />
             <mo>·</mo>
             <Sub base="x">
               <IndexMath v="i" tap={a} options={options} symbolicTap="a" />
@@ -230,11 +232,7 @@ export function FormulaPanel() {
           <math aria-label={`Formula for ${wText}`}>
             <Partial of={w} />
             <mo>=</mo>
-            <SumIJ />
-            <Sub base="δ">
-              <mi>i</mi>
-              <mi>j</mi>
-            </Sub>
+            <SumDelta />
             <mo>·</mo>
             <Sub base="x">
               <IndexMath v="i" tap={a} options={options} />
@@ -250,11 +248,7 @@ export function FormulaPanel() {
           <math aria-label="Bias formula">
             <Partial of={<mi>b</mi>} />
             <mo>=</mo>
-            <SumIJ />
-            <Sub base="δ">
-              <mi>i</mi>
-              <mi>j</mi>
-            </Sub>
+            <SumDelta />
           </math>
         </div>
       </div>
