@@ -9,7 +9,8 @@ import {
   squaredErrorGrad,
 } from "../../src/engine/index";
 
-interface GridJson {
+/** A grid as a state file holds it. */
+export interface GridJson {
   height: number;
   width: number;
   data: number[];

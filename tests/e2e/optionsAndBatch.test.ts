@@ -5,12 +5,12 @@ import {
   conv2d,
   conv2dBackward,
   createGrid,
-  type Grid,
   sgdUpdate,
   squaredErrorGrad,
 } from "../../src/engine/index";
 import { shiftImage } from "../../src/state/batchImages";
 import { launchChromium, openApp } from "./browser";
+import { gridOf as grid } from "./invariants";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,13 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-interface GridJson {
-  height: number;
-  width: number;
-  data: number[];
-}
-const grid = (g: GridJson): Grid => createGrid(g.height, g.width, Float64Array.from(g.data));
 
 async function exportState(page: Page) {
   const [download] = await Promise.all([

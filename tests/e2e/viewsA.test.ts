@@ -7,14 +7,13 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   conv2d,
-  createGrid,
-  type Grid,
   positionContributions,
   type Reduction,
   recurrentGradients,
   squaredErrorGrad,
 } from "../../src/engine/index";
 import { type AppPage, launchChromium, openApp } from "./browser";
+import { gridOf as grid } from "./invariants";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,13 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-interface GridJson {
-  height: number;
-  width: number;
-  data: number[];
-}
-const grid = (g: GridJson): Grid => createGrid(g.height, g.width, Float64Array.from(g.data));
 
 async function ready(app: AppPage): Promise<Page> {
   const { page } = app;

@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   conv2d,
   conv2dBackward,
-  createGrid,
-  type Grid,
   gradientCheck,
   type Reduction,
   squaredErrorGrad,
 } from "../../src/engine/index";
 import { type AppPage, launchChromium, openApp } from "./browser";
+import { type GridJson, gridOf as grid } from "./invariants";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-interface GridJson {
-  height: number;
-  width: number;
-  data: number[];
-}
-const grid = (g: GridJson): Grid => createGrid(g.height, g.width, Float64Array.from(g.data));
 
 interface StateJson {
   image: GridJson;

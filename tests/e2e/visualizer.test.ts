@@ -13,6 +13,7 @@ import {
   squaredErrorLoss,
 } from "../../src/engine/index";
 import { type AppPage, launchChromium, openApp } from "./browser";
+import { gridOf as grid } from "./invariants";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -21,13 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-interface GridJson {
-  height: number;
-  width: number;
-  data: number[];
-}
-const grid = (g: GridJson): Grid => createGrid(g.height, g.width, Float64Array.from(g.data));
 
 async function ready(app: AppPage): Promise<Page> {
   const { page } = app;
