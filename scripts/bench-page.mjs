@@ -23,21 +23,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { FIRST_LOAD_BUDGET, measureChunks } from "./size.mjs";
 import { serveStatic } from "./static-server.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const DIST = process.env.CONVSWEEP_DIST ?? "dist";
 const VIEWPORT = { width: 1280, height: 900 };
 /** Seconds of playback and of training measured. */
@@ -744,11 +733,7 @@ async function main() {
   const load = loadavg()[0];
   const rebuilt = ensureBuild(process.argv.includes("--rebuild"));
   const server = await serveStatic(DIST);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  const browser = await launchChromium();
   const errors = [];
   const rows = [["check", "measured", "goal", "result"]];
   let refresh = Number.NaN;

@@ -4,21 +4,9 @@
 // main thread keeps a requestAnimationFrame loop. Never part of the test suite.
 // Flags: --rebuild forces a fresh build of the page.
 import { cpus } from "node:os";
-import { chromium } from "playwright-core";
 import { buildStreamPage } from "../bench/stream-build.mjs";
+import { launchChromium } from "./chromium.mjs";
 import { serveStatic } from "./static-server.mjs";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const GOALS = { sweep32: 1, sweep128: 5, stepsPerSecond: 20_000 };
 
@@ -30,11 +18,7 @@ async function main() {
   const started = performance.now();
   const root = await buildStreamPage({ force: process.argv.includes("--rebuild") });
   const server = await serveStatic(root);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];

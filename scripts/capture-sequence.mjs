@@ -1,20 +1,11 @@
 // An image sequence of one sweep for the README: node scripts/capture-sequence.mjs [out-dir]
 // Writes sweep-1.png … sweep-4.png (positions 1, 2, 450, 900) and after-update.png.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const out = process.argv[2] ?? "docs";
 const server = await serveStatic(process.env.CONVSWEEP_DIST ?? "dist");
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(server.url);

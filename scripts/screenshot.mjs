@@ -1,21 +1,11 @@
 // Screenshots of the built app for looking at it (and for the README):
 // node scripts/screenshot.mjs [out-dir]  →  page-1280.png, page-390.png
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { serveStatic } from "./static-server.mjs";
 
 const out = process.argv[2] ?? "docs";
 const server = await serveStatic(process.env.CONVSWEEP_DIST ?? "dist");
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-  ],
-});
+const browser = await launchChromium();
 /**
  * Grows the viewport to the whole page, so that panels drawn only near the screen
  * (content-visibility: auto) are drawn for a full-page picture; their real heights can grow
