@@ -7,6 +7,8 @@ import {
   resolveOptions,
 } from "../../../src/engine";
 import { seededRandom } from "../../../src/state/random";
+import { EngineHandler, type HandlerOptions } from "../../../src/worker/handler";
+import type { EngineReply, TrainRequestMessage } from "../../../src/worker/protocol";
 
 /** mulberry32, the app's own seeded PRNG: uniform numbers in [0, 1). */
 export const mulberry32 = seededRandom;
@@ -69,4 +71,38 @@ export function concat(parts: readonly Float64Array[]): Float64Array {
 /** Resolves after pending immediates (a fake worker's deliveries) have run. */
 export function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A handler whose replies (and transfer lists) are recorded; `onReply` may react to them. */
+export function recorder(options: HandlerOptions = {}, onReply?: (reply: EngineReply) => void) {
+  const replies: EngineReply[] = [];
+  const transfers: Transferable[][] = [];
+  const handler = new EngineHandler((reply, transfer) => {
+    replies.push(reply);
+    transfers.push(transfer);
+    onReply?.(reply);
+  }, options);
+  return { handler, replies, transfers };
+}
+
+/** The replies of one type, typed as such. */
+export const of = <T extends EngineReply["type"]>(replies: EngineReply[], type: T) =>
+  replies.filter((r): r is Extract<EngineReply, { type: T }> => r.type === type);
+
+/** A train request for a case: 50 steps at η = 0.01, a report every 10; `fields` override. */
+export function trainMessage(
+  c: Case,
+  runId: number,
+  fields: Partial<Omit<TrainRequestMessage, "type" | "runId">> = {},
+): TrainRequestMessage {
+  return {
+    type: "train",
+    runId,
+    problem: { image: c.image, target: c.target, options: c.options, reduction: "sum" },
+    params: { kernel: c.kernel, bias: c.bias },
+    learningRate: 0.01,
+    steps: 50,
+    reportEvery: 10,
+    ...fields,
+  };
 }

@@ -10,48 +10,25 @@ import {
   squaredErrorGrad,
   train,
 } from "../../../src/engine";
-import { createYield, EngineHandler, type HandlerOptions } from "../../../src/worker/handler";
+import { createYield, EngineHandler } from "../../../src/worker/handler";
 import type {
   DoneReply,
-  EngineReply,
   ErrorReply,
   ProgressReply,
   SweepReply,
-  TrainRequestMessage,
 } from "../../../src/worker/protocol";
-import { type Case, concat, firstBitDifference, makeCase } from "./fixtures";
-
-/** A handler whose replies (and transfer lists) are recorded; `onReply` may react to them. */
-function recorder(options: HandlerOptions = {}, onReply?: (reply: EngineReply) => void) {
-  const replies: EngineReply[] = [];
-  const transfers: Transferable[][] = [];
-  const handler = new EngineHandler((reply, transfer) => {
-    replies.push(reply);
-    transfers.push(transfer);
-    onReply?.(reply);
-  }, options);
-  return { handler, replies, transfers };
-}
+import {
+  type Case,
+  concat,
+  firstBitDifference,
+  makeCase,
+  of,
+  recorder,
+  trainMessage,
+} from "./fixtures";
 
 function sweepMessage(c: Case, runId = 1, reduction: "sum" | "mean" = "sum") {
   return { type: "sweep" as const, runId, ...c, reduction };
-}
-
-function trainMessage(
-  c: Case,
-  runId: number,
-  fields: Partial<Omit<TrainRequestMessage, "type" | "runId">> = {},
-): TrainRequestMessage {
-  return {
-    type: "train",
-    runId,
-    problem: { image: c.image, target: c.target, options: c.options, reduction: "sum" },
-    params: { kernel: c.kernel, bias: c.bias },
-    learningRate: 0.01,
-    steps: 50,
-    reportEvery: 10,
-    ...fields,
-  };
 }
 
 function engineTrain(
@@ -67,9 +44,6 @@ function engineTrain(
     steps,
   );
 }
-
-const of = <T extends EngineReply["type"]>(replies: EngineReply[], type: T) =>
-  replies.filter((r): r is Extract<EngineReply, { type: T }> => r.type === type);
 
 const CASES: [string, Case][] = [
   ["3x3, stride 1 (the fused case)", makeCase(1, { size: 12 })],

@@ -14,33 +14,25 @@ import {
   trainLocallyConnected,
   untie,
 } from "../../../src/engine";
-import { EngineHandler, type HandlerOptions } from "../../../src/worker/handler";
+import type { EngineHandler } from "../../../src/worker/handler";
 import type {
   DoneReply,
-  EngineReply,
   GradientCheckReply,
   ProgressReply,
   ReductionsReply,
-  TrainRequestMessage,
   TrainUntiedRequestMessage,
   UntiedDoneReply,
   UntiedProgressReply,
 } from "../../../src/worker/protocol";
-import { type Case, concat, firstBitDifference, makeCase } from "./fixtures";
-
-function recorder(options: HandlerOptions = {}, onReply?: (reply: EngineReply) => void) {
-  const replies: EngineReply[] = [];
-  const transfers: Transferable[][] = [];
-  const handler = new EngineHandler((reply, transfer) => {
-    replies.push(reply);
-    transfers.push(transfer);
-    onReply?.(reply);
-  }, options);
-  return { handler, replies, transfers };
-}
-
-const of = <T extends EngineReply["type"]>(replies: EngineReply[], type: T) =>
-  replies.filter((r): r is Extract<EngineReply, { type: T }> => r.type === type);
+import {
+  type Case,
+  concat,
+  firstBitDifference,
+  makeCase,
+  of,
+  recorder,
+  trainMessage,
+} from "./fixtures";
 
 function untiedStart(c: Case) {
   return untie(c.kernel, c.bias, outputShape(c.image, c.kernel, resolveOptions(c.options)));
@@ -58,23 +50,6 @@ function untiedMessage(
     params: untiedStart(c),
     learningRate: 0.2,
     steps: 45,
-    reportEvery: 10,
-    ...fields,
-  };
-}
-
-function trainMessage(
-  c: Case,
-  runId: number,
-  fields: Partial<Omit<TrainRequestMessage, "type" | "runId">> = {},
-): TrainRequestMessage {
-  return {
-    type: "train",
-    runId,
-    problem: { image: c.image, target: c.target, options: c.options, reduction: "sum" },
-    params: { kernel: c.kernel, bias: c.bias },
-    learningRate: 0.01,
-    steps: 50,
     reportEvery: 10,
     ...fields,
   };
