@@ -11,7 +11,6 @@ import { setSpeed, togglePlay } from "../state/playback";
 import { SPEEDS } from "../state/store";
 import { useApp } from "../state/useApp";
 
-/** The sweep's transport: step, play, scrub, finish, and the position status. */
 /**
  * The Position slider is being dragged: views off screen wait until it is let go (useLive).
  * The release is heard on the window, wherever the pointer is by then.
@@ -27,6 +26,7 @@ function dragPosition(): void {
   window.addEventListener("pointercancel", end);
 }
 
+/** The sweep's transport: step, play, scrub, finish, and the position status. */
 export function Controls() {
   const position = useApp((s) => s.position);
   const total = useApp((s) => totalPositions(s));

@@ -47,8 +47,6 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const last = useRef<Cell | null>(null);
   const [cursor, setCursor] = useState<Cell | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const side = useRef({ height: image.height, width: image.width });
-  side.current = { height: image.height, width: image.width };
 
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     e.preventDefault();
@@ -62,10 +60,11 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   // leave no gaps.
   const strokeTo = (e: PointerEvent, target: HTMLCanvasElement) => {
     if (last.current === null) return;
-    const end = cellAt(e, target, side.current);
+    const end = cellAt(e, target, image);
     void paintStroke(last.current, end);
     last.current = end;
   };
+  // The raw-event listener below calls this render's strokeTo (it reads this render's image).
   const strokeToRef = useRef(strokeTo);
   strokeToRef.current = strokeTo;
   useEffect(() => {
