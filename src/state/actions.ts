@@ -267,7 +267,7 @@ export function setImage(image: Grid): void {
 /** Loads an image preset. */
 export function loadImagePreset(preset: ImagePreset): void {
   const { image } = get();
-  setImage(presetImage(preset, image.height));
+  setImage(presetImage(preset, image.height, image.width));
 }
 
 /**

@@ -26,12 +26,22 @@ export const IMAGE_PRESET_LABELS: Record<ImagePreset, string> = {
   blank: "Blank",
 };
 
-function fill(side: number, value: (r: number, c: number) => number): Grid {
-  const g = createGrid(side, side);
-  for (let r = 0; r < side; r++) {
-    for (let c = 0; c < side; c++) g.data[r * side + c] = value(r, c);
+function fill(height: number, width: number, value: (r: number, c: number) => number): Grid {
+  const g = createGrid(height, width);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) g.data[r * width + c] = value(r, c);
   }
   return g;
+}
+
+/**
+ * A ramp from 0 to `top` across the image: left to right, or top to bottom when the image is
+ * one column wide (so a 4096x1 image still has a gradient).
+ */
+function ramp(height: number, width: number, top = 1): (r: number, c: number) => number {
+  if (width > 1) return (_r, c) => (top * c) / (width - 1);
+  if (height > 1) return (r) => (top * r) / (height - 1);
+  return () => top;
 }
 
 /** Distance from point p to segment ab. */
@@ -66,9 +76,18 @@ const DIGIT_TWO: readonly [number, number][] = [
   [26, 28.5],
 ];
 
-function digit(side: number): Grid {
-  const scale = side / 32;
-  return fill(side, (r, c) => {
+/**
+ * The "2" scaled to fit the image's shorter side and centred in the longer one, over a wash
+ * that rises across the image.
+ */
+function digit(height: number, width: number): Grid {
+  const scale = Math.min(height, width) / 32;
+  const top = (height - 32 * scale) / 2;
+  const left = (width - 32 * scale) / 2;
+  // At least half a cell each, so a thin image still shows the stroke.
+  const half = Math.max(0.5, 1.1 * scale);
+  const wash = ramp(height, width, 0.12);
+  return fill(height, width, (r, c) => {
     let d = Number.POSITIVE_INFINITY;
     for (let i = 1; i < DIGIT_TWO.length; i++) {
       const a = DIGIT_TWO[i - 1] as [number, number];
@@ -76,32 +95,49 @@ function digit(side: number): Grid {
       // The polyline is given as [column, row] pairs.
       d = Math.min(
         d,
-        segmentDistance(r + 0.5, c + 0.5, a[1] * scale, a[0] * scale, b[1] * scale, b[0] * scale),
+        segmentDistance(
+          r + 0.5,
+          c + 0.5,
+          top + a[1] * scale,
+          left + a[0] * scale,
+          top + b[1] * scale,
+          left + b[0] * scale,
+        ),
       );
     }
-    const stroke = Math.max(0, Math.min(1, 1 - Math.max(0, d - 1.1 * scale) / (1.1 * scale)));
+    const stroke = Math.max(0, Math.min(1, 1 - Math.max(0, d - half) / half));
     // A faint left-to-right wash, so no patch is all zeros and every position contributes.
-    const wash = 0.04 + (0.12 * c) / (side - 1);
-    return Math.max(stroke, wash);
+    return Math.max(stroke, 0.04 + wash(r, c));
   });
 }
 
-/** The image for a preset at the given side (noise uses `seed`). Values are in [0, 1]. */
-export function presetImage(preset: ImagePreset, side = IMAGE_SIDE, seed = 7): Grid {
+/**
+ * The image for a preset, height x width cells of any shape (noise uses `seed`). Values are
+ * in [0, 1].
+ */
+export function presetImage(
+  preset: ImagePreset,
+  height = IMAGE_SIDE,
+  width = height,
+  seed = 7,
+): Grid {
   switch (preset) {
     case "digit":
-      return digit(side);
+      return digit(height, width);
     case "edge":
-      return fill(side, (_r, c) => (c < side / 2 ? 0 : 1));
+      // Dark on the left half, light on the right; top and bottom on a one-column image.
+      return fill(height, width, (r, c) => ((width > 1 ? c < width / 2 : r < height / 2) ? 0 : 1));
     case "checkerboard":
-      return fill(side, (r, c) => ((Math.floor(r / 4) + Math.floor(c / 4)) % 2 === 0 ? 1 : 0));
+      return fill(height, width, (r, c) =>
+        (Math.floor(r / 4) + Math.floor(c / 4)) % 2 === 0 ? 1 : 0,
+      );
     case "gradient":
-      return fill(side, (_r, c) => c / (side - 1));
+      return fill(height, width, ramp(height, width));
     case "noise": {
       const random = seededRandom(seed);
-      return fill(side, () => random());
+      return fill(height, width, () => random());
     }
     case "blank":
-      return fill(side, () => 0);
+      return fill(height, width, () => 0);
   }
 }
