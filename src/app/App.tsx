@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { outputShape } from "../engine/index";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
@@ -46,8 +46,30 @@ function Tagline() {
   );
 }
 
+/**
+ * Keeps the CSS variable --sweep-controls-height at the sticky controls' height (it grows
+ * with the messages below them), so that focus and scrolling stop below them (app.css).
+ */
+function useControlsHeight(section: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const el = section.current;
+    if (el === null || typeof ResizeObserver !== "function") return;
+    const root = document.documentElement.style;
+    const observer = new ResizeObserver(() =>
+      root.setProperty("--sweep-controls-height", `${Math.ceil(el.offsetHeight)}px`),
+    );
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      root.removeProperty("--sweep-controls-height");
+    };
+  }, [section]);
+}
+
 export function App() {
   const [help, setHelp] = useState(false);
+  const controls = useRef<HTMLElement>(null);
+  useControlsHeight(controls);
   useEffect(() => {
     const stop = startApp();
     const onKey = (e: KeyboardEvent) => {
@@ -90,7 +112,7 @@ export function App() {
           <StateFileButtons />
         </div>
       </header>
-      <section className="sticky-controls" aria-label="Sweep controls">
+      <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
         <Controls />
         <NoticeBar />
       </section>
