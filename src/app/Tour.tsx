@@ -19,10 +19,11 @@ function markDone(): void {
   }
 }
 
-const TIPS = [
+/** The tips, for a filter of this shape (e.g. "3x3") swept over this many positions. */
+const tips = (shape: string, total: number) => [
   {
     title: "1. Draw",
-    text: "Draw on the input image (or pick a preset). The filter will be applied to every 3x3 window of it.",
+    text: `Draw on the input image (or pick a preset). The filter will be applied to every ${shape} window of it.`,
   },
   {
     title: "2. Step",
@@ -30,7 +31,7 @@ const TIPS = [
   },
   {
     title: "3. Sum",
-    text: "Each position's terms land in the one shared 3x3 buffer of “Running sum”. Press Finish sweep to add all 900.",
+    text: `Each position's terms land in the one shared ${shape} buffer of “Running sum”. Press Finish sweep to add all ${total}.`,
   },
   {
     title: "4. Update",
@@ -46,6 +47,7 @@ export function Tour() {
   const position = useApp((s) => s.position);
   const total = useApp((s) => (s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0));
   const updates = useApp((s) => s.updates);
+  const shape = useApp((s) => `${s.kernel.height}x${s.kernel.width}`);
   const [startImage] = useState(image);
   // Advance when the person has done what the tip asks. A closed tour does nothing more: an
   // effect that set state on every store change (e.g. every training report) would make React
@@ -67,7 +69,8 @@ export function Tour() {
     markDone();
     setOpen(false);
   };
-  const current = TIPS[tip] ?? TIPS[0];
+  const all = tips(shape, total);
+  const current = all[tip] ?? all[0];
   return (
     <section className="tour" aria-label="Getting started">
       <strong>{current?.title}</strong> <span>{current?.text}</span>
@@ -75,7 +78,7 @@ export function Tour() {
         <button type="button" onClick={() => setTip(Math.max(0, tip - 1))} disabled={tip === 0}>
           Previous tip
         </button>
-        {tip < TIPS.length - 1 ? (
+        {tip < all.length - 1 ? (
           <button type="button" onClick={() => setTip(tip + 1)}>
             Next tip
           </button>

@@ -9,6 +9,7 @@ export function RunningSumPanel() {
   const sums = useApp((s) => s.sums);
   const position = useApp((s) => s.position);
   const sweep = useApp((s) => s.sweep);
+  const shape = useApp((s) => `${s.kernel.height}x${s.kernel.width}`);
   const view = usePositionView();
   // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
   // never be seen, and cost a style and layout pass for every cell each time.
@@ -30,7 +31,7 @@ export function RunningSumPanel() {
     <Panel
       id="running-sum"
       title="Running sum: the one shared gradient"
-      lead={`Every position adds its terms into the same 3x3 buffer. ${position} of ${total} positions added.`}
+      lead={`Every position adds its terms into the same ${shape} buffer. ${position} of ${total} positions added.`}
     >
       <div className="equation">
         <figure>
