@@ -23,7 +23,18 @@ import { Panel } from "../Panel";
 import { useLive } from "../useOnScreen";
 import "./batch.css";
 
-function SourcePicker({ k, source, side }: { k: number; source: BatchSource; side: number }) {
+function SourcePicker({
+  k,
+  source,
+  height,
+  width,
+}: {
+  k: number;
+  source: BatchSource;
+  /** The image's shape, which an opened file takes. */
+  height: number;
+  width: number;
+}) {
   const file = useRef<HTMLInputElement>(null);
   const value = source.kind === "loaded" ? "loaded" : source.kind;
   return (
@@ -56,7 +67,7 @@ function SourcePicker({ k, source, side }: { k: number; source: BatchSource; sid
             setBatchSource(k, {
               kind: "loaded",
               name: f.name,
-              image: await imageFileToGrid(f, side),
+              image: await imageFileToGrid(f, height, width),
             });
           } catch (error) {
             const why = error instanceof ImageFileError ? error.message : String(error);
@@ -209,7 +220,12 @@ export function BatchPanel() {
                 <figcaption>
                   {i + 1}. {i === 0 ? "drawn" : describeSource(sources[i - 1] as BatchSource)}
                   {i > 0 ? (
-                    <SourcePicker k={i} source={sources[i - 1] as BatchSource} side={image.width} />
+                    <SourcePicker
+                      k={i}
+                      source={sources[i - 1] as BatchSource}
+                      height={image.height}
+                      width={image.width}
+                    />
                   ) : null}
                 </figcaption>
                 <NumberGrid

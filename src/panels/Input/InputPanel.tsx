@@ -176,10 +176,11 @@ const InputTools = memo(function InputTools({
   const openFile = async (file: File | undefined) => {
     if (!file) return;
     try {
-      setImage(await imageFileToGrid(file, width));
+      const grid = await imageFileToGrid(file, height, width);
+      setImage(grid);
       setNotice({
         kind: "info",
-        text: `Opened ${file.name} as a ${width}x${height} grayscale image.`,
+        text: `Opened ${file.name} as a ${grid.height}x${grid.width} grayscale image.`,
       });
     } catch (error) {
       const why = error instanceof ImageFileError ? error.message : String(error);
