@@ -1,5 +1,4 @@
 import {
-  checkLearningRate,
   emptySums,
   type Grid,
   outputShape,
@@ -24,6 +23,7 @@ import {
   StateFileError,
   serializeState,
 } from "./stateFile";
+import { MAX_LEARNING_RATE, MAX_UPDATES, MAX_WEIGHT } from "./stateRules";
 import {
   type AppState,
   appStore,
@@ -31,6 +31,7 @@ import {
   initialState,
   type LossPoint,
   makeTarget,
+  type Notice,
 } from "./store";
 
 const get = appStore.getState;
@@ -68,7 +69,7 @@ function errorText(error: unknown): string {
 
 /** Puts the app back to its first state (tests; the page never calls it). */
 export function resetApp(): void {
-  client?.cancelTraining();
+  endTraining();
   dropUnswept();
   appStore.setState(initialState(), true);
 }
@@ -150,20 +151,51 @@ export async function requestSweep(
     });
     const landing = dropUnswept() ?? {};
     const at = Math.min(position, sweep.outHeight * sweep.outWidth);
-    set((now) => ({
-      ...landing,
-      sweep,
-      sweepPending: false,
-      position: at,
-      sums: sumsAt(sweep, emptySums(sweep), at),
-      engineError: null,
-      ...appendLoss({ ...now, ...landing }, [{ update: updates, loss: sweep.loss }]),
-    }));
+    set((now) => {
+      const curve = appendLoss({ ...now, ...landing }, [{ update: updates, loss: sweep.loss }]);
+      return {
+        ...landing,
+        sweep,
+        sweepPending: false,
+        position: at,
+        sums: sumsAt(sweep, emptySums(sweep), at),
+        engineError: null,
+        ...curve,
+        ...judgeLoss(now, curve.lossHistory, { kernel: s.kernel, bias: s.bias, updates }),
+      };
+    });
   } catch (error) {
     if (error instanceof SupersededError) return;
     landUnswept();
     set({ sweepPending: false, engineError: errorText(error) });
   }
+}
+
+/**
+ * What a new loss says about the filter it was measured for: a filter no worse than where
+ * the curve started becomes the last good one; after updates by hand (not training, which
+ * judges its own run) a loss EXPLODING_FACTOR times the start's says the learning rate is
+ * too large, and offers the last good filter back.
+ */
+function judgeLoss(
+  now: AppState,
+  curve: LossPoint[],
+  params: { kernel: Grid; bias: number; updates: number },
+): Partial<AppState> {
+  const first = curve[0];
+  const latest = curve[curve.length - 1];
+  if (first === undefined || latest === undefined || latest.update !== params.updates) return {};
+  if (latest.loss <= first.loss) return { goodParams: params };
+  if (now.training || latest.update === first.update || !isExploding(latest.loss, first.loss)) {
+    return {};
+  }
+  return {
+    notice: {
+      kind: "error",
+      text: `The loss has grown over ${EXPLODING_FACTOR.toExponential(0)} times in ${latest.update - first.update} updates: the learning rate (η = ${now.learningRate}) is too large. Lower it.`,
+      ...backTo(now.goodParams),
+    },
+  };
 }
 
 /** The number of positions in the current sweep (0 before the first arrives). */
@@ -205,17 +237,58 @@ export function applyUpdate(): void {
   applyGradient(sums.kernelGrad, sums.biasGrad);
 }
 
-/** One SGD update of the one kernel and bias with a given gradient; then a new sweep at 0. */
+/** The message for an update counter that has reached its limit. */
+const COUNTER_FULL = `The update counter has reached its limit (${MAX_UPDATES.toLocaleString("en-US")}): press Reset to start counting from 0 again.`;
+
+/**
+ * One SGD update of the one kernel and bias with a given gradient; then a new sweep at 0.
+ * An update that would carry a weight past ±MAX_WEIGHT (a learning rate far too large) is not
+ * made: the message says so and offers the last good filter.
+ */
 export function applyGradient(kernelGrad: Grid, biasGrad: number): void {
   const { kernel, bias, learningRate, updates } = get();
+  if (updates >= MAX_UPDATES) {
+    set({ playing: false, notice: { kind: "error", text: COUNTER_FULL } });
+    return;
+  }
   const params = sgdUpdate({ kernel, bias }, kernelGrad, biasGrad, learningRate);
-  set({ kernel: params.kernel, bias: params.bias, updates: updates + 1, playing: false });
+  if (!withinLimit(params.kernel, params.bias)) {
+    set({
+      playing: false,
+      notice: {
+        kind: "error",
+        text: `This update was not applied: η·Σ would move the filter past ±${MAX_WEIGHT.toLocaleString("en-US")}, where its numbers stop being meaningful. The learning rate (η = ${learningRate}) is far too large: lower it.`,
+        ...backTo(get().goodParams),
+      },
+    });
+    return;
+  }
+  endTraining();
+  set({
+    kernel: params.kernel,
+    bias: params.bias,
+    updates: updates + 1,
+    playing: false,
+    training: false,
+  });
   void requestSweep();
+}
+
+/** True when every weight and the bias are finite and within ±MAX_WEIGHT. */
+function withinLimit(kernel: Grid, bias: number): boolean {
+  if (!(Math.abs(bias) <= MAX_WEIGHT)) return false;
+  return kernel.data.every((w) => Math.abs(w) <= MAX_WEIGHT);
+}
+
+/** The "back to the last good filter" remedy, when there is a good filter to go back to. */
+function backTo(good: AppState["goodParams"]): Pick<Notice, "action"> {
+  if (good === null) return {};
+  return { action: { label: "Back to the last good filter", run: () => restoreParams(good) } };
 }
 
 /** Back to the initial kernel and bias, no updates, position 0; the image stays. */
 export function reset(): void {
-  engine().cancelTraining();
+  endTraining();
   const { initialKernel, initialBias } = get();
   set({
     kernel: initialKernel,
@@ -223,6 +296,7 @@ export function reset(): void {
     updates: 0,
     lossHistory: [],
     lossStride: 1,
+    goodParams: null,
     playing: false,
     training: false,
     notice: null,
@@ -242,8 +316,17 @@ export function reinitialise(): void {
 
 /** Something the loss depends on changed: stop training, restart the curve and the sweep. */
 function problemChanged(patch: Partial<AppState>): void {
-  if (get().training) engine().cancelTraining();
-  set({ ...patch, training: false, playing: false, lossHistory: [], lossStride: 1 });
+  endTraining();
+  // The cursor goes back to 0 at once: the old position may not exist in the new output.
+  set((now) => ({
+    ...pendingFields(now),
+    ...patch,
+    training: false,
+    playing: false,
+    lossHistory: [],
+    lossStride: 1,
+    goodParams: null,
+  }));
   void requestSweep();
 }
 
@@ -329,51 +412,82 @@ function span(a: number, b: number, radius: number, size: number): { from: numbe
 /** A stroke changed the image: like setImage, but shown together with its sweep. */
 function strokeChanged(image: Grid): Promise<void> {
   const s = get();
-  if (s.training) engine().cancelTraining();
+  endTraining();
   if (s.training || s.playing) set({ training: false, playing: false });
   const target = targetFor(image, s.targetKernel, s.options, s.target);
-  return requestSweep(0, { image, target, lossHistory: [], lossStride: 1 });
+  return requestSweep(0, { image, target, lossHistory: [], lossStride: 1, goodParams: null });
 }
 
 export function setBrush(patch: Partial<Pick<AppState, "brushSize" | "brushMode">>): void {
   set(patch);
 }
 
-/** Makes the target from a preset filter. */
+/** Makes the target from a preset filter, drawn at the kernel's shape. */
 export function setTargetPreset(preset: FilterPreset): void {
-  setTargetKernel(presetFilter(preset));
+  const { kernel } = get();
+  setTargetKernel(presetFilter(preset, kernel.height, kernel.width));
 }
 
-/** Makes the target from a typed-in or preset filter (the kernel's shape). */
+/**
+ * Makes the target from a typed-in or preset filter. It must have the kernel's shape and
+ * weights within ±MAX_WEIGHT; otherwise the message says so and nothing changes.
+ */
 export function setTargetKernel(targetKernel: Grid): void {
-  const { image, options } = get();
+  const { image, kernel, options } = get();
+  if (targetKernel.height !== kernel.height || targetKernel.width !== kernel.width) {
+    set({
+      notice: {
+        kind: "error",
+        text: `The target filter must be ${kernel.height}x${kernel.width}, like the filter being learned; this one is ${targetKernel.height}x${targetKernel.width}.`,
+      },
+    });
+    return;
+  }
+  if (!withinLimit(targetKernel, 0)) {
+    set({
+      notice: {
+        kind: "error",
+        text: `Target filter values must be from −${MAX_WEIGHT.toLocaleString("en-US")} to ${MAX_WEIGHT.toLocaleString("en-US")}; the target filter is unchanged.`,
+      },
+    });
+    return;
+  }
   problemChanged({ targetKernel, target: makeTarget(image, targetKernel, options) });
 }
 
-/** Changes stride, padding or dilation; refuses (with a message) options that do not fit. */
+/**
+ * Changes stride, padding or dilation; refuses (with a message) options that do not fit. A
+ * target made by a filter is made again for the new output; an imported target is kept while
+ * it still has the output's shape, and otherwise gives way to the vertical-edge filter.
+ */
 export function setOptions(patch: Partial<ResolvedConvOptions>): void {
   const { image, kernel, options, targetKernel, target } = get();
   let next: ResolvedConvOptions;
+  let out: { height: number; width: number };
   try {
     next = resolveOptions({ ...options, ...patch });
-    outputShape(image, kernel, next);
+    out = outputShape(image, kernel, next);
   } catch (error) {
-    set({ notice: { kind: "error", text: errorText(error) } });
+    set({ notice: { kind: "error", text: `These options do not fit: ${errorText(error)}.` } });
     return;
   }
-  const filter = targetKernel ?? presetFilter("verticalEdge");
-  if (targetKernel === null) {
-    set({
-      notice: {
-        kind: "info",
-        text: "The imported target does not fit the new shape; the target is now made by the vertical-edge filter.",
-      },
-    });
+  if (targetKernel === null && target.height === out.height && target.width === out.width) {
+    problemChanged({ options: next });
+    return;
   }
+  const filter = targetKernel ?? presetFilter("verticalEdge", kernel.height, kernel.width);
   problemChanged({
     options: next,
     targetKernel: filter,
-    target: targetFor(image, filter, next, target),
+    target: makeTarget(image, filter, next),
+    ...(targetKernel === null
+      ? {
+          notice: {
+            kind: "info",
+            text: "The imported target does not fit the new output's shape; the target is now made by the vertical-edge filter.",
+          },
+        }
+      : {}),
   });
 }
 
@@ -381,12 +495,18 @@ export function setReduction(reduction: Reduction): void {
   problemChanged({ reduction });
 }
 
-/** Sets the learning rate; refuses (with a message) a negative or non-finite one. */
+/** Sets the learning rate; refuses (with a message) one that is not from 0 to MAX_LEARNING_RATE. */
 export function setLearningRate(learningRate: number): boolean {
-  try {
-    checkLearningRate(learningRate);
-  } catch (error) {
-    set({ notice: { kind: "error", text: errorText(error) } });
+  if (!(learningRate >= 0 && learningRate <= MAX_LEARNING_RATE)) {
+    const limit = MAX_LEARNING_RATE.toLocaleString("en-US");
+    set({
+      notice: {
+        kind: "error",
+        text: Number.isFinite(learningRate)
+          ? `The learning rate must be from 0 to ${limit}; ${learningRate} is not. It stays ${get().learningRate}.`
+          : `The learning rate must be a number from 0 to ${limit}. It stays ${get().learningRate}.`,
+      },
+    });
     return false;
   }
   set({ learningRate });
@@ -413,11 +533,36 @@ export function isExploding(loss: number, first: number): boolean {
   return !Number.isFinite(loss) || loss > EXPLODING_FACTOR * Math.max(first, Number.MIN_VALUE);
 }
 
-/** Trains `steps` SGD steps in the worker, following the curve and the filter as it learns. */
-export async function train(steps = get().trainSteps): Promise<void> {
+/**
+ * The training run whose reports may still reach the store; null when none is. Whatever
+ * replaces the parameters or the problem (Reset, Import, a link, a stroke, an option, an
+ * update) ends the run first, so a late report never lands on the newer state.
+ */
+let liveTraining: object | null = null;
+
+/** Ends the live training run, if any: its worker run is cancelled and its reports dropped. */
+function endTraining(): void {
+  if (liveTraining === null) return;
+  liveTraining = null;
+  engine().cancelTraining();
+}
+
+/**
+ * Trains `steps` SGD steps in the worker, following the curve and the filter as it learns.
+ * The steps are cut so the update counter stays within MAX_UPDATES.
+ */
+export async function train(requested = get().trainSteps): Promise<void> {
   landUnswept();
   const s = get();
   if (s.training) return;
+  const steps = Math.min(requested, MAX_UPDATES - s.updates);
+  if (steps <= 0) {
+    set({ notice: { kind: "error", text: COUNTER_FULL } });
+    return;
+  }
+  const run = {};
+  liveTraining = run;
+  const live = () => liveTraining === run;
   const start = s.updates;
   // The last parameters known to be no worse than where training started: what "back" restores.
   let good = { kernel: s.kernel, bias: s.bias, updates: s.updates };
@@ -432,6 +577,7 @@ export async function train(steps = get().trainSteps): Promise<void> {
   let lastSweep = Number.NEGATIVE_INFINITY;
   const applyPending = () => {
     frame = null;
+    if (!live()) return;
     const losses = pendingLosses;
     const params = pendingParams;
     pendingLosses = [];
@@ -487,24 +633,31 @@ export async function train(steps = get().trainSteps): Promise<void> {
         reportEvery: Math.max(1, Math.floor(steps / 100)),
       },
       (progress) => {
-        if (exploded) return;
+        if (exploded || !live()) return;
         appendLosses(progress.step - progress.losses.length, progress.losses);
         reported = progress.step;
-        if (explodingIn(progress.losses)) {
+        const outOfLimit = !withinLimit(progress.kernel, progress.bias);
+        if (explodingIn(progress.losses) || outOfLimit) {
           exploded = true;
           engine().stopTraining();
         } else if (first !== null && progress.loss <= first) {
           good = { kernel: progress.kernel, bias: progress.bias, updates: start + progress.step };
         }
-        pendingParams = { kernel: progress.kernel, bias: progress.bias, step: progress.step };
+        if (!outOfLimit) {
+          pendingParams = { kernel: progress.kernel, bias: progress.bias, step: progress.step };
+        }
         if (typeof requestAnimationFrame !== "function") applyPending();
         else frame ??= requestAnimationFrame(applyWhenDue);
       },
     );
+    if (!live()) return;
+    // Past ±MAX_WEIGHT after the last report: the run blew up, and its last report is kept.
+    exploded ||= !withinLimit(outcome.kernel, outcome.bias);
     if (!exploded) appendLosses(reported, outcome.losses);
     flushPending();
+    liveTraining = null;
     const blewUp = outcome.diverged || exploded || explodingIn(outcome.losses);
-    const done = exploded ? reported : outcome.steps;
+    const done = exploded ? get().updates - start : outcome.steps;
     set({
       kernel: exploded ? get().kernel : outcome.kernel,
       bias: exploded ? get().bias : outcome.bias,
@@ -520,7 +673,9 @@ export async function train(steps = get().trainSteps): Promise<void> {
     });
     void requestSweep();
   } catch (error) {
+    if (!live()) return;
     flushPending();
+    liveTraining = null;
     if (error instanceof SupersededError) {
       set({ training: false });
       return;
@@ -534,7 +689,9 @@ export async function train(steps = get().trainSteps): Promise<void> {
 
 /** Puts back earlier parameters (after a blow-up), trimming the loss curve to match. */
 function restoreParams(good: { kernel: Grid; bias: number; updates: number }): void {
+  endTraining();
   set((now) => ({
+    training: false,
     kernel: good.kernel,
     bias: good.bias,
     updates: good.updates,
@@ -639,14 +796,11 @@ async function loadState(
   let sums: SweepSums;
   try {
     saved = await read();
-    sweep = await engine().sweep({
-      image: saved.image,
-      kernel: saved.kernel,
-      bias: saved.bias,
-      target: saved.target,
-      options: saved.options,
-      reduction: saved.reduction,
-    });
+    // A state that is going to replace this one: training on this one stops now, so that
+    // none of its reports (nor the sweeps they ask for) land after it.
+    endTraining();
+    if (get().training) set({ training: false });
+    sweep = await sweepOf(saved);
     sums =
       "sums" in saved ? checkSums(saved, sweep) : sumsAt(sweep, emptySums(sweep), saved.position);
   } catch (error) {
@@ -660,7 +814,7 @@ async function loadState(
     if (get().sweepPending) void requestSweep(get().position);
     return false;
   }
-  if (get().training) engine().cancelTraining();
+  endTraining();
   set({
     image: saved.image,
     kernel: saved.kernel,
@@ -681,10 +835,33 @@ async function loadState(
     playing: false,
     lossHistory: [{ update: saved.updates, loss: sweep.loss }],
     lossStride: 1,
+    goodParams: { kernel: saved.kernel, bias: saved.bias, updates: saved.updates },
     engineError: null,
     notice: success === null ? null : { kind: "info", text: success },
   });
   return true;
+}
+
+/**
+ * The sweep of a state about to be loaded. A stroke's or the training's sweep asked for
+ * meanwhile supersedes it on the worker's sweep lane; the load is what the person asked for
+ * last, so it asks again (a few times at most: each retry follows a newer request).
+ */
+async function sweepOf(state: LinkedState): Promise<Sweep> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await engine().sweep({
+        image: state.image,
+        kernel: state.kernel,
+        bias: state.bias,
+        target: state.target,
+        options: state.options,
+        reduction: state.reduction,
+      });
+    } catch (error) {
+      if (!(error instanceof SupersededError) || attempt >= 5) throw error;
+    }
+  }
 }
 
 /**

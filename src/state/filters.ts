@@ -1,4 +1,4 @@
-import { type Grid, gridFromRows } from "../engine/index";
+import { createGrid, type Grid, gridFromRows } from "../engine/index";
 import { seededRandom } from "./random";
 
 /** The target-filter presets, in menu order. */
@@ -21,8 +21,34 @@ export const FILTER_PRESET_LABELS: Record<FilterPreset, string> = {
   identity: "Identity",
 };
 
-/** The 3x3 filter of a preset. */
-export function presetFilter(preset: FilterPreset): Grid {
+/**
+ * A preset drawn at height x width (3x3 unless asked): the 3x3 pattern centred in a larger
+ * filter (zeros around it) or its centre cut from a smaller one; Blur averages every cell.
+ */
+export function presetFilter(preset: FilterPreset, height = 3, width = 3): Grid {
+  if (preset === "blur") {
+    return createGrid(height, width, new Float64Array(height * width).fill(1 / (height * width)));
+  }
+  const pattern = presetPattern(preset);
+  if (height === 3 && width === 3) return pattern;
+  const grid = createGrid(height, width);
+  // The pattern's centre cell (1, 1) lands on the filter's centre (rounded towards the top left).
+  const top = Math.floor((height - 1) / 2) - 1;
+  const left = Math.floor((width - 1) / 2) - 1;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const pr = r - top;
+      const pc = c - left;
+      if (pr >= 0 && pr < 3 && pc >= 0 && pc < 3) {
+        grid.data[r * width + c] = pattern.data[pr * 3 + pc] as number;
+      }
+    }
+  }
+  return grid;
+}
+
+/** The 3x3 pattern of a preset. */
+function presetPattern(preset: FilterPreset): Grid {
   switch (preset) {
     case "verticalEdge":
       return gridFromRows([

@@ -1,9 +1,16 @@
+import { downloadBlob } from "../viz/exportImage";
 import { currentLinkedState, restoreSaved, setNotice } from "./actions";
 import { linkDocument } from "./link";
+import { stateProblem } from "./stateRules";
 import { appStore } from "./store";
 
 /** The localStorage key of the work saved in this browser. */
 export const SAVED_KEY = "convsweep-saved";
+/**
+ * Where saved work that could not be restored is kept (the latest such entry), so that it is
+ * never lost silently: the notice offers it as a download.
+ */
+export const UNRESTORED_KEY = "convsweep-saved-unrestored";
 /** Saves wait this long after the last change, so a drawing stroke or training saves once. */
 const SAVE_DELAY_MS = 400;
 
@@ -22,13 +29,32 @@ export function readSaved(): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    forgetSaved();
-    setNotice({
-      kind: "error",
-      text: "Your saved work was damaged and could not be read, so the app starts fresh.",
-    });
+    setAside(text, "Your saved work was damaged and could not be read, so the app starts fresh.");
     return null;
   }
+}
+
+/**
+ * Moves saved work that cannot be restored out of the way (new work is saved again as usual)
+ * and says so, offering it as a file. `why` leads the message.
+ */
+function setAside(text: string, why: string): void {
+  let kept = true;
+  try {
+    localStorage.setItem(UNRESTORED_KEY, text);
+  } catch {
+    kept = false;
+  }
+  forgetSaved();
+  setNotice({
+    kind: "error",
+    text: `${why} ${kept ? "The saved work is kept in this browser" : "The saved work could not be kept in this browser"}: download it now to keep it.`,
+    action: {
+      label: "Download the saved work",
+      run: () =>
+        downloadBlob(new Blob([text], { type: "application/json" }), "convsweep-saved-work.json"),
+    },
+  });
 }
 
 export function forgetSaved(): void {
@@ -44,13 +70,16 @@ export async function restoreSavedWork(): Promise<boolean> {
   const doc = readSaved();
   if (doc === null) return false;
   const ok = await restoreSaved(doc);
-  if (!ok) forgetSaved();
+  if (!ok) setAside(JSON.stringify(doc), appStore.getState().notice?.text ?? "");
   return ok;
 }
 
 let warned = false;
 
+/** Saves the current state; one that breaks the state rules never replaces the last saved. */
 function save(): void {
+  const state = appStore.getState();
+  if (stateProblem(state) !== null) return;
   try {
     localStorage.setItem(SAVED_KEY, JSON.stringify(linkDocument(currentLinkedState())));
   } catch {

@@ -4,11 +4,22 @@ import {
   createGrid,
   type Grid,
   MAX_KERNEL_SIDE,
-  OPTION_RANGES,
-  outputShape,
-  type Reduction,
   type ResolvedConvOptions,
 } from "../engine/index";
+import {
+  checkFiniteNumber,
+  checkFit,
+  checkImage,
+  checkSides,
+  checkState,
+  MAX_IMAGE_SIDE,
+  MAX_OUTPUT_SIDE,
+  type StateFields,
+  StateFileError,
+  shown,
+} from "./stateRules";
+
+export { StateFileError } from "./stateRules";
 
 /** The state file's format name and version (CONTRACT.md §2). */
 export const STATE_FORMAT = "convsweep-state";
@@ -19,27 +30,10 @@ export const MAX_STATE_FILE_BYTES = 5 * 1024 * 1024;
 export const STATE_FILE_NAME = "convsweep-state.json";
 
 /** Everything the state file records (CONTRACT.md §2), with grids as engine Grids. */
-export interface SavedState {
-  image: Grid;
-  kernel: Grid;
-  bias: number;
-  target: Grid;
-  targetKernel: Grid | null;
-  options: ResolvedConvOptions;
-  reduction: Reduction;
-  learningRate: number;
-  updates: number;
-  position: number;
-  sums: { kernelGrad: Grid; biasGrad: number; inputGrad: Grid };
-}
+export type SavedState = Omit<StateFields, "sums"> & { sums: NonNullable<StateFields["sums"]> };
 
 /** What a link carries: the state without the sums (they are derived again). */
 export type LinkedState = Omit<SavedState, "sums">;
-
-/** A state file that cannot be used; the message names the problem for a person. */
-export class StateFileError extends Error {
-  override name = "StateFileError";
-}
 
 function gridJson(grid: Grid) {
   return { height: grid.height, width: grid.width, data: Array.from(grid.data) };
@@ -81,25 +75,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function finiteNumber(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    fail(`"${name}" must be a finite number, but it is ${JSON.stringify(value) ?? String(value)}.`);
-  }
-  return value;
-}
-
-function wholeNumber(value: unknown, name: string, min: number, max: number): number {
-  const n = finiteNumber(value, name);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    fail(`"${name}" must be a whole number from ${min} to ${max}, but it is ${n}.`);
-  }
-  return n;
-}
-
-function readGrid(value: unknown, name: string, maxSide = 4096): Grid {
+/** Reads a grid's structure; its sides are checked against maxSide before anything is made. */
+function readGrid(value: unknown, name: string, maxSide: number): Grid {
   if (!isRecord(value)) fail(`"${name}" must be a grid {"height", "width", "data"}.`);
-  const height = wholeNumber(value.height, `${name}.height`, 1, maxSide);
-  const width = wholeNumber(value.width, `${name}.width`, 1, maxSide);
+  checkSides(value.height, value.width, name, maxSide);
+  const height = value.height as number;
+  const width = value.width as number;
   const { data } = value;
   if (!Array.isArray(data)) fail(`"${name}.data" must be an array of numbers.`);
   if (data.length !== height * width) {
@@ -109,15 +90,9 @@ function readGrid(value: unknown, name: string, maxSide = 4096): Grid {
   }
   const grid = createGrid(height, width);
   for (let i = 0; i < data.length; i++) {
-    grid.data[i] = finiteNumber(data[i], `${name}.data[${i}]`);
+    grid.data[i] = checkFiniteNumber(data[i], `${name}.data[${i}]`);
   }
   return grid;
-}
-
-function sameShape(a: Grid, b: { height: number; width: number }, what: string): void {
-  if (a.height !== b.height || a.width !== b.width) {
-    fail(`${what}: expected ${b.height}x${b.width}, found ${a.height}x${a.width}.`);
-  }
 }
 
 /**
@@ -138,58 +113,35 @@ export function parseState(text: string): SavedState {
 }
 
 /**
- * Checks a parsed state document. A state file ("file") has every field; a link ("link")
- * leaves out `sums`, and `target` when `targetKernel` makes it (both are derived again).
+ * Checks a parsed state document against the rules of stateRules.ts. A state file ("file")
+ * has every field; a link ("link") leaves out `sums`, and `target` when `targetKernel` makes
+ * it (both are derived again).
  */
 export function readState(doc: unknown, kind: "file"): SavedState;
 export function readState(doc: unknown, kind: "link"): LinkedState;
 export function readState(doc: unknown, kind: "file" | "link"): SavedState | LinkedState {
   if (!isRecord(doc)) fail("The file is JSON but not a ConvSweep state object.");
   if (doc.format !== STATE_FORMAT) {
-    fail(
-      `"format" must be "${STATE_FORMAT}", but it is ${JSON.stringify(doc.format) ?? "missing"}.`,
-    );
+    fail(`"format" must be "${STATE_FORMAT}", but it is ${shown(doc.format ?? "missing")}.`);
   }
   if (doc.version !== STATE_VERSION) {
     fail(
-      `This app reads state files of version ${STATE_VERSION}; this one is version ${JSON.stringify(doc.version) ?? "missing"}.`,
+      `This app reads state files of version ${STATE_VERSION}; this one is version ${shown(doc.version ?? "missing")}.`,
     );
   }
-  const image = readGrid(doc.image, "image");
-  for (let i = 0; i < image.data.length; i++) {
-    const v = image.data[i] as number;
-    if (v < 0 || v > 1) fail(`"image.data[${i}]" is ${v}; image values must be from 0 to 1.`);
-  }
+  const image = readGrid(doc.image, "image", MAX_IMAGE_SIDE);
+  checkImage(image);
   const kernel = readGrid(doc.kernel, "kernel", MAX_KERNEL_SIDE);
-  const bias = finiteNumber(doc.bias, "bias");
-  if (!isRecord(doc.options))
+  const bias = checkFiniteNumber(doc.bias, "bias");
+  if (!isRecord(doc.options)) {
     fail(`"options" must be an object {"stride", "padding", "dilation"}.`);
-  const options: ResolvedConvOptions = {
-    stride: wholeNumber(
-      doc.options.stride,
-      "options.stride",
-      OPTION_RANGES.stride.min,
-      OPTION_RANGES.stride.max,
-    ),
-    padding: wholeNumber(
-      doc.options.padding,
-      "options.padding",
-      OPTION_RANGES.padding.min,
-      OPTION_RANGES.padding.max,
-    ),
-    dilation: wholeNumber(
-      doc.options.dilation,
-      "options.dilation",
-      OPTION_RANGES.dilation.min,
-      OPTION_RANGES.dilation.max,
-    ),
-  };
-  let out: { height: number; width: number };
-  try {
-    out = outputShape(image, kernel, options);
-  } catch (error) {
-    fail(`The kernel does not fit the image: ${(error as Error).message}.`);
   }
+  const options = {
+    stride: doc.options.stride,
+    padding: doc.options.padding,
+    dilation: doc.options.dilation,
+  } as ResolvedConvOptions;
+  checkFit(image, kernel, options);
   if (kind === "file" && doc.targetKernel === undefined) {
     fail(`"targetKernel" is missing (it is null when the target was not made by a filter).`);
   }
@@ -197,22 +149,14 @@ export function readState(doc: unknown, kind: "file" | "link"): SavedState | Lin
     doc.targetKernel === null || doc.targetKernel === undefined
       ? null
       : readGrid(doc.targetKernel, "targetKernel", MAX_KERNEL_SIDE);
-  if (targetKernel !== null)
-    sameShape(targetKernel, kernel, `"targetKernel" must have the kernel's shape`);
   // A link leaves out a target that its filter makes; it is made again here.
   const target =
     kind === "link" && doc.target === undefined && targetKernel !== null
-      ? conv2d(image, targetKernel, 0, options)
-      : readGrid(doc.target, "target");
-  sameShape(target, out, `"target" must have the output's shape`);
+      ? makeLinkTarget(image, kernel, targetKernel, options)
+      : readGrid(doc.target, "target", MAX_OUTPUT_SIDE);
   if (!isRecord(doc.loss) || (doc.loss.reduction !== "sum" && doc.loss.reduction !== "mean")) {
     fail(`"loss.reduction" must be "sum" or "mean".`);
   }
-  const reduction: Reduction = doc.loss.reduction;
-  const learningRate = finiteNumber(doc.learningRate, "learningRate");
-  if (learningRate < 0) fail(`"learningRate" must be 0 or more, but it is ${learningRate}.`);
-  const updates = wholeNumber(doc.updates, "updates", 0, Number.MAX_SAFE_INTEGER);
-  const position = wholeNumber(doc.position, "position", 0, out.height * out.width);
   const common: LinkedState = {
     image,
     kernel,
@@ -220,20 +164,41 @@ export function readState(doc: unknown, kind: "file" | "link"): SavedState | Lin
     target,
     targetKernel,
     options,
-    reduction,
-    learningRate,
-    updates,
-    position,
+    reduction: doc.loss.reduction,
+    learningRate: checkFiniteNumber(doc.learningRate, "learningRate"),
+    updates: checkFiniteNumber(doc.updates, "updates"),
+    position: checkFiniteNumber(doc.position, "position"),
   };
-  if (kind === "link") return common;
-  if (!isRecord(doc.sums))
+  if (kind === "link") {
+    checkState({ ...common, sums: null }, null);
+    return common;
+  }
+  if (!isRecord(doc.sums)) {
     fail(`"sums" must be an object {"kernelGrad", "biasGrad", "inputGrad"}.`);
-  const kernelGrad = readGrid(doc.sums.kernelGrad, "sums.kernelGrad", MAX_KERNEL_SIDE);
-  sameShape(kernelGrad, kernel, `"sums.kernelGrad" must have the kernel's shape`);
-  const biasGrad = finiteNumber(doc.sums.biasGrad, "sums.biasGrad");
-  const inputGrad = readGrid(doc.sums.inputGrad, "sums.inputGrad");
-  sameShape(inputGrad, image, `"sums.inputGrad" must have the image's shape`);
-  return { ...common, sums: { kernelGrad, biasGrad, inputGrad } };
+  }
+  const sums = {
+    kernelGrad: readGrid(doc.sums.kernelGrad, "sums.kernelGrad", MAX_KERNEL_SIDE),
+    biasGrad: checkFiniteNumber(doc.sums.biasGrad, "sums.biasGrad"),
+    inputGrad: readGrid(doc.sums.inputGrad, "sums.inputGrad", MAX_IMAGE_SIDE),
+  };
+  const saved: SavedState = { ...common, sums };
+  checkState(saved, null);
+  return saved;
+}
+
+/** The target a link's target filter makes (checked first: it must have the kernel's shape). */
+function makeLinkTarget(
+  image: Grid,
+  kernel: Grid,
+  targetKernel: Grid,
+  options: ResolvedConvOptions,
+): Grid {
+  if (targetKernel.height !== kernel.height || targetKernel.width !== kernel.width) {
+    fail(
+      `"targetKernel" must have the kernel's shape: expected ${kernel.height}x${kernel.width}, found ${targetKernel.height}x${targetKernel.width}.`,
+    );
+  }
+  return conv2d(image, targetKernel, 0, options);
 }
 
 /** Options in the engine's optional form. */

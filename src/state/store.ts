@@ -11,6 +11,7 @@ import {
 } from "../engine/index";
 import { type BatchSource, defaultSource } from "./batchImages";
 import { presetFilter, randomFilter } from "./filters";
+import { guardStore } from "./guard";
 import { IMAGE_SIDE, presetImage } from "./images";
 
 /** A message for the person: what went wrong (error) or what happened (info). */
@@ -91,6 +92,8 @@ export interface TrainingSlice {
   lossHistory: LossPoint[];
   /** The curve keeps only every lossStride-th update once it grows long (see lossHistory.ts). */
   lossStride: number;
+  /** The latest filter whose loss was no worse than the curve's first: what "back" restores. */
+  goodParams: { kernel: Grid; bias: number; updates: number } | null;
 }
 
 /** A batch of images swept together (the drawn one plus copies): its own cursor and sums. */
@@ -172,6 +175,7 @@ export function initialState(): AppState {
     trainSteps: 200,
     lossHistory: [],
     lossStride: 1,
+    goodParams: null,
     batchSources: [defaultSource(1), defaultSource(2), defaultSource(3)],
     batchImages: null,
     batchSweeps: null,
@@ -185,6 +189,21 @@ export function initialState(): AppState {
 
 /** The one store of the app. Actions live in actions.ts. */
 export const appStore = createStore<AppState>()(() => initialState());
+
+/** How many changes the guard has refused since the page opened (tests read it). */
+export let refusedChanges = 0;
+
+// No change may leave a state that the app's own Import would refuse (see guard.ts).
+guardStore(appStore, (problem) => {
+  refusedChanges++;
+  if (import.meta.env.DEV) console.error(`ConvSweep refused a change to its state: ${problem}`);
+  appStore.setState({
+    notice: {
+      kind: "error",
+      text: `That change was not made: it would leave a state that cannot be saved. ${problem}`,
+    },
+  });
+});
 
 /** A copy of sums, so the store always holds a fresh object. */
 export function copySums(sums: SweepSums): SweepSums {

@@ -161,7 +161,7 @@ describe("the update", () => {
     expect(setLearningRate(-1)).toBe(false);
     expect(state().learningRate).toBe(lr);
     expect(state().notice?.kind).toBe("error");
-    expect(state().notice?.text).toMatch(/learningRate/);
+    expect(state().notice?.text).toMatch(/learning rate must be from 0/);
   });
 });
 
