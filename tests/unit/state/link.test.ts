@@ -7,7 +7,7 @@ import type { LinkedState } from "../../../src/state/stateFile";
 import { makeTarget } from "../../../src/state/store";
 
 function sample(withFilter: boolean): LinkedState {
-  const image = presetImage("noise", 32, 11);
+  const image = presetImage("noise", 32, 32, 11);
   const options = { stride: 2, padding: 1, dilation: 1 };
   const targetKernel = presetFilter("sharpen");
   return {
