@@ -86,6 +86,8 @@ test("an image file opened on a 2x64 image makes a 2x64 image, centre-cropped, a
   const { page, errors } = await withState(...twoBySixtyFour());
   // 40 rows by 64 columns: the centre 2 rows (19 and 20) are black on the left half and white
   // on the right; every other row is the other way round, so a wrong crop shows.
+  // The hint by the button says so before the file is chosen.
+  expect(await page.locator("#open-image-hint").textContent()).toMatch(/image's size, 2x64/);
   const png = pngFile(40, 64, (r, c) => ((r === 19 || r === 20) === c < 32 ? 0 : 255));
   await choose(page, "Open image file", "wide.png", "image/png", png);
   // The app writes sizes as height x width ("Position 0 of 128" is 2 rows of 64).

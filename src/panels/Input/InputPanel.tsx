@@ -38,7 +38,7 @@ function cellAt(
   };
 }
 
-/** The 32x32 input: draw on it, load a preset or an image file; the kernel's window is outlined. */
+/** The input image: draw on it, load a preset or an image file; the kernel's window is outlined. */
 export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: number }) {
   const image = useApp((s) => s.image);
   const brushSize = useApp((s) => s.brushSize);
@@ -249,7 +249,11 @@ const InputTools = memo(function InputTools({
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => fileInput.current?.click()}>
+        <button
+          type="button"
+          aria-describedby="open-image-hint"
+          onClick={() => fileInput.current?.click()}
+        >
           Open image file…
         </button>
         <input
@@ -264,6 +268,9 @@ const InputTools = memo(function InputTools({
           }}
         />
       </div>
+      <p className="hint" id="open-image-hint">
+        A file opens at the image's size, {height}x{width}: centre-cropped, in grayscale.
+      </p>
     </>
   );
 });
