@@ -36,6 +36,32 @@ async function status(page: Page): Promise<string> {
   return (await page.getByRole("status").textContent()) ?? "";
 }
 
+/** The position the status line shows. */
+async function shownPosition(page: Page): Promise<number> {
+  return Number(/Position (\d+)/.exec(await status(page))?.[1]);
+}
+
+/**
+ * Resolves once the page has drawn animation frames spanning `ms` of frame time. Playback
+ * advances on animation frames by the time between them times the speed, so a sweep still
+ * playing at 60/s moves about 60 * ms / 1000 positions within them.
+ */
+async function framesSpanning(page: Page, ms: number): Promise<void> {
+  await page.evaluate(
+    (span) =>
+      new Promise<void>((resolve) => {
+        let first: number | null = null;
+        const frame = (now: number) => {
+          first ??= now;
+          if (now - first >= span) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+}
+
 /** Clicks Export and returns the downloaded state file's text. */
 async function exportState(page: Page): Promise<string> {
   const [download] = await Promise.all([
@@ -127,9 +153,11 @@ describe("the visualizer in Chromium", () => {
     await page.keyboard.press("Home");
     expect(await status(page)).toMatch(/Position 0 of 900/);
     await page.getByRole("button", { name: "Play" }).click();
-    await expect
-      .poll(async () => Number(/Position (\d+)/.exec(await status(page))?.[1]))
-      .toBeGreaterThan(5);
+    await expect.poll(() => shownPosition(page)).toBeGreaterThan(5);
+    // The check used after Pause below sees a playing sweep move.
+    const playingAt = await shownPosition(page);
+    await framesSpanning(page, 300);
+    expect(await shownPosition(page)).toBeGreaterThan(playingAt);
     // Playing, the per-position numbers carry no exact-value title (a tooltip would show a
     // value already gone); paused, every one does again, with the value it shows.
     const titled = page.locator("#this-position td[title], #running-sum td[title]");
@@ -143,7 +171,8 @@ describe("the visualizer in Chromium", () => {
     );
     const shown = Number(((await cell.locator(".value").textContent()) ?? "").replace("−", "-"));
     expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
-    await page.waitForTimeout(300);
+    // Paused, the same 300 ms of animation frames (about 18 positions at 60/s) move nothing.
+    await framesSpanning(page, 300);
     expect(await status(page)).toBe(paused);
     await page.keyboard.press(" ");
     await expect.poll(() => page.getByRole("button", { name: "Pause" }).count()).toBe(1);
