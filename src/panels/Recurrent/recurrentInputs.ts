@@ -1,4 +1,5 @@
 import type { RecurrentProblem } from "../../engine/index";
+import { parseDecimal } from "../../state/decimal";
 
 /** The most time steps the panel offers (the engine takes more). */
 export const PANEL_MAX_STEPS = 8;
@@ -37,16 +38,17 @@ export type ParsedDrafts =
   | { ok: true; problem: RecurrentProblem }
   | { ok: false; errors: Partial<Record<keyof RecurrentDrafts, string>> };
 
-function parseNumber(text: string): number | null {
-  const t = text.trim().replace("−", "-");
-  if (t === "") return null;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : null;
-}
+/** How each single-number field is named in its message. */
+const FIELD_NAMES = {
+  w: "the weight w",
+  u: "the weight u",
+  h0: "the start state h₀",
+  target: "the target y",
+} as const;
 
 /**
- * Reads the form: x as 1 … PANEL_MAX_STEPS numbers separated by commas or spaces, and one
- * finite number in each other field. Never throws.
+ * Reads the form: x as 1 … PANEL_MAX_STEPS decimal numbers separated by commas, spaces or
+ * semicolons, and one decimal number in each other field (see parseDecimal). Never throws.
  */
 export function parseDrafts(d: RecurrentDrafts): ParsedDrafts {
   const errors: Partial<Record<keyof RecurrentDrafts, string>> = {};
@@ -54,20 +56,25 @@ export function parseDrafts(d: RecurrentDrafts): ParsedDrafts {
     .split(/[\s,;]+/)
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  const xs = parts.map(parseNumber);
+  const xs: number[] = [];
   if (parts.length < 1 || parts.length > PANEL_MAX_STEPS) {
     errors.xs = `Give 1 to ${PANEL_MAX_STEPS} inputs; got ${parts.length}.`;
   } else {
-    const bad = xs.indexOf(null);
-    if (bad >= 0) errors.xs = `Input ${bad + 1} ("${parts[bad]}") is not a number.`;
+    for (const [i, part] of parts.entries()) {
+      const x = parseDecimal(part, `input ${i + 1}`);
+      if ("error" in x) {
+        errors.xs = x.error;
+        break;
+      }
+      xs.push(x.value);
+    }
   }
-  const fields = ["w", "u", "h0", "target"] as const;
-  const values: Record<(typeof fields)[number], number> = { w: 0, u: 0, h0: 0, target: 0 };
-  for (const f of fields) {
-    const v = parseNumber(d[f]);
-    if (v === null) errors[f] = "Enter a number.";
-    else values[f] = v;
+  const values: Record<keyof typeof FIELD_NAMES, number> = { w: 0, u: 0, h0: 0, target: 0 };
+  for (const f of Object.keys(FIELD_NAMES) as (keyof typeof FIELD_NAMES)[]) {
+    const v = parseDecimal(d[f], FIELD_NAMES[f]);
+    if ("error" in v) errors[f] = v.error;
+    else values[f] = v.value;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, problem: { xs: xs as number[], ...values } };
+  return { ok: true, problem: { xs, ...values } };
 }
