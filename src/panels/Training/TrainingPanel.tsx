@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import {
   reinitialise,
   setLearningRate,
@@ -9,6 +9,7 @@ import {
   stopTraining,
   train,
 } from "../../state/actions";
+import { type Decimal, parseDecimal } from "../../state/decimal";
 import {
   FILTER_PRESET_LABELS,
   FILTER_PRESETS,
@@ -39,6 +40,24 @@ function presetOf(filter: ReturnType<typeof presetFilter> | null): FilterPreset 
   return "custom";
 }
 
+/** The most steps one Train runs. */
+const MAX_STEPS = 100000;
+
+/** The Steps field's text as a number of steps: a whole number from 1 to MAX_STEPS. */
+function readSteps(text: string): Decimal {
+  const read = parseDecimal(text, "the number of steps", "1000");
+  if ("error" in read) return read;
+  if (Number.isInteger(read.value) && read.value >= 1 && read.value <= MAX_STEPS) return read;
+  return {
+    error: `The number of steps ("${text.trim()}") must be a whole number from 1 to ${MAX_STEPS}.`,
+  };
+}
+
+/** The message of a read that failed, or null. */
+function errorOf(read: Decimal | null): string | null {
+  return read !== null && "error" in read ? read.error : null;
+}
+
 /** Train the shared filter towards a target made by a known filter, and watch the loss fall. */
 export function TrainingPanel({
   chartWidth,
@@ -54,7 +73,16 @@ export function TrainingPanel({
   const training = useApp((s) => s.training);
   const history = useApp((s) => s.lossHistory);
   const seed = useApp((s) => s.initSeed);
+  const id = useId();
+  // What the person is typing, until it is taken; null shows the store's value.
   const [lrText, setLrText] = useState<string | null>(null);
+  const [stepsText, setStepsText] = useState<string | null>(null);
+  const lrRead = lrText === null ? null : parseDecimal(lrText, "the learning rate", "0.001");
+  const lrError = errorOf(lrRead);
+  const stepsError = errorOf(stepsText === null ? null : readSteps(stepsText));
+  const commitLr = () => {
+    if (lrRead !== null && "value" in lrRead && setLearningRate(lrRead.value)) setLrText(null);
+  };
   const preset = presetOf(targetKernel);
   const scale = Math.max(maxAbs(kernel.data), targetKernel ? maxAbs(targetKernel.data) : 0);
   const first = history[0];
@@ -93,17 +121,18 @@ export function TrainingPanel({
               inputMode="decimal"
               className="number-input"
               value={lrText ?? String(lr)}
-              aria-invalid={lrText !== null && !Number.isFinite(Number(lrText))}
+              aria-invalid={lrError !== null}
+              aria-describedby={lrError !== null ? `${id}-lr-error` : undefined}
               onChange={(e) => setLrText(e.target.value)}
-              onBlur={() => {
-                if (lrText !== null && setLearningRate(Number(lrText))) setLrText(null);
-              }}
+              onBlur={commitLr}
               onKeyDown={(e) => {
-                if (e.key === "Enter" && lrText !== null && setLearningRate(Number(lrText)))
-                  setLrText(null);
+                if (e.key === "Enter") commitLr();
               }}
             />
           </label>
+          <p className="field-error" id={`${id}-lr-error`} aria-live="polite">
+            {lrError}
+          </p>
           <label>
             Loss{" "}
             <select
@@ -121,11 +150,17 @@ export function TrainingPanel({
                 type="number"
                 className="number-input"
                 min={1}
-                max={100000}
-                value={steps}
+                max={MAX_STEPS}
+                value={stepsText ?? steps}
+                aria-invalid={stepsError !== null}
+                aria-describedby={stepsError !== null ? `${id}-steps-error` : undefined}
                 onChange={(e) => {
-                  const n = Math.round(Number(e.target.value));
-                  if (Number.isFinite(n) && n >= 1 && n <= 100000) setTrainSteps(n);
+                  setStepsText(e.target.value);
+                  const read = readSteps(e.target.value);
+                  if ("value" in read) setTrainSteps(read.value);
+                }}
+                onBlur={() => {
+                  if (stepsText !== null && stepsError === null) setStepsText(null);
                 }}
               />
             </label>
@@ -139,6 +174,9 @@ export function TrainingPanel({
               </button>
             )}
           </div>
+          <p className="field-error" id={`${id}-steps-error`} aria-live="polite">
+            {stepsError}
+          </p>
           <p className="hint">
             Initial filter: seeded random (seed {seed}).{" "}
             <button type="button" className="link" onClick={reinitialise} disabled={training}>
