@@ -1,5 +1,7 @@
 // A seeded monkey: 2,000 random actions on the built app, with the invariants checked every
-// 100 actions and no console error or uncaught exception allowed.
+// 100 actions and no console error or uncaught exception allowed. It picks only among the
+// actions the page offers at that moment (a disabled button is no action a person can take),
+// and every action it picks must happen.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { seededRandom } from "../../src/state/random";
@@ -19,12 +21,59 @@ afterAll(async () => {
 
 type Action = (page: Page, r: () => number) => Promise<void>;
 
+/**
+ * Long enough for a busy page on a loaded machine (two cores, a training run, a sweep in the
+ * worker) to take a click; a control a person can click that takes no click for this long is a
+ * fault of the app.
+ */
+const ACTION_TIMEOUT = 5000;
+
+/** What the page offers now: its visible buttons by name, and a few other controls. */
+interface Offer {
+  buttons: Map<string, boolean>;
+  /** The Position slider is enabled. */
+  scrub: boolean;
+  /** The stride, padding and dilation radios are there (their panel loads late) and enabled. */
+  options: boolean;
+  /** The Preset and Loss menus are enabled. */
+  preset: boolean;
+  reduction: boolean;
+}
+
+async function offer(page: Page): Promise<Offer> {
+  const o = await page.evaluate(() => {
+    const enabled = (el: Element | null) =>
+      el instanceof HTMLElement && el.checkVisibility() && !(el as HTMLInputElement).disabled;
+    const labelled = (text: string) =>
+      [...document.querySelectorAll("label")]
+        .find((l) => l.textContent?.trim().startsWith(text))
+        ?.querySelector("select") ?? null;
+    const buttons: [string, boolean][] = [];
+    for (const b of document.querySelectorAll("button")) {
+      if (b.checkVisibility())
+        buttons.push([(b.getAttribute("aria-label") ?? b.textContent ?? "").trim(), !b.disabled]);
+    }
+    return {
+      buttons,
+      scrub: enabled(document.querySelector('input[aria-label="Position"]')),
+      options: [...document.querySelectorAll("#options input[type=radio]")].some(enabled),
+      preset: enabled(labelled("Preset")),
+      reduction: enabled(labelled("Loss")),
+    };
+  });
+  // A name held by several buttons counts as enabled if one of them is.
+  const buttons = new Map<string, boolean>();
+  for (const [name, on] of o.buttons) buttons.set(name, (buttons.get(name) ?? false) || on);
+  return { ...o, buttons };
+}
+
+/** The page has a visible, enabled button of this name. */
+const can = (o: Offer, name: string) => o.buttons.get(name) === true;
+
 const click =
-  (name: string, exact = false): Action =>
+  (name: string): Action =>
   async (page) => {
-    const button = page.getByRole("button", { name, exact });
-    if ((await button.count()) === 1 && (await button.isEnabled()))
-      await button.click({ timeout: 500 });
+    await page.getByRole("button", { name, exact: true }).click({ timeout: ACTION_TIMEOUT });
   };
 
 const key =
@@ -34,33 +83,39 @@ const key =
     await page.keyboard.press(k);
   };
 
-const ACTION_TABLE: [number, string, Action][] = [
-  [10, "step", click("Step", true)],
-  [5, "step back", click("Step back")],
+/** The theme button's name says the theme ("Theme: system"). */
+const themeButton = (o: Offer) => [...o.buttons.keys()].find((n) => n.startsWith("Theme"));
+
+/** Weight, name, when the page offers it, and what it does. */
+const ACTION_TABLE: [number, string, (o: Offer) => boolean, Action][] = [
+  [10, "step", (o) => can(o, "Step"), click("Step")],
+  [5, "step back", (o) => can(o, "Step back"), click("Step back")],
   [
     4,
     "play/pause",
+    (o) => can(o, "Play") || can(o, "Pause"),
     async (page) => {
-      const play = page.getByRole("button", { name: /^(Play|Pause)$/ });
-      if (await play.isEnabled()) await play.click({ timeout: 500 });
+      // One button whose name says what it does; playback ending by itself renames it.
+      await page.getByRole("button", { name: /^(Play|Pause)$/ }).click({ timeout: ACTION_TIMEOUT });
     },
   ],
-  [3, "finish sweep", click("Finish sweep")],
-  [3, "apply update", click("Apply update")],
-  [1, "reset", click("Reset")],
+  [3, "finish sweep", (o) => can(o, "Finish sweep"), click("Finish sweep")],
+  [3, "apply update", (o) => can(o, "Apply update"), click("Apply update")],
+  [1, "reset", (o) => can(o, "Reset"), click("Reset")],
   [
     6,
     "scrub",
+    (o) => o.scrub,
     async (page, r) => {
       const slider = page.getByRole("slider", { name: "Position" });
-      if (!(await slider.isEnabled())) return;
       const max = Number(await slider.getAttribute("max"));
-      await slider.fill(String(Math.floor(r() * (max + 1))));
+      await slider.fill(String(Math.floor(r() * (max + 1))), { timeout: ACTION_TIMEOUT });
     },
   ],
   [
     4,
     "keys",
+    () => true,
     async (page, r) => {
       const keys = ["ArrowRight", "ArrowLeft", "Home", "End", " ", "Enter"];
       await key(keys[Math.floor(r() * keys.length)] as string)(page, r);
@@ -69,19 +124,23 @@ const ACTION_TABLE: [number, string, Action][] = [
   [
     3,
     "preset",
+    (o) => o.preset,
     async (page, r) => {
       const presets = ["digit", "edge", "checkerboard", "gradient", "noise"];
       await page
         .getByRole("combobox", { name: "Preset" })
-        .selectOption(presets[Math.floor(r() * presets.length)] as string);
+        .selectOption(presets[Math.floor(r() * presets.length)] as string, {
+          timeout: ACTION_TIMEOUT,
+        });
     },
   ],
   [
     4,
     "stroke",
+    () => true,
     async (page, r) => {
       const box = await page.getByRole("img", { name: "Input image" }).boundingBox();
-      if (box === null) return;
+      if (box === null) throw new Error("The input image has no box on the page.");
       await page.mouse.move(box.x + box.width * r(), box.y + box.height * r());
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * r(), box.y + box.height * r(), { steps: 3 });
@@ -91,6 +150,7 @@ const ACTION_TABLE: [number, string, Action][] = [
   [
     2,
     "option",
+    (o) => o.options,
     async (page, r) => {
       const group = ["Stride", "Padding", "Dilation"][Math.floor(r() * 3)] as string;
       const radios = page
@@ -98,45 +158,56 @@ const ACTION_TABLE: [number, string, Action][] = [
         .getByRole("group", { name: group })
         .getByRole("radio");
       const n = await radios.count();
-      const radio = radios.nth(Math.floor(r() * n));
-      // A click, not check(): training can disable the radios between the test and the click, and
-      // then the app rightly leaves the option as it was.
-      if (await radio.isEnabled()) await radio.click({ timeout: 500 });
+      // A click, not check(): the app may refuse the option (a kernel that no longer fits),
+      // and then rightly leaves it as it was.
+      await radios.nth(Math.floor(r() * n)).click({ timeout: ACTION_TIMEOUT });
     },
   ],
+  // Train and Stop training share a place (one or the other is there) and its weight.
   [
     2,
     "train",
+    (o) => can(o, "Train"),
     async (page, r) => {
-      const train = page.getByRole("button", { name: "Train", exact: true });
-      if ((await train.count()) === 0) {
-        await page.getByRole("button", { name: "Stop training" }).click({ timeout: 500 });
-        return;
-      }
-      await page.getByRole("spinbutton", { name: "Steps" }).fill(String(1 + Math.floor(r() * 300)));
-      await train.click({ timeout: 500 });
+      await page
+        .getByRole("spinbutton", { name: "Steps" })
+        .fill(String(1 + Math.floor(r() * 300)), { timeout: ACTION_TIMEOUT });
+      await click("Train")(page, r);
+    },
+  ],
+  [2, "stop training", (o) => can(o, "Stop training"), click("Stop training")],
+  [
+    1,
+    "reduction",
+    (o) => o.reduction,
+    async (page, r) => {
+      await page
+        .getByRole("combobox", { name: "Loss" })
+        .selectOption(r() < 0.5 ? "sum" : "mean", { timeout: ACTION_TIMEOUT });
     },
   ],
   [
     1,
-    "reduction",
-    async (page, r) => {
-      await page.getByRole("combobox", { name: "Loss" }).selectOption(r() < 0.5 ? "sum" : "mean");
+    "theme",
+    (o) => themeButton(o) !== undefined,
+    async (page) => {
+      await page.getByRole("button", { name: /^Theme/ }).click({ timeout: ACTION_TIMEOUT });
     },
   ],
-  [1, "theme", click("Theme")],
-  [1, "dismiss", click("Dismiss message")],
+  [1, "dismiss", (o) => can(o, "Dismiss message"), click("Dismiss message")],
 ];
 
-function pick(r: () => number): [string, Action] {
-  const total = ACTION_TABLE.reduce((s, [w]) => s + w, 0);
+/** One of the actions the page offers now, by weight (keys and strokes are always offered). */
+function pick(r: () => number, o: Offer): [string, (o: Offer) => boolean, Action] {
+  const offered = ACTION_TABLE.filter(([, , possible]) => possible(o));
+  const total = offered.reduce((s, [w]) => s + w, 0);
   let x = r() * total;
-  for (const [w, name, action] of ACTION_TABLE) {
+  for (const [w, name, possible, action] of offered) {
     x -= w;
-    if (x < 0) return [name, action];
+    if (x < 0) return [name, possible, action];
   }
-  const [, name, action] = ACTION_TABLE[0] as [number, string, Action];
-  return [name, action];
+  const [, name, possible, action] = offered.at(-1) as (typeof ACTION_TABLE)[number];
+  return [name, possible, action];
 }
 
 /** Rethrows anything but Playwright's TimeoutError. */
@@ -174,22 +245,34 @@ test(`${ACTIONS} seeded random actions: no error, invariants hold every ${CHECK_
   const r = seededRandom(20261126);
   const log: string[] = [];
   const missed: string[] = [];
-  for (let i = 1; i <= ACTIONS; i++) {
-    const [name, action] = pick(r);
-    log.push(name);
+  const overtaken: string[] = [];
+  for (let i = 1; i <= ACTIONS; ) {
+    const [name, possible, action] = pick(r, await offer(page));
     try {
       await action(page, r);
     } catch (error) {
-      // A control can vanish or be re-rendered between finding and clicking it (the monkey
-      // does not wait for anything): that is a race of the test, not a fault of the app.
       if (!(error instanceof Error && error.name === "TimeoutError")) throw error;
-      missed.push(`${i} ${name}`);
+      // The control was offered a moment ago. Playback reaching the end, a training run
+      // finishing or a stroke's sweep landing can take it away before the click (Step and
+      // Finish sweep disabled, Stop training gone): the page no longer offers it, and the
+      // monkey picks again. Offered still and not taking the click is a fault of the app.
+      if (!possible(await offer(page))) {
+        overtaken.push(`${i} ${name}`);
+        continue;
+      }
+      missed.push(`${i} ${name}: ${error.message.split("\n").slice(-3).join(" ")}`);
     }
+    log.push(name);
     if (i % CHECK_EVERY === 0) {
       await checkInvariants(page);
       expect(errors, `after action ${i} (${log.slice(-5).join(", ")})`).toEqual([]);
     }
+    i++;
   }
-  // Nearly every action must have happened for the run to mean something.
-  expect(missed.length, missed.join("; ")).toBeLessThan(ACTIONS / 50);
+  // Every action the page offered happened.
+  expect(missed, missed.join("; ")).toEqual([]);
+  // A control the page takes away by itself between offer and click is rare (5 of 2,000 picks
+  // here: Step back and Step as a stroke's sweep lands, Stop training as a run ends); many
+  // would mean controls flicker under a person's pointer.
+  expect(overtaken.length, overtaken.join("; ")).toBeLessThan(ACTIONS / 100);
 }, 600_000);
