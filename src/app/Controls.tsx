@@ -1,14 +1,8 @@
-import {
-  finishSweep,
-  reset,
-  setDragging,
-  setPosition,
-  step,
-  stepBack,
-  totalPositions,
-} from "../state/actions";
 import { setSpeed, togglePlay } from "../state/playback";
+import { setDragging } from "../state/problem";
 import { SPEEDS } from "../state/store";
+import { finishSweep, setPosition, step, stepBack, totalPositions } from "../state/sweep";
+import { reset } from "../state/update";
 import { useApp } from "../state/useApp";
 
 /**

@@ -1,4 +1,5 @@
-import { setNotice } from "../state/actions";
+import { errorText } from "../engine/index";
+import { setNotice } from "../state/sweep";
 import { saveElementPng, saveElementSvg } from "../viz/exportImage";
 
 async function save(kind: "svg" | "png"): Promise<void> {
@@ -10,7 +11,7 @@ async function save(kind: "svg" | "png"): Promise<void> {
   } catch (error) {
     setNotice({
       kind: "error",
-      text: `The figure could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      text: `The figure could not be saved: ${errorText(error)}`,
     });
   }
 }

@@ -1,5 +1,7 @@
 import { useRef, useState } from "react";
-import { setNotice, shareLink } from "../state/actions";
+import { errorText } from "../engine/index";
+import { shareLink } from "../state/loading";
+import { setNotice } from "../state/sweep";
 
 /** "Copy link": the whole state in the URL fragment, copied to the clipboard when allowed. */
 export function ShareButton() {
@@ -23,7 +25,7 @@ export function ShareButton() {
     } catch (error) {
       setNotice({
         kind: "error",
-        text: `The link could not be made: ${error instanceof Error ? error.message : String(error)}`,
+        text: `The link could not be made: ${errorText(error)}`,
       });
     }
   };

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
-import { exportState, importState, setNotice } from "../state/actions";
+import { exportState, importState } from "../state/loading";
 import { MAX_STATE_FILE_BYTES, STATE_FILE_NAME } from "../state/stateFile";
+import { setNotice } from "../state/sweep";
 import { downloadBlob } from "../viz/exportImage";
 
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */

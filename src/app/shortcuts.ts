@@ -1,5 +1,6 @@
-import { applyUpdate, finishSweep, setPosition, step, stepBack } from "../state/actions";
 import { togglePlay } from "../state/playback";
+import { finishSweep, setPosition, step, stepBack } from "../state/sweep";
+import { applyUpdate } from "../state/update";
 
 /** Elements that use these keys themselves; shortcuts stay out of their way. */
 function ownsKeys(target: EventTarget | null): boolean {

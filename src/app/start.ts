@@ -1,6 +1,7 @@
-import { openLink, requestSweep } from "../state/actions";
 import { linkValue } from "../state/link";
+import { openLink } from "../state/loading";
 import { keepSaving, restoreSavedWork } from "../state/saved";
+import { requestSweep } from "../state/sweep";
 
 /** Opens the state in the URL fragment when there is one, else saved work, else the default. */
 export async function openFromLocation(): Promise<void> {

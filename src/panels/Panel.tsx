@@ -1,5 +1,6 @@
 import { type ReactNode, useRef } from "react";
-import { setNotice } from "../state/actions";
+import { errorText } from "../engine/index";
+import { setNotice } from "../state/sweep";
 import { saveElementPng } from "../viz/exportImage";
 
 export interface PanelProps {
@@ -24,7 +25,7 @@ export function Panel({ id, title, lead, children, className }: PanelProps) {
     } catch (error) {
       setNotice({
         kind: "error",
-        text: `The picture could not be made: ${error instanceof Error ? error.message : String(error)}`,
+        text: `The picture could not be made: ${errorText(error)}`,
       });
     }
   };

@@ -1,8 +1,15 @@
-import { createGrid, emptySums, type Grid, type SweepSums, sumsAt } from "../engine/index";
+import {
+  createGrid,
+  emptySums,
+  errorText,
+  type Grid,
+  type SweepSums,
+  sumsAt,
+} from "../engine/index";
 import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
-import { applyGradient } from "./actions";
 import { type BatchSource, sourceImage } from "./batchImages";
 import { type AppState, appStore, copySums, makeTarget } from "./store";
+import { applyGradient } from "./update";
 
 const get = appStore.getState;
 const set = appStore.setState;
@@ -71,7 +78,7 @@ export async function requestBatchSweeps(): Promise<void> {
     if (error instanceof SupersededError || gen !== generation) return;
     set({
       batchPending: false,
-      batchError: error instanceof Error ? error.message : String(error),
+      batchError: errorText(error),
     });
   }
 }

@@ -36,3 +36,11 @@ export function appendLoss(curve: LossCurve, added: Iterable<LossPoint>): LossCu
   }
   return { lossHistory: points, lossStride: stride };
 }
+
+/** Training counts as exploding once the loss is this many times the loss it started from. */
+export const EXPLODING_FACTOR = 1e6;
+
+/** True when a loss is not finite, or has grown EXPLODING_FACTOR times past `first`. */
+export function isExploding(loss: number, first: number): boolean {
+  return !Number.isFinite(loss) || loss > EXPLODING_FACTOR * Math.max(first, Number.MIN_VALUE);
+}

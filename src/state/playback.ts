@@ -1,5 +1,5 @@
-import { setPosition, totalPositions } from "./actions";
 import { appStore } from "./store";
+import { commit, setPosition, totalPositions } from "./sweep";
 
 // A generation counter cancels an old animation loop when a new one starts.
 let generation = 0;
@@ -10,7 +10,7 @@ export function play(): void {
   const total = totalPositions(state);
   if (state.sweep === null || total === 0) return;
   if (state.position >= total) setPosition(0);
-  appStore.setState({ playing: true });
+  commit({ playing: true });
   const gen = ++generation;
   let last: number | null = null;
   let carry = 0;
@@ -25,7 +25,7 @@ export function play(): void {
       setPosition(s.position + advance);
     }
     if (appStore.getState().position >= totalPositions()) {
-      appStore.setState({ playing: false });
+      commit({ playing: false });
       return;
     }
     requestAnimationFrame(tick);
@@ -35,7 +35,7 @@ export function play(): void {
 
 export function pause(): void {
   generation++;
-  appStore.setState({ playing: false });
+  commit({ playing: false });
 }
 
 export function togglePlay(): void {
@@ -44,5 +44,5 @@ export function togglePlay(): void {
 }
 
 export function setSpeed(speed: number): void {
-  appStore.setState({ speed });
+  commit({ speed });
 }

@@ -1,8 +1,9 @@
 import { downloadBlob } from "../viz/exportImage";
-import { currentLinkedState, restoreSaved, setNotice } from "./actions";
 import { linkDocument } from "./link";
+import { currentLinkedState, restoreSaved } from "./loading";
 import { stateProblem } from "./stateRules";
 import { appStore } from "./store";
+import { setNotice } from "./sweep";
 
 /** The localStorage key of the work saved in this browser. */
 export const SAVED_KEY = "convsweep-saved";

@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef } from "react";
 import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
-import { setNotice } from "../../state/actions";
 import {
   applyBatchUpdate,
   batchTotal,
@@ -14,6 +13,7 @@ import {
 import { type BatchSource, defaultSource, describeSource } from "../../state/batchImages";
 import { focusIndex, positionView } from "../../state/positionView";
 import { makeTarget } from "../../state/store";
+import { setNotice } from "../../state/sweep";
 import { useApp } from "../../state/useApp";
 import { grayColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";

@@ -1,8 +1,7 @@
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { DIFFERENCE_SCHEMES, type DifferenceScheme, type GradientCheck } from "../../engine/index";
-import { getEngineClient } from "../../state/actions";
+import { useEngineRequest } from "../../state/useEngineRequest";
 import { exactNumber, formatNumber } from "../../viz/format";
-import { SupersededError } from "../../worker/client";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./gradientCheck.css";
@@ -66,37 +65,19 @@ export function GradientCheckPanel() {
   const [scheme, setScheme] = useState<DifferenceScheme>("central");
   /** Clicks of the button; 0 until the first, after which input changes re-run the check. */
   const [asked, setAsked] = useState(0);
-  const [check, setCheck] = useState<GradientCheck | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
   const id = useId();
-
-  useEffect(() => {
-    if (asked === 0) return;
-    let live = true;
-    setPending(true);
-    getEngineClient()
-      .lane(LANE)
-      .gradientCheck({ image, kernel, bias, target, options, reduction, epsilon, scheme })
-      .then(
-        (result) => {
-          if (!live) return;
-          setCheck(result);
-          setError(null);
-          setPending(false);
-        },
-        (reason: unknown) => {
-          if (!live || reason instanceof SupersededError) return;
-          setError(reason instanceof Error ? reason.message : String(reason));
-          setPending(false);
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [asked, image, kernel, bias, target, options, reduction, epsilon, scheme]);
-
-  useEffect(() => () => getEngineClient().lane(LANE).cancel(), []);
+  const {
+    result: check,
+    error,
+    pending,
+  } = useEngineRequest(
+    LANE,
+    asked === 0
+      ? null
+      : (lane) =>
+          lane.gradientCheck({ image, kernel, bias, target, options, reduction, epsilon, scheme }),
+    [asked, image, kernel, bias, target, options, reduction, epsilon, scheme],
+  );
 
   const rows = check
     ? [

@@ -1,14 +1,8 @@
 import { memo, useEffect, useRef, useState } from "react";
 import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
-import {
-  loadImagePreset,
-  paintStroke,
-  setBrush,
-  setDragging,
-  setImage,
-  setNotice,
-} from "../../state/actions";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
+import { loadImagePreset, paintStroke, setBrush, setDragging, setImage } from "../../state/problem";
+import { setNotice } from "../../state/sweep";
 import { useApp } from "../../state/useApp";
 import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";

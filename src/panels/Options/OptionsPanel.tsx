@@ -1,7 +1,7 @@
 import { interpolateViridis } from "d3-scale-chromatic";
 import { useMemo, useState } from "react";
 import { outputShape } from "../../engine/index";
-import { setOptions } from "../../state/actions";
+import { setOptions } from "../../state/problem";
 import { useApp } from "../../state/useApp";
 import { parseRgb, type Rgb } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";

@@ -1,10 +1,11 @@
-import { useEffect, useId, useMemo, useState } from "react";
+import { useId, useMemo } from "react";
 import { createGrid, type Grid, type Reduction, relativeError } from "../../engine/index";
-import { getEngineClient, setReduction } from "../../state/actions";
+import { setReduction } from "../../state/problem";
+import { useEngineRequest } from "../../state/useEngineRequest";
 import { maxAbs, type Rgb } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
-import { type ReductionComparison, SupersededError } from "../../worker/client";
+import type { ReductionComparison } from "../../worker/client";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./reduction.css";
@@ -70,32 +71,12 @@ export function ReductionPanel() {
   const options = useAppWhile(live, (s) => s.options);
   const learningRate = useAppWhile(live, (s) => s.learningRate);
   const reduction = useAppWhile(live, (s) => s.reduction);
-  const [comparison, setComparison] = useState<ReductionComparison | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const id = useId();
-
-  useEffect(() => {
-    let live = true;
-    getEngineClient()
-      .lane(LANE)
-      .compareReductions({ image, kernel, bias, target, options, learningRate })
-      .then(
-        (result) => {
-          if (!live) return;
-          setComparison(result);
-          setError(null);
-        },
-        (reason: unknown) => {
-          if (!live || reason instanceof SupersededError) return;
-          setError(reason instanceof Error ? reason.message : String(reason));
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [image, kernel, bias, target, options, learningRate]);
-
-  useEffect(() => () => getEngineClient().lane(LANE).cancel(), []);
+  const { result: comparison, error } = useEngineRequest(
+    LANE,
+    (lane) => lane.compareReductions({ image, kernel, bias, target, options, learningRate }),
+    [image, kernel, bias, target, options, learningRate],
+  );
 
   const derived = useMemo(() => (comparison ? derive(comparison) : null), [comparison]);
   const gradScale = comparison ? maxAbs(comparison.sum.kernelGrad.data) : 1;

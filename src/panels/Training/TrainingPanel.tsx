@@ -1,14 +1,4 @@
 import { useId, useState } from "react";
-import {
-  reinitialise,
-  setLearningRate,
-  setReduction,
-  setTargetKernel,
-  setTargetPreset,
-  setTrainSteps,
-  stopTraining,
-  train,
-} from "../../state/actions";
 import { type Decimal, parseDecimal } from "../../state/decimal";
 import {
   FILTER_PRESET_LABELS,
@@ -16,6 +6,14 @@ import {
   type FilterPreset,
   presetFilter,
 } from "../../state/filters";
+import {
+  setLearningRate,
+  setReduction,
+  setTargetKernel,
+  setTargetPreset,
+} from "../../state/problem";
+import { setTrainSteps, stopTraining, train } from "../../state/training";
+import { reinitialise } from "../../state/update";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
 import { downloadBlob } from "../../viz/exportImage";

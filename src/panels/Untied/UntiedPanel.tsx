@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import {
   conv2d,
+  errorText,
   type Grid,
   type LocalParams,
   localFilter,
@@ -160,7 +161,7 @@ export function UntiedPanel() {
       setStartError(null);
       start(inputs, settings);
     } catch (error) {
-      setStartError(error instanceof Error ? error.message : String(error));
+      setStartError(errorText(error));
     }
   };
   const runRef = useRef(run);

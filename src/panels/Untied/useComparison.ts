@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import {
   type Grid,
   type LocalParams,
@@ -7,8 +7,7 @@ import {
   type ResolvedConvOptions,
   untie,
 } from "../../engine/index";
-import { getEngineClient } from "../../state/actions";
-import { SupersededError } from "../../worker/client";
+import { useEngineRequest } from "../../state/useEngineRequest";
 
 /** The client lanes of this view: one per side, so both train at once in the worker. */
 const SHARED_LANE = "untied/shared";
@@ -74,32 +73,35 @@ function appended(losses: number[], more: Float64Array): number[] {
   return more.length === 0 ? losses : losses.concat(Array.from(more));
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The learning rate of the untied layer for η and N positions. */
 export function untiedRateFor(mode: UntiedRate, learningRate: number, positions: number): number {
   return mode === "scaled" ? learningRate * positions : learningRate;
 }
 
+/** One start of the comparison: what each side's request is made from. */
+interface Started {
+  /** Counts the starts, so that each one runs the requests again. */
+  count: number;
+  inputs: ComparisonInputs;
+  settings: ComparisonSettings;
+  untiedRate: number;
+  untiedStart: LocalParams;
+}
+
 /**
  * Trains the shared filter and the untied layer side by side in the worker, each on a lane of
- * its own. A newer start supersedes the running one; replies of a superseded start never
- * reach the state (a generation counter, on top of the client dropping stale runIds).
+ * its own (useEngineRequest). A newer start supersedes the running one, and reports of a
+ * superseded start never reach the comparison.
  */
 export function useComparison() {
   const [comparison, setComparison] = useState<Comparison | null>(null);
-  const generation = useRef(0);
+  const [started, setStarted] = useState<Started | null>(null);
 
   const start = useCallback((inputs: ComparisonInputs, settings: ComparisonSettings) => {
-    const gen = ++generation.current;
-    const live = () => gen === generation.current;
-    const { image, target, options, reduction, kernel, bias, learningRate } = inputs;
-    const out = outputShape(image, kernel, options);
+    const out = outputShape(inputs.image, inputs.kernel, inputs.options);
     const positions = out.height * out.width;
-    const untiedRate = untiedRateFor(settings.untiedRate, learningRate, positions);
-    const untiedStart = untie(kernel, bias, out);
+    const untiedRate = untiedRateFor(settings.untiedRate, inputs.learningRate, positions);
+    const untiedStart = untie(inputs.kernel, inputs.bias, out);
     const side = <P>(params: P): Side<P> => ({
       losses: [],
       params,
@@ -112,40 +114,51 @@ export function useComparison() {
       inputs,
       settings,
       positions,
-      sharedRate: learningRate,
+      sharedRate: inputs.learningRate,
       untiedRate,
-      shared: side({ kernel, bias }),
+      shared: side({ kernel: inputs.kernel, bias: inputs.bias }),
       untied: side(untiedStart),
       error: null,
     });
-    const update = (change: (c: Comparison) => Comparison) => {
-      if (live()) setComparison((c) => (c === null ? c : change(c)));
-    };
-    const fail = (reason: unknown) => {
-      if (reason instanceof SupersededError) return;
-      update((c) => ({ ...c, error: errorText(reason) }));
-    };
-    const problem = { image, target, options, reduction };
-    const reportEvery = Math.max(1, Math.floor(settings.steps / 50));
-    const client = getEngineClient();
-    client
-      .lane(SHARED_LANE)
-      .trainShared(
-        { ...problem, kernel, bias, learningRate, steps: settings.steps, reportEvery },
-        (p) =>
-          update((c) => ({
-            ...c,
-            shared: {
-              ...c.shared,
-              losses: appended(c.shared.losses, p.losses),
-              params: { kernel: p.kernel, bias: p.bias },
-              steps: p.step,
+    setStarted((s) => ({ count: (s?.count ?? 0) + 1, inputs, settings, untiedRate, untiedStart }));
+  }, []);
+
+  /** Changes the comparison while the request that asks is the current one. */
+  const updateIf = (current: () => boolean, change: (c: Comparison) => Comparison) => {
+    if (current()) setComparison((c) => (c === null ? c : change(c)));
+  };
+
+  const shared = useEngineRequest(
+    SHARED_LANE,
+    started === null
+      ? null
+      : async (lane, current) => {
+          const { image, target, options, reduction, kernel, bias, learningRate } = started.inputs;
+          const steps = started.settings.steps;
+          const o = await lane.trainShared(
+            {
+              image,
+              target,
+              options,
+              reduction,
+              kernel,
+              bias,
+              learningRate,
+              steps,
+              reportEvery: reportEveryFor(steps),
             },
-          })),
-      )
-      .then(
-        (o) =>
-          update((c) => ({
+            (p) =>
+              updateIf(current, (c) => ({
+                ...c,
+                shared: {
+                  ...c.shared,
+                  losses: appended(c.shared.losses, p.losses),
+                  params: { kernel: p.kernel, bias: p.bias },
+                  steps: p.step,
+                },
+              })),
+          );
+          updateIf(current, (c) => ({
             ...c,
             shared: {
               losses: appended(c.shared.losses, o.losses),
@@ -155,34 +168,43 @@ export function useComparison() {
               diverged: o.diverged,
               stopped: o.cancelled,
             },
-          })),
-        fail,
-      );
-    client
-      .lane(UNTIED_LANE)
-      .trainUntied(
-        {
-          ...problem,
-          weights: untiedStart.weights,
-          biases: untiedStart.biases,
-          learningRate: untiedRate,
-          steps: settings.steps,
-          reportEvery,
+          }));
+          return o;
         },
-        (p) =>
-          update((c) => ({
-            ...c,
-            untied: {
-              ...c.untied,
-              losses: appended(c.untied.losses, p.losses),
-              params: { weights: p.weights, biases: p.biases },
-              steps: p.step,
+    [started],
+  );
+
+  const untied = useEngineRequest(
+    UNTIED_LANE,
+    started === null
+      ? null
+      : async (lane, current) => {
+          const { image, target, options, reduction } = started.inputs;
+          const steps = started.settings.steps;
+          const o = await lane.trainUntied(
+            {
+              image,
+              target,
+              options,
+              reduction,
+              weights: started.untiedStart.weights,
+              biases: started.untiedStart.biases,
+              learningRate: started.untiedRate,
+              steps,
+              reportEvery: reportEveryFor(steps),
             },
-          })),
-      )
-      .then(
-        (o) =>
-          update((c) => ({
+            (p) =>
+              updateIf(current, (c) => ({
+                ...c,
+                untied: {
+                  ...c.untied,
+                  losses: appended(c.untied.losses, p.losses),
+                  params: { weights: p.weights, biases: p.biases },
+                  steps: p.step,
+                },
+              })),
+          );
+          updateIf(current, (c) => ({
             ...c,
             untied: {
               losses: appended(c.untied.losses, o.losses),
@@ -192,27 +214,27 @@ export function useComparison() {
               diverged: o.diverged,
               stopped: o.cancelled,
             },
-          })),
-        fail,
-      );
-  }, []);
+          }));
+          return o;
+        },
+    [started],
+  );
 
   /** Stops both runs where they are; what they reached is kept. */
   const stop = useCallback(() => {
-    const client = getEngineClient();
-    client.lane(SHARED_LANE).stop();
-    client.lane(UNTIED_LANE).stop();
-  }, []);
+    shared.stop();
+    untied.stop();
+  }, [shared.stop, untied.stop]);
 
-  useEffect(
-    () => () => {
-      generation.current++;
-      const client = getEngineClient();
-      client.lane(SHARED_LANE).cancel();
-      client.lane(UNTIED_LANE).cancel();
-    },
-    [],
-  );
+  const error = shared.error ?? untied.error;
+  return {
+    comparison: comparison === null || error === null ? comparison : { ...comparison, error },
+    start,
+    stop,
+  };
+}
 
-  return { comparison, start, stop };
+/** How often each side reports: about 50 times a run. */
+function reportEveryFor(steps: number): number {
+  return Math.max(1, Math.floor(steps / 50));
 }

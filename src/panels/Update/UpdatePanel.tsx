@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { createGrid } from "../../engine/index";
-import { applyUpdate } from "../../state/actions";
+import { applyUpdate } from "../../state/update";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useMemo, useState } from "react";
-import { setPosition } from "../../state/actions";
 import { focusIndex } from "../../state/positionView";
+import { setPosition } from "../../state/sweep";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";

@@ -8,28 +8,28 @@ import {
   squaredErrorGrad,
   squaredErrorLoss,
 } from "../../../src/engine/index";
+import { setEngineClient } from "../../../src/state/engineClient";
+import { segmentDistance } from "../../../src/state/images";
+import { exportState, importState } from "../../../src/state/loading";
 import {
-  applyUpdate,
-  exportState,
-  finishSweep,
-  importState,
   loadImagePreset,
   paintStroke,
-  requestSweep,
-  reset,
-  resetApp,
-  STROKE_WAIT_MS,
   setBrush,
-  setEngineClient,
   setLearningRate,
   setOptions,
+} from "../../../src/state/problem";
+import { type AppState, appStore } from "../../../src/state/store";
+import {
+  finishSweep,
+  requestSweep,
+  resetApp,
+  STROKE_WAIT_MS,
   setPosition,
   step,
   stepBack,
-  train,
-} from "../../../src/state/actions";
-import { segmentDistance } from "../../../src/state/images";
-import { type AppState, appStore } from "../../../src/state/store";
+} from "../../../src/state/sweep";
+import { train } from "../../../src/state/training";
+import { applyUpdate, reset } from "../../../src/state/update";
 import { createEngineClient } from "../../../src/worker/client";
 import { fakeWorkers } from "../worker/fakeWorker";
 

@@ -10,7 +10,6 @@ import {
   squaredErrorGrad,
 } from "../../../src/engine/index";
 import { tapCoverage } from "../../../src/panels/Options/coverage";
-import { requestSweep, resetApp, setEngineClient } from "../../../src/state/actions";
 import {
   applyBatchUpdate,
   batchTotal,
@@ -20,7 +19,9 @@ import {
   setBatchSize,
 } from "../../../src/state/batchActions";
 import { defaultSource, noisyImage, shiftImage } from "../../../src/state/batchImages";
+import { setEngineClient } from "../../../src/state/engineClient";
 import { appStore, makeTarget } from "../../../src/state/store";
+import { requestSweep, resetApp } from "../../../src/state/sweep";
 import { createEngineClient } from "../../../src/worker/client";
 
 const state = () => appStore.getState();

@@ -4,32 +4,26 @@
 import fc from "fast-check";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createGrid, type Grid, gridFromRows, outputShape } from "../../../src/engine/index";
+import { setEngineClient } from "../../../src/state/engineClient";
+import { FILTER_PRESETS } from "../../../src/state/filters";
+import { linkDocument } from "../../../src/state/link";
+import { exportState, importState, restoreSaved } from "../../../src/state/loading";
 import {
-  applyUpdate,
-  exportState,
-  finishSweep,
-  importState,
   loadImagePreset,
   paintStroke,
-  requestSweep,
-  reset,
-  resetApp,
-  restoreSaved,
-  setEngineClient,
   setLearningRate,
   setOptions,
-  setPosition,
   setReduction,
   setTargetKernel,
   setTargetPreset,
-  train,
-} from "../../../src/state/actions";
-import { FILTER_PRESETS } from "../../../src/state/filters";
-import { linkDocument } from "../../../src/state/link";
+} from "../../../src/state/problem";
 import { seededRandom } from "../../../src/state/random";
 import type { LinkedState } from "../../../src/state/stateFile";
 import { MAX_UPDATES } from "../../../src/state/stateRules";
 import { appStore, refusedChanges } from "../../../src/state/store";
+import { finishSweep, requestSweep, resetApp, setPosition } from "../../../src/state/sweep";
+import { train } from "../../../src/state/training";
+import { applyUpdate, reset } from "../../../src/state/update";
 import { createEngineClient } from "../../../src/worker/client";
 import { fakeWorkers } from "../worker/fakeWorker";
 
