@@ -1,28 +1,11 @@
 import { type ReactNode, useMemo, useState } from "react";
 import type { ResolvedConvOptions } from "../../engine/index";
-import { exactNumber, formatNumber } from "../../viz/format";
+import { Num } from "../../viz/Num";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import { defaultOptions, formulaTerm, indexExpression } from "./formulaTerm";
 import "./formula.css";
 import "./mathml";
-
-/** A number with its exact value in the title; `quantity` names it for tests and styling. */
-function Num({
-  value,
-  quantity,
-}: {
-  /** The value. */
-  value: number;
-  /** What it is. */
-  quantity: string;
-}) {
-  return (
-    <span className="num" data-quantity={quantity} title={exactNumber(value)}>
-      {formatNumber(value)}
-    </span>
-  );
-}
 
 /** A MathML identifier with a subscript of several parts, e.g. δ with "i j". */
 function Sub({

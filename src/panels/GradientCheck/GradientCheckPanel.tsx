@@ -1,7 +1,8 @@
 import { useId, useState } from "react";
 import { DIFFERENCE_SCHEMES, type DifferenceScheme, type GradientCheck } from "../../engine/index";
 import { useEngineRequest } from "../../state/useEngineRequest";
-import { exactNumber, formatNumber } from "../../viz/format";
+import { formatNumber } from "../../viz/format";
+import { Num } from "../../viz/Num";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./gradientCheck.css";
@@ -13,17 +14,6 @@ const EPSILONS = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7] as const;
 const DEFAULT_EPSILON = 1e-4;
 /** Below this, the two gradients agree as far as float64 differences of the loss can tell. */
 const AGREES = 1e-6;
-
-/** A number to 4 significant digits with its exact value in the title. */
-function Num({
-  value,
-  digits,
-}: {
-  /** The value. */ value: number /** Digits shown. */;
-  digits?: number;
-}) {
-  return <span title={exactNumber(value)}>{formatNumber(value, digits)}</span>;
-}
 
 /** "1e−4" for a power of ten. */
 function epsilonLabel(epsilon: number): string {

@@ -5,7 +5,7 @@ import {
   recurrentGradients,
   recurrentLoss,
 } from "../../engine/index";
-import { exactNumber, formatNumber } from "../../viz/format";
+import { Num } from "../../viz/Num";
 import { Panel } from "../Panel";
 import { RecurrentChain } from "./RecurrentChain";
 import {
@@ -16,26 +16,6 @@ import {
   type RecurrentDrafts,
 } from "./recurrentInputs";
 import "./recurrent.css";
-
-/** A number with its exact value in the title; `quantity` names it for tests. */
-function Num({
-  value,
-  quantity,
-  digits,
-}: {
-  /** The value. */
-  value: number;
-  /** What it is. */
-  quantity?: string;
-  /** Significant digits. */
-  digits?: number;
-}) {
-  return (
-    <span className="num" data-quantity={quantity} title={exactNumber(value)}>
-      {formatNumber(value, digits)}
-    </span>
-  );
-}
 
 /** The step for a central difference of the loss (a check shown beside the exact value). */
 const FD_STEP = 1e-6;

@@ -3,7 +3,7 @@ import { createGrid, type Grid, type Reduction, relativeError } from "../../engi
 import { setReduction } from "../../state/problem";
 import { useEngineRequest } from "../../state/useEngineRequest";
 import { maxAbs, type Rgb } from "../../viz/color";
-import { exactNumber, formatNumber } from "../../viz/format";
+import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
 import type { ReductionComparison } from "../../worker/client";
 import { Panel } from "../Panel";
@@ -14,17 +14,6 @@ import "./reduction.css";
 const LANE = "reduction";
 const NEUTRAL: Rgb = [236, 239, 243];
 const neutral = () => NEUTRAL;
-
-/** A number to 4 significant digits with its exact value in the title. */
-function Num({
-  value,
-  digits,
-}: {
-  /** The value. */ value: number /** Digits shown. */;
-  digits?: number;
-}) {
-  return <span title={exactNumber(value)}>{formatNumber(value, digits)}</span>;
-}
 
 /** What the panel shows, derived from the worker's comparison. */
 interface Derived {

@@ -12,9 +12,10 @@ import {
 } from "../../engine/index";
 import { useApp } from "../../state/useApp";
 import { divergingColor, grayColor, maxAbs } from "../../viz/color";
-import { exactNumber, formatNumber } from "../../viz/format";
+import { formatNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
+import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
 import { LOSS_FLOOR, LossCurves } from "./LossCurves";
@@ -36,15 +37,6 @@ const DEFAULT_STEPS = 200;
 const SHIFT = { down: 2, right: 3 } as const;
 /** Input changes re-run a finished comparison after this quiet time (ms). */
 const RERUN_DELAY = 300;
-
-/** A number to 4 significant digits with its exact value in the title. */
-function Num({ value, id }: { /** The value. */ value: number /** Element id. */; id?: string }) {
-  return (
-    <span id={id} title={exactNumber(value)} data-value={Number.isFinite(value) ? value : ""}>
-      {formatNumber(value)}
-    </span>
-  );
-}
 
 /** A whole number with thousands separators (a count, never NaN). */
 function count(n: number): string {

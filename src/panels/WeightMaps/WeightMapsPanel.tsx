@@ -2,9 +2,9 @@ import { type KeyboardEvent, useMemo, useState } from "react";
 import { focusIndex } from "../../state/positionView";
 import { setPosition } from "../../state/sweep";
 import { divergingColor, maxAbs } from "../../viz/color";
-import { exactNumber, formatNumber } from "../../viz/format";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
+import { Num } from "../../viz/Num";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import { useContainerWidth } from "./useContainerWidth";
@@ -19,23 +19,6 @@ const BUTTON_CHROME = 8;
 const MARK = "#ff9f1c";
 /** Width kept for the readout beside the enlarged map on narrow screens, in CSS pixels. */
 const INFO_WIDTH = 150;
-
-/** A number with its exact value in the title; never prints NaN. */
-function Num({
-  value,
-  digits,
-}: {
-  /** The value. */
-  value: number;
-  /** Significant digits. */
-  digits?: number;
-}) {
-  return (
-    <span className="num" title={exactNumber(value)}>
-      {formatNumber(value, digits)}
-    </span>
-  );
-}
 
 /**
  * One small map per kernel weight: the term delta · x that each position adds to that weight's
