@@ -8,6 +8,7 @@ import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useApp } from "../state/useApp";
+import { useWidth } from "../viz/useWidth";
 import { Controls } from "./Controls";
 import { Explanation } from "./Explanation";
 import { FigureButtons } from "./FigureButtons";
@@ -20,7 +21,6 @@ import { handleShortcut } from "./shortcuts";
 import { startApp } from "./start";
 import { ThemeToggle } from "./ThemeToggle";
 import { Tour } from "./Tour";
-import { useWidth } from "./useWidth";
 
 /**
  * The header's one-line summary, with the current filter's size and number of positions
@@ -90,7 +90,8 @@ export function App() {
     };
   }, []);
   // innerWidth can read 0 before the first layout; never size a figure below a usable minimum.
-  const width = Math.max(320, useWidth());
+  const [, viewportWidth] = useWidth(320, window);
+  const width = Math.max(320, viewportWidth);
   const narrow = width < 760;
   const mapSize = narrow ? Math.min(110, Math.floor((width - 64) / 3)) : 118;
   const bigSize = narrow ? Math.min(300, width - 48) : 224;

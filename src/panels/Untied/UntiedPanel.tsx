@@ -17,6 +17,7 @@ import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
 import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
+import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
 import { LOSS_FLOOR, LossCurves } from "./LossCurves";
 import { type Cell, Mosaic } from "./Mosaic";
@@ -27,7 +28,6 @@ import {
   untiedRateFor,
   useComparison,
 } from "./useComparison";
-import { useContainerWidth } from "./useContainerWidth";
 import "./untied.css";
 
 /** The steps offered for the comparison. */
@@ -141,7 +141,7 @@ export function UntiedPanel() {
   const [selected, setSelected] = useState<Cell | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const { comparison, start, stop } = useComparison();
-  const [contentRef, width] = useContainerWidth<HTMLDivElement>(720);
+  const [contentRef, width] = useWidth<HTMLDivElement>(720);
 
   const inputs = useMemo<ComparisonInputs>(
     () => ({ image, target, targetKernel, options, reduction, learningRate, kernel, bias }),

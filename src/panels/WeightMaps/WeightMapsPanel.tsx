@@ -5,9 +5,9 @@ import { divergingColor, maxAbs } from "../../viz/color";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
 import { Num } from "../../viz/Num";
+import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
-import { useContainerWidth } from "./useContainerWidth";
 import { movedIndex, tapName, weightTermMaps } from "./weightMaps";
 import "./weightMaps.css";
 
@@ -31,7 +31,7 @@ export function WeightMapsPanel() {
   const sums = useAppWhile(live, (s) => s.sums);
   const position = useAppWhile(live, (s) => s.position);
   const [selected, setSelected] = useState(0);
-  const [boxRef, width] = useContainerWidth<HTMLDivElement>(340);
+  const [boxRef, width] = useWidth<HTMLDivElement>(340);
   const maps = useMemo(() => (sweep ? weightTermMaps(sweep) : null), [sweep]);
   const max = useMemo(() => {
     if (maps === null) return 1;
