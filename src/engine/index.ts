@@ -43,6 +43,11 @@ export {
   recurrentGradients,
   recurrentLoss,
 } from "./recurrent";
+export {
+  compareReductions,
+  type ReductionComparison,
+  type ReductionResult,
+} from "./reductions";
 export { checkLearningRate, type Params, sgdUpdate } from "./sgd";
 export {
   computeSweep,
