@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureSystemPackages } from "./systemPackages.mjs";
 
 let passed = 0;
 let failed = 0;
@@ -20,6 +21,15 @@ function run(label, command, args) {
 function check(label, command, args) {
   if (run(label, command, args)) passed++;
   else failed++;
+}
+
+// Debian's Chromium, Firefox ESR and Python packages: installed when missing (as root), or
+// the exact command named and nothing run.
+const install = ensureSystemPackages();
+if (install !== null) {
+  console.log(`\nThe tests need Debian packages that are not installed. Run:\n  ${install}`);
+  console.log("\n0 passed, 1 failed");
+  process.exit(1);
 }
 
 check("typecheck", "npx", ["tsc", "-p", "."]);

@@ -10,6 +10,7 @@ import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useApp } from "../state/useApp";
 import { useWidth } from "../viz/useWidth";
 import { Controls } from "./Controls";
+import { CodeTwinButton } from "./codeTwin/CodeTwinButton";
 import { Explanation } from "./Explanation";
 import { FigureButtons } from "./FigureButtons";
 import { HelpDialog } from "./HelpDialog";
@@ -110,6 +111,7 @@ export function App() {
           <ThemeToggle />
           <FigureButtons />
           <ShareButton />
+          <CodeTwinButton />
           <StateFileButtons />
         </div>
       </header>
