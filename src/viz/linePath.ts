@@ -6,8 +6,8 @@ function round(v: number): number {
 /**
  * The SVG path of a polyline through `data`, character for character what d3-shape's
  * `line().x(x).y(y)(data)` returns (linear curve, 3 decimals; a single point is `M…Z`; no
- * points gives null). Written out because d3-shape's bundle weighs ~4 KB gzip of the first
- * load for this one function; tests/unit/viz/scales.test.ts checks it against d3-shape.
+ * points gives null). Written out because d3-shape's line adds 3.41 kB gzip to the first load
+ * (measured: see scales.ts); tests/unit/viz/scales.test.ts checks it against d3-shape.
  */
 export function linePath<T>(
   data: readonly T[],

@@ -3,9 +3,15 @@ import { ticks } from "d3-array";
 /**
  * The two continuous scales the main figure draws with, written out to match d3-scale's
  * scaleLinear and scaleLog (base 10, positive domain) value for value. d3-scale itself brings
- * d3-interpolate, d3-color and d3-format into the bundle (about 7 KB gzip of the first load)
- * for interpolators and tick formats these charts never use; the ticks still come from
- * d3-array. tests/unit/viz/scales.test.ts checks both against d3-scale.
+ * d3-interpolate, d3-color and d3-format into the bundle for interpolators and tick formats
+ * these charts never use; the ticks still come from d3-array. tests/unit/viz/scales.test.ts
+ * checks both against d3-scale.
+ *
+ * Kept for first-load size, measured with `npm run build && npm run size` (issue 12, at
+ * 847631f; first-load JavaScript, gzip, against the 110 kB budget): these scales and linePath
+ * 112.78 kB; with d3-shape's line instead of linePath 116.19 kB (+3.41 kB); with d3-scale and
+ * d3-shape for the loss chart and the legend 125.53 kB (+12.75 kB). The first load was already
+ * over budget before this choice; real D3 here would add to it.
  */
 export interface Scale {
   /** The position of a domain value in the range. */

@@ -19,10 +19,10 @@ import { maxAbs } from "../../viz/color";
 import { downloadBlob } from "../../viz/exportImage";
 import { formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
-import { LossChart } from "../LossChart/LossChart";
-import { lossCsv } from "../LossChart/lossCsv";
 import { Panel } from "../Panel";
 import { FilterEditor } from "./FilterEditor";
+import { lossCsv } from "./lossCsv";
+import { TrainingLossChart } from "./TrainingLossChart";
 
 function presetOf(filter: ReturnType<typeof presetFilter> | null): FilterPreset | "custom" {
   if (filter === null) return "custom";
@@ -183,7 +183,7 @@ export function TrainingPanel({
           </p>
         </div>
         <div className="training-results">
-          <LossChart points={history} width={chartWidth} height={170} />
+          <TrainingLossChart points={history} width={chartWidth} height={170} />
           <button
             type="button"
             className="small"

@@ -19,7 +19,7 @@ import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
-import { LOSS_FLOOR, LossCurves } from "./LossCurves";
+import { ComparisonLossChart, LOSS_FLOOR } from "./ComparisonLossChart";
 import { type Cell, Mosaic } from "./Mosaic";
 import {
   type Comparison,
@@ -300,7 +300,7 @@ export function UntiedPanel() {
         {comparison ? (
           <div className={`untied-results${narrow ? " narrow" : ""}`}>
             <div className="untied-left">
-              <LossCurves
+              <ComparisonLossChart
                 steps={comparison.settings.steps}
                 width={chartWidth}
                 height={180}
