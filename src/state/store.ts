@@ -3,7 +3,6 @@ import {
   conv2d,
   createGrid,
   type Grid,
-  outputShape,
   type Reduction,
   type ResolvedConvOptions,
   type Sweep,
@@ -135,12 +134,6 @@ export const DEFAULT_SEED = 1;
 /** The target for an image and options, made by the target filter (with zero bias). */
 export function makeTarget(image: Grid, targetKernel: Grid, options: ResolvedConvOptions): Grid {
   return conv2d(image, targetKernel, 0, options);
-}
-
-/** Total positions of a sweep of this image, kernel and options. */
-export function positionCount(image: Grid, kernel: Grid, options: ResolvedConvOptions): number {
-  const out = outputShape(image, kernel, options);
-  return out.height * out.width;
 }
 
 export function initialState(): AppState {
