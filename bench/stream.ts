@@ -86,16 +86,16 @@ function client(): EngineClient {
 
 let sink = 0; // keeps results alive so no work is optimised away
 
-/** Median time from sweep() to every record being on the main thread. */
+/** Median time from a lane's sweep() to every record being on the main thread. */
 async function sweepLatency(size: number, reps: number): Promise<Stats & { positions: number }> {
   const engine = client();
   const request = makeCase(size);
-  for (let i = 0; i < 20; i++) sink += (await engine.sweep(request)).loss;
+  for (let i = 0; i < 20; i++) sink += (await engine.lane("sweep").sweep(request)).loss;
   const times: number[] = [];
   let positions = 0;
   for (let i = 0; i < reps; i++) {
     const start = performance.now();
-    const sweep = await engine.sweep(request);
+    const sweep = await engine.lane("sweep").sweep(request);
     times.push(performance.now() - start);
     positions = sweep.outHeight * sweep.outWidth;
     sink += sweep.records[sweep.records.length - 1] ?? 0;
@@ -157,7 +157,7 @@ async function trainThroughput(size: number, steps: number, reportEvery: number)
   const engine = client();
   const c = makeCase(size, 2);
   const request: TrainRequest = { ...c, learningRate: 0.05, steps: 2000, reportEvery };
-  await engine.train(request, () => {}); // warm-up
+  await engine.lane("train").trainShared(request, () => {}); // warm-up
 
   let running = true;
   let previous: number | null = null;
@@ -176,7 +176,7 @@ async function trainThroughput(size: number, steps: number, reportEvery: number)
 
   let reports = 0;
   const start = performance.now();
-  const outcome = await engine.train({ ...request, steps }, () => {
+  const outcome = await engine.lane("train").trainShared({ ...request, steps }, () => {
     reports++;
   });
   const seconds = (performance.now() - start) / 1000;
@@ -251,7 +251,7 @@ async function selfCheck(): Promise<Check[]> {
 
   const c = makeCase(32, 3, { padding: 1, stride: 2 });
   const expected = computeSweep(c.image, c.kernel, c.bias, c.target, c.options, c.reduction);
-  const sweep = await engine.sweep(c);
+  const sweep = await engine.lane("sweep").sweep(c);
   check(
     "sweep records equal computeSweep's, bit for bit",
     sameBits(sweep.records, expected.records) && sweep.loss === expected.loss,
@@ -266,7 +266,7 @@ async function selfCheck(): Promise<Check[]> {
     reportEvery: 50,
   };
   const progress: TrainProgress[] = [];
-  const outcome = await engine.train(request, (p) => progress.push(p));
+  const outcome = await engine.lane("train").trainShared(request, (p) => progress.push(p));
   const reference = train(
     { input: request.image, target: request.target, options: {}, reduction: request.reduction },
     { kernel: request.kernel, bias: request.bias },
@@ -288,7 +288,10 @@ async function selfCheck(): Promise<Check[]> {
   const bad = makeCase(8);
   const badImage: Grid = { ...bad.image, data: bad.image.data.slice() };
   badImage.data.fill(Number.NaN);
-  const error = await engine.sweep({ ...bad, image: badImage }).catch((e: unknown) => e);
+  const error = await engine
+    .lane("sweep")
+    .sweep({ ...bad, image: badImage })
+    .catch((e: unknown) => e);
   check(
     "a bad request rejects with the engine's message",
     error instanceof EngineRequestError &&
@@ -296,8 +299,11 @@ async function selfCheck(): Promise<Check[]> {
     String(error),
   );
 
-  const older = engine.sweep(makeCase(32, 5)).catch((e: unknown) => e);
-  const newer = engine.sweep(makeCase(32, 6));
+  const older = engine
+    .lane("sweep")
+    .sweep(makeCase(32, 5))
+    .catch((e: unknown) => e);
+  const newer = engine.lane("sweep").sweep(makeCase(32, 6));
   const [olderResult, newerSweep] = await Promise.all([older, newer]);
   const newerCase = makeCase(32, 6);
   check(
@@ -321,7 +327,10 @@ async function selfCheck(): Promise<Check[]> {
   const recovering = createEngineClient({
     createWorker: () => (made++ === 0 ? crashingWorker() : engineWorker()),
   });
-  const retried = await recovering.sweep(c).catch((e: unknown) => e);
+  const retried = await recovering
+    .lane("sweep")
+    .sweep(c)
+    .catch((e: unknown) => e);
   check(
     "a worker that throws is replaced and the sweep retried",
     made === 2 &&
@@ -332,7 +341,10 @@ async function selfCheck(): Promise<Check[]> {
   recovering.dispose();
 
   const doomed = createEngineClient({ createWorker: crashingWorker });
-  const failure = await doomed.sweep(c).catch((e: unknown) => e);
+  const failure = await doomed
+    .lane("sweep")
+    .sweep(c)
+    .catch((e: unknown) => e);
   check(
     "a second failure rejects with a readable error",
     failure instanceof EngineWorkerError && /failed twice/.test(failure.message),

@@ -6,8 +6,9 @@ import {
   type SweepSums,
   sumsAt,
 } from "../engine/index";
-import { createEngineClient, type EngineClient, SupersededError } from "../worker/client";
+import { SupersededError } from "../worker/client";
 import { type BatchSource, sourceImage } from "./batchImages";
+import { engineLane } from "./engineClient";
 import { type AppState, appStore, copySums, makeTarget } from "./store";
 import { applyGradient } from "./update";
 
@@ -17,33 +18,21 @@ const set = appStore.setState;
 /** The most images a batch holds. */
 export const MAX_BATCH = 8;
 
-// The batch has a worker of its own, so its sweeps never supersede the main sweep.
-let client: EngineClient | null = null;
-
-/** Uses this engine client for batch sweeps (tests pass an in-process one). */
-export function setBatchEngineClient(next: EngineClient | null): void {
-  client?.dispose();
-  client = next;
-}
-
-function batchEngine(): EngineClient {
-  client ??= createEngineClient();
-  return client;
-}
-
-// A generation counter: a newer batch request makes an older one stop between its sweeps.
-let generation = 0;
-
 /** The batch's images for the current drawing: the drawn one, then each source's. */
 export function batchImagesOf(state: AppState): Grid[] {
   return [state.image, ...state.batchSources.map((s) => sourceImage(s, state.image))];
 }
 
-/** Sweeps every image of the batch (one after another, in the batch's worker), then shows 0. */
+/**
+ * Sweeps every image of the batch (one after another, on the engine's "batch" lane, so the
+ * main sweep is never superseded by them), then shows position 0. A newer batch request
+ * supersedes the whole of an older one.
+ */
 export async function requestBatchSweeps(): Promise<void> {
-  const gen = ++generation;
   const s = get();
   if (s.targetKernel === null) {
+    // Drops a batch still sweeping for the previous target.
+    engineLane("batch").cancel();
     set({
       batchSweeps: null,
       batchSums: null,
@@ -52,22 +41,20 @@ export async function requestBatchSweeps(): Promise<void> {
     });
     return;
   }
+  const { targetKernel } = s;
   const images = batchImagesOf(s);
   set({ batchPending: true, batchImages: images, batchPosition: 0, batchError: null });
   try {
-    const sweeps = [];
-    for (const image of images) {
-      const sweep = await batchEngine().sweep({
+    const sweeps = await engineLane("batch").sweepBatch({
+      problems: images.map((image) => ({
         image,
-        kernel: s.kernel,
-        bias: s.bias,
-        target: makeTarget(image, s.targetKernel, s.options),
+        target: makeTarget(image, targetKernel, s.options),
         options: s.options,
         reduction: s.reduction,
-      });
-      if (gen !== generation) return;
-      sweeps.push(sweep);
-    }
+      })),
+      kernel: s.kernel,
+      bias: s.bias,
+    });
     set({
       batchSweeps: sweeps,
       batchSums: sweeps.map(emptySums),
@@ -75,7 +62,7 @@ export async function requestBatchSweeps(): Promise<void> {
       batchPending: false,
     });
   } catch (error) {
-    if (error instanceof SupersededError || gen !== generation) return;
+    if (error instanceof SupersededError) return;
     set({
       batchPending: false,
       batchError: errorText(error),

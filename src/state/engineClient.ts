@@ -1,4 +1,4 @@
-import { createEngineClient, type EngineClient } from "../worker/client";
+import { createEngineClient, type EngineClient, type EngineLane } from "../worker/client";
 
 let client: EngineClient | null = null;
 
@@ -12,4 +12,16 @@ export function setEngineClient(next: EngineClient | null): void {
 export function engine(): EngineClient {
   client ??= createEngineClient();
   return client;
+}
+
+/**
+ * The state layer's lanes of the one engine client, each superseding only its own requests:
+ * the main sweep (strokes, updates, loaded states), the Train button's run, and the batch.
+ * Views' lanes are named by the views (useEngineRequest).
+ */
+export type StateLane = "sweep" | "train" | "batch";
+
+/** A lane of the state layer (see StateLane). */
+export function engineLane(name: StateLane): EngineLane {
+  return engine().lane(name);
 }

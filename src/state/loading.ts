@@ -1,6 +1,6 @@
 import { emptySums, errorText, type Sweep, type SweepSums, sumsAt } from "../engine/index";
 import { SupersededError } from "../worker/client";
-import { engine } from "./engineClient";
+import { engineLane } from "./engineClient";
 import { decodeLink, encodeLink, LinkError } from "./link";
 import {
   type LinkedState,
@@ -158,7 +158,7 @@ async function loadState(
 async function sweepOf(state: LinkedState): Promise<Sweep> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await engine().sweep({
+      return await engineLane("sweep").sweep({
         image: state.image,
         kernel: state.kernel,
         bias: state.bias,

@@ -1,6 +1,6 @@
 import { emptySums, errorText, type Grid, sumsAt } from "../engine/index";
 import { SupersededError } from "../worker/client";
-import { engine } from "./engineClient";
+import { engineLane } from "./engineClient";
 import { appendLoss, EXPLODING_FACTOR, isExploding } from "./lossHistory";
 import {
   type AppState,
@@ -106,7 +106,7 @@ export async function requestSweep(
   const s = current();
   const updates = s.updates;
   try {
-    const sweep = await engine().sweep({
+    const sweep = await engineLane("sweep").sweep({
       image: s.image,
       kernel: s.kernel,
       bias: s.bias,

@@ -1,6 +1,6 @@
 import { errorText, type Grid } from "../engine/index";
 import { SupersededError, type TrainOutcome, type TrainProgress } from "../worker/client";
-import { engine } from "./engineClient";
+import { engineLane } from "./engineClient";
 import { appendLoss, EXPLODING_FACTOR, isExploding } from "./lossHistory";
 import { MAX_UPDATES } from "./stateRules";
 import type { LossPoint } from "./store";
@@ -126,7 +126,7 @@ export async function train(requested = get().trainSteps): Promise<void> {
     const outOfLimit = !withinLimit(progress.kernel, progress.bias);
     if (explodingIn(progress.losses) || outOfLimit) {
       exploded = true;
-      engine().stopTraining();
+      engineLane("train").stop();
     } else if (first !== null && progress.loss <= first) {
       good = { kernel: progress.kernel, bias: progress.bias, updates: start + progress.step };
     }
@@ -135,7 +135,7 @@ export async function train(requested = get().trainSteps): Promise<void> {
   commit({ training: true, playing: false, notice: null });
   let outcome: TrainOutcome;
   try {
-    outcome = await engine().train(
+    outcome = await engineLane("train").trainShared(
       {
         image: s.image,
         target: s.target,
@@ -195,5 +195,5 @@ export async function train(requested = get().trainSteps): Promise<void> {
 
 /** Stops training at the next chunk, keeping the filter it has reached. */
 export function stopTraining(): void {
-  engine().stopTraining();
+  engineLane("train").stop();
 }

@@ -1,4 +1,4 @@
-import { engine } from "./engineClient";
+import { engineLane } from "./engineClient";
 
 /**
  * The training run whose reports may still reach the store; null when none is. Whatever
@@ -28,5 +28,5 @@ export function trainingEnded(run: object): void {
 export function endTraining(): void {
   if (live === null) return;
   live = null;
-  engine().cancelTraining();
+  engineLane("train").cancel();
 }

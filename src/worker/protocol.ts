@@ -3,117 +3,107 @@
  * One discriminated union per direction (`type`), every message carrying the `runId` of the
  * request it belongs to, so the client can drop replies of runs it no longer wants.
  *
+ * Every request is `{ problem, params }` and the settings of its kind; every reply carries
+ * the engine's own result type (`sweep: Sweep`, `check: GradientCheck`, a training run's
+ * `Params` or `LocalParams`), so nothing here re-lists an engine type's fields.
+ *
  * Grids cross as `{ height, width, data: Float64Array }` with `data` in the transfer list:
  * the sender's buffer is detached afterwards, so a sender that still needs a grid posts a
- * copy (the client copies the caller's grids; the handler copies the kernel it keeps training).
+ * copy (the client copies the caller's grids; the handler copies the parameters it keeps
+ * training).
  */
 import type {
   ConvOptions,
   DifferenceScheme,
   GradientCheck,
   Grid,
+  LocalParams,
+  Params,
   Reduction,
-  ResolvedConvOptions,
+  ReductionComparison,
+  Sweep,
 } from "../engine";
 
 // ── Requests: main thread → worker ─────────────────────────────────────────────────────────
 
-/** Run one sweep (forward, loss gradient, every position's contribution) and reply `sweep`. */
-export interface SweepRequestMessage {
-  readonly type: "sweep";
-  readonly runId: number;
-  /** The input image. */
+/** What the engine computes on: the engine's `Problem`, with the app's word for its input. */
+export interface ProblemMessage {
+  /** The input image (the engine's `input`). */
   readonly image: Grid;
-  /** The shared filter. */
-  readonly kernel: Grid;
-  readonly bias: number;
   /** The target output map (the conv2d output's shape). */
   readonly target: Grid;
   readonly options: ConvOptions;
   readonly reduction: Reduction;
 }
 
-/** The fixed part of a training run: what the filter is trained on. */
-export interface TrainProblem {
-  readonly image: Grid;
-  readonly target: Grid;
-  readonly options: ConvOptions;
-  readonly reduction: Reduction;
+/** Run one sweep (forward, loss gradient, every position's contribution); reply `sweep`. */
+export interface SweepRequestMessage {
+  readonly type: "sweep";
+  readonly runId: number;
+  readonly problem: ProblemMessage;
+  readonly params: Params;
+}
+
+/** How long a training run goes and how often it reports. */
+export interface Schedule {
+  readonly learningRate: number;
+  /** Whole number ≥ 0. */
+  readonly steps: number;
+  /** Whole number ≥ 1: steps between two progress replies. */
+  readonly reportEvery: number;
 }
 
 /**
- * Train `steps` SGD steps; reply `progress` after every `reportEvery` steps and `done` at the
- * end. A newer `train` or `trainUntied` on the same lane, or a `cancel` with this runId, stops
- * the run at its next chunk boundary.
+ * Train the parameters `P` for `steps` SGD steps, reporting after every `reportEvery` steps
+ * and once at the end. A newer training request of the same lane, or a `cancel` with this
+ * runId, stops the run at its next chunk boundary.
  */
-export interface TrainRequestMessage {
-  readonly type: "train";
+export interface TrainingRequestMessage<T extends string, P> extends Schedule {
+  readonly type: T;
   readonly runId: number;
   /**
    * Which runs this one supersedes: a training run keeps going until a newer one of the same
-   * lane arrives (or its cancel). Default `"train"` (the app's Train button); views use their own.
+   * lane arrives (or its cancel). Default: the request's type.
    */
   readonly lane?: string;
-  readonly problem: TrainProblem;
-  /** The starting kernel and bias. */
-  readonly params: { readonly kernel: Grid; readonly bias: number };
-  readonly learningRate: number;
-  /** Whole number ≥ 0. */
-  readonly steps: number;
-  /** Whole number ≥ 1: steps between two `progress` replies. */
-  readonly reportEvery: number;
+  readonly problem: ProblemMessage;
+  /** The starting parameters. */
+  readonly params: P;
 }
+
+/** Train the shared filter; replies `progress`, then `done`. */
+export type TrainRequestMessage = TrainingRequestMessage<"train", Params>;
 
 /**
  * Train a locally connected layer (every position its own filter and bias, see
- * `trainLocallyConnected`) `steps` SGD steps; reply `untiedProgress` after every `reportEvery`
- * steps and `untiedDone` at the end. Superseded and cancelled like `train`.
+ * `trainLocallyConnected`); replies `untiedProgress`, then `untiedDone`.
  */
-export interface TrainUntiedRequestMessage {
-  readonly type: "trainUntied";
-  readonly runId: number;
-  /** As for `train`; default `"trainUntied"`. */
-  readonly lane?: string;
-  readonly problem: TrainProblem;
-  /** The starting filters (tiled, see `LocalParams`) and biases. */
-  readonly params: { readonly weights: Grid; readonly biases: Grid };
-  readonly learningRate: number;
-  /** Whole number ≥ 0. */
-  readonly steps: number;
-  /** Whole number ≥ 1: steps between two `untiedProgress` replies. */
-  readonly reportEvery: number;
-}
+export type TrainUntiedRequestMessage = TrainingRequestMessage<"trainUntied", LocalParams>;
 
 /** Compare the summed gradient with finite differences of the loss; reply `gradientCheck`. */
 export interface GradientCheckRequestMessage {
   readonly type: "gradientCheck";
   readonly runId: number;
-  readonly problem: TrainProblem;
-  readonly params: { readonly kernel: Grid; readonly bias: number };
+  readonly problem: ProblemMessage;
+  readonly params: Params;
   /** The finite-difference step, > 0. */
   readonly epsilon: number;
   readonly scheme: DifferenceScheme;
 }
 
-/**
- * Compute the gradient under both reductions and one SGD update with each (the sum with
- * learningRate / N, the mean with learningRate); reply `reductions`.
- */
+/** The engine's `compareReductions` (both reductions, so the problem names none); reply `reductions`. */
 export interface ReductionsRequestMessage {
   readonly type: "reductions";
   readonly runId: number;
-  readonly image: Grid;
-  readonly kernel: Grid;
-  readonly bias: number;
-  readonly target: Grid;
-  readonly options: ConvOptions;
+  readonly problem: Omit<ProblemMessage, "reduction">;
+  readonly params: Params;
   /** η: the mean's step; the sum's is η / N. */
   readonly learningRate: number;
 }
 
 /**
- * Stop the training run `runId` (of any lane, if it is still running); it then replies `done`
- * (or `untiedDone`) with `cancelled`.
+ * Stop the training run `runId` (of any lane, if it is still running); it then replies its
+ * final message with `cancelled`.
  */
 export interface CancelRequestMessage {
   readonly type: "cancel";
@@ -142,100 +132,51 @@ export type EngineRequest =
 // ── Replies: worker → main thread ──────────────────────────────────────────────────────────
 
 /**
- * The result of a `sweep` request: the engine's `Sweep`, with `records` transferred.
- *
- * Buffer layout (the engine's, see `Sweep` in src/engine/sweep.ts; read it with the engine's
- * `RECORD_OUT`, `RECORD_DELTA`, `RECORD_KERNEL_GRAD` and `recordInputGradOffset(K)`): `outHeight · outWidth` records in
- * row-major position order (p = row · outWidth + col), each `recordLength = 2 + 2K` numbers
- * for a kernel of K cells (20 for 3x3), record p at `records[p · recordLength …]`:
- * - `[RECORD_OUT]` (0): the output value at the position,
- * - `[RECORD_DELTA]` (1): delta = ∂L/∂out there,
- * - `[RECORD_KERNEL_GRAD … + K)` (2 …): the kernel-gradient terms, delta · the input cells
- *   the kernel saw (0 over padding), kernel-shaped, row-major,
- * - `[recordInputGradOffset(K) … + K)` (2 + K …): the input-gradient patch, delta · kernel,
- *   its tap (a, b) landing on input cell (row·stride − padding + a·dilation,
- *   col·stride − padding + b·dilation); taps in the padding are dropped when summing.
- * The bytes are exactly those of `computeSweep(...).records`.
+ * The engine's `Sweep` (its records laid out as documented on `Sweep` in src/engine/sweep.ts;
+ * the bytes are exactly those of `computeSweep(...).records`), the records buffer transferred.
  */
 export interface SweepReply {
   readonly type: "sweep";
   readonly runId: number;
-  readonly inputHeight: number;
-  readonly inputWidth: number;
-  readonly kernelHeight: number;
-  readonly kernelWidth: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly options: ResolvedConvOptions;
-  readonly reduction: Reduction;
-  readonly recordLength: number;
-  /** One transferred buffer holding every record, laid out as described above. */
-  readonly records: Float64Array;
-  /** The loss of the whole sweep (before any update). */
-  readonly loss: number;
+  readonly sweep: Sweep;
 }
 
-/** Sent after every `reportEvery` completed steps of a training run. */
-export interface ProgressReply {
-  readonly type: "progress";
-  readonly runId: number;
+/** A training run's report after every `reportEvery` completed steps, with its parameters `P`. */
+export type TrainingProgress<P> = P & {
   /** Steps completed so far in this run. */
   readonly step: number;
   /** The loss of the latest completed step (measured before its update). */
   readonly loss: number;
-  /** The kernel after the latest step (transferred copy). */
-  readonly kernel: Grid;
-  readonly bias: number;
-  /** The losses of the steps since the previous report, in order (transferred). */
+  /** The losses of the steps since the previous report, in order. */
   readonly losses: Float64Array;
-}
+};
 
-/** The end of a training run: finished, diverged, cancelled or superseded. */
-export interface DoneReply {
-  readonly type: "done";
-  readonly runId: number;
+/**
+ * The end of a training run (finished, diverged, cancelled or superseded), with the
+ * parameters `P` after the last step that kept every value finite.
+ */
+export type TrainingEnd<P> = P & {
   /** Steps completed in this run. */
   readonly steps: number;
-  /** The parameters after the last step that kept every value finite. */
-  readonly kernel: Grid;
-  readonly bias: number;
   /** True when a step produced a non-finite value; training stopped there. */
   readonly diverged: boolean;
-  /** True when a `cancel` or a newer `train` stopped the run early. */
+  /** True when a `cancel` or a newer run of its lane stopped the run early. */
   readonly cancelled: boolean;
-  /** The losses of the completed steps not yet sent in a `progress` (transferred). */
+  /** The losses of the completed steps not yet sent in a report. */
   readonly losses: Float64Array;
-}
+};
 
-/** Sent after every `reportEvery` completed steps of an untied training run. */
-export interface UntiedProgressReply {
-  readonly type: "untiedProgress";
-  readonly runId: number;
-  /** Steps completed so far in this run. */
-  readonly step: number;
-  /** The loss of the latest completed step (measured before its update). */
-  readonly loss: number;
-  /** The filters and biases after the latest step (transferred copies). */
-  readonly weights: Grid;
-  readonly biases: Grid;
-  /** The losses of the steps since the previous report, in order (transferred). */
-  readonly losses: Float64Array;
-}
+/** A reply of one run, of type `T`, carrying `body`. */
+type Reply<T extends string, Body> = Body & { readonly type: T; readonly runId: number };
 
-/** The end of an untied training run: finished, diverged, cancelled or superseded. */
-export interface UntiedDoneReply {
-  readonly type: "untiedDone";
-  readonly runId: number;
-  /** Steps completed in this run. */
-  readonly steps: number;
-  /** The parameters after the last step that kept every value finite (transferred). */
-  readonly weights: Grid;
-  readonly biases: Grid;
-  readonly diverged: boolean;
-  readonly cancelled: boolean;
-  /** The losses of the completed steps not yet sent in an `untiedProgress` (transferred). */
-  readonly losses: Float64Array;
-}
+/** Shared training's report: the kernel reached and the losses since (both transferred). */
+export type ProgressReply = Reply<"progress", TrainingProgress<Params>>;
+/** Shared training's end (kernel and losses transferred). */
+export type DoneReply = Reply<"done", TrainingEnd<Params>>;
+/** Untied training's report: the filters and biases reached and the losses since (transferred). */
+export type UntiedProgressReply = Reply<"untiedProgress", TrainingProgress<LocalParams>>;
+/** Untied training's end (filters, biases and losses transferred). */
+export type UntiedDoneReply = Reply<"untiedDone", TrainingEnd<LocalParams>>;
 
 /** The engine's `GradientCheck` (its grids transferred). */
 export interface GradientCheckReply {
@@ -244,30 +185,7 @@ export interface GradientCheckReply {
   readonly check: GradientCheck;
 }
 
-/** The loss, gradient and one update under one reduction. */
-export interface ReductionResult {
-  readonly loss: number;
-  /** ∂L/∂kernel: conv2dBackward's, for this reduction's outputGrad. */
-  readonly kernelGrad: Grid;
-  readonly biasGrad: number;
-  /** The learning rate of the update below. */
-  readonly learningRate: number;
-  /** kernel − learningRate · kernelGrad, bias − learningRate · biasGrad. */
-  readonly kernelAfter: Grid;
-  readonly biasAfter: number;
-}
-
-/** The same problem under both reductions. */
-export interface ReductionComparison {
-  /** N: the number of output positions the mean divides by. */
-  readonly positions: number;
-  /** With the sum's update taken at learningRate / N. */
-  readonly sum: ReductionResult;
-  /** With the mean's update taken at learningRate. */
-  readonly mean: ReductionResult;
-}
-
-/** The result of a `reductions` request (its grids transferred). */
+/** The engine's `ReductionComparison` (its grids transferred). */
 export interface ReductionsReply {
   readonly type: "reductions";
   readonly runId: number;

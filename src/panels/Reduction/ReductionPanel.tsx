@@ -1,11 +1,16 @@
 import { useId, useMemo } from "react";
-import { createGrid, type Grid, type Reduction, relativeError } from "../../engine/index";
+import {
+  createGrid,
+  type Grid,
+  type Reduction,
+  type ReductionComparison,
+  relativeError,
+} from "../../engine/index";
 import { setReduction } from "../../state/problem";
 import { useEngineRequest } from "../../state/useEngineRequest";
 import { maxAbs, type Rgb } from "../../viz/color";
 import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
-import type { ReductionComparison } from "../../worker/client";
 import { Panel } from "../Panel";
 import { useAppWhile, useBusy, useLive } from "../useOnScreen";
 import "./reduction.css";

@@ -14,7 +14,6 @@ import {
   applyBatchUpdate,
   batchTotal,
   requestBatchSweeps,
-  setBatchEngineClient,
   setBatchPosition,
   setBatchSize,
 } from "../../../src/state/batchActions";
@@ -28,13 +27,11 @@ const state = () => appStore.getState();
 
 beforeEach(async () => {
   setEngineClient(createEngineClient({ inProcess: true }));
-  setBatchEngineClient(createEngineClient({ inProcess: true }));
   resetApp();
   await requestSweep();
 });
 afterAll(() => {
   setEngineClient(null);
-  setBatchEngineClient(null);
 });
 
 describe("batch images", () => {

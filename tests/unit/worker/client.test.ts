@@ -43,7 +43,7 @@ function expectSweepOf(sweep: Sweep, c: Case, reduction: "sum" | "mean" = "sum")
 /** Trains through the client, recording every progress report. */
 async function trainAll(client: EngineClient, request: TrainRequest) {
   const progress: TrainProgress[] = [];
-  const outcome = await client.train(request, (p) => progress.push(p));
+  const outcome = await client.lane("train").trainShared(request, (p) => progress.push(p));
   return { progress, outcome };
 }
 
@@ -95,14 +95,14 @@ describe("in-process client", () => {
   test("a sweep resolves to computeSweep's result, to the bit", async () => {
     const client = createEngineClient({ inProcess: true });
     const c = makeCase(41, { options: { padding: 1, stride: 2 } });
-    expectSweepOf(await client.sweep(sweepRequest(c, "mean")), c, "mean");
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c, "mean")), c, "mean");
   });
 
   test("a sweep works on a snapshot: editing the caller's grids afterwards changes nothing", async () => {
     const client = createEngineClient({ inProcess: true });
     const c = makeCase(42);
     const pristine = makeCase(42);
-    const pending = client.sweep(sweepRequest(c));
+    const pending = client.lane("sweep").sweep(sweepRequest(c));
     c.image.data.fill(0.5);
     c.kernel.data.fill(9);
     expectSweepOf(await pending, pristine);
@@ -112,8 +112,8 @@ describe("in-process client", () => {
     const client = createEngineClient({ inProcess: true });
     const a = makeCase(43);
     const b = makeCase(44);
-    const first = settle(client.sweep(sweepRequest(a)));
-    const second = client.sweep(sweepRequest(b));
+    const first = settle(client.lane("sweep").sweep(sweepRequest(a)));
+    const second = client.lane("sweep").sweep(sweepRequest(b));
     const older = await first;
     expect(older.error).toBeInstanceOf(SupersededError);
     expect(older.value).toBeUndefined();
@@ -140,10 +140,13 @@ describe("in-process client", () => {
     const progressB: TrainProgress[] = [];
     const requestB = trainRequest(b, { steps: 30 });
     const first = settle(
-      client.train(trainRequest(a, { steps: 100_000, reportEvery: 10 }), (p) => {
-        seenA.push(p.step);
-        if (p.step === 20) second = client.train(requestB, (q) => progressB.push(q));
-      }),
+      client
+        .lane("train")
+        .trainShared(trainRequest(a, { steps: 100_000, reportEvery: 10 }), (p) => {
+          seenA.push(p.step);
+          if (p.step === 20)
+            second = client.lane("train").trainShared(requestB, (q) => progressB.push(q));
+        }),
     );
     expect((await first).error).toBeInstanceOf(SupersededError);
     const outcome = await (second as Promise<TrainOutcome>);
@@ -155,9 +158,9 @@ describe("in-process client", () => {
     const client = createEngineClient({ inProcess: true });
     const seen: number[] = [];
     const run = settle(
-      client.train(trainRequest(makeCase(48), { steps: 100_000 }), (p) => {
+      client.lane("train").trainShared(trainRequest(makeCase(48), { steps: 100_000 }), (p) => {
         seen.push(p.step);
-        if (p.step === 30) client.cancelTraining();
+        if (p.step === 30) client.lane("train").cancel();
       }),
     );
     expect((await run).error).toBeInstanceOf(SupersededError);
@@ -170,9 +173,9 @@ describe("in-process client", () => {
     const c = makeCase(49);
     const request = trainRequest(c, { steps: 100_000 });
     const progress: TrainProgress[] = [];
-    const outcome = await client.train(request, (p) => {
+    const outcome = await client.lane("train").trainShared(request, (p) => {
       progress.push(p);
-      if (p.step === 40) client.stopTraining();
+      if (p.step === 40) client.lane("train").stop();
     });
     expect(outcome.cancelled).toBe(true);
     expect(outcome.steps).toBeGreaterThanOrEqual(40);
@@ -185,24 +188,27 @@ describe("in-process client", () => {
     const c = makeCase(50);
     const bad = { ...c, image: { ...c.image, data: c.image.data.slice() } };
     bad.image.data[3] = Number.POSITIVE_INFINITY;
-    const error = (await settle(client.sweep(sweepRequest(bad)))).error;
+    const error = (await settle(client.lane("sweep").sweep(sweepRequest(bad)))).error;
     expect(error).toBeInstanceOf(EngineRequestError);
     expect((error as Error).message).toBe("input.data[3] must be a finite number; got Infinity");
-    const trainError = (await settle(client.train(trainRequest(c, { reportEvery: 0 }), () => {})))
-      .error;
+    const trainError = (
+      await settle(client.lane("train").trainShared(trainRequest(c, { reportEvery: 0 }), () => {}))
+    ).error;
     expect((trainError as Error).message).toBe("reportEvery must be a whole number ≥ 1; got 0");
-    expectSweepOf(await client.sweep(sweepRequest(c)), c);
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c)), c);
   });
 
   test("dispose rejects live runs with SupersededError and later calls with an Error", async () => {
     const client = createEngineClient({ inProcess: true });
     const c = makeCase(51);
-    const sweep = settle(client.sweep(sweepRequest(c)));
-    const training = settle(client.train(trainRequest(c, { steps: 100_000 }), () => {}));
+    const sweep = settle(client.lane("sweep").sweep(sweepRequest(c)));
+    const training = settle(
+      client.lane("train").trainShared(trainRequest(c, { steps: 100_000 }), () => {}),
+    );
     client.dispose();
     expect((await sweep).error).toBeInstanceOf(SupersededError);
     expect((await training).error).toBeInstanceOf(SupersededError);
-    await expect(client.sweep(sweepRequest(c))).rejects.toThrow("disposed");
+    await expect(client.lane("sweep").sweep(sweepRequest(c))).rejects.toThrow("disposed");
   });
 });
 
@@ -212,7 +218,7 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const client = createEngineClient({ createWorker });
     expect(client.usesWorker).toBe(true);
     const c = makeCase(61);
-    expectSweepOf(await client.sweep(sweepRequest(c)), c);
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c)), c);
     expect(c.image.data.length).toBe(144);
     expect(c.kernel.data.length).toBe(9);
     expect(made).toHaveLength(1);
@@ -224,9 +230,9 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const client = createEngineClient({ createWorker });
     const a = makeCase(62);
     const b = makeCase(63);
-    const first = settle(client.sweep(sweepRequest(a)));
+    const first = settle(client.lane("sweep").sweep(sweepRequest(a)));
     await tick(); // the worker has answered `a`; the reply is held
-    const second = client.sweep(sweepRequest(b));
+    const second = client.lane("sweep").sweep(sweepRequest(b));
     await tick();
     made[0]?.release(); // a's reply first, then b's
     expect((await first).error).toBeInstanceOf(SupersededError);
@@ -238,11 +244,13 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const client = createEngineClient({ createWorker });
     const c = makeCase(64);
     const stale: TrainProgress[] = [];
-    const first = settle(client.train(trainRequest(c, { steps: 20 }), (p) => stale.push(p)));
+    const first = settle(
+      client.lane("train").trainShared(trainRequest(c, { steps: 20 }), (p) => stale.push(p)),
+    );
     await tick();
     const progress: TrainProgress[] = [];
     const request = trainRequest(c, { steps: 30 });
-    const second = client.train(request, (p) => progress.push(p));
+    const second = client.lane("train").trainShared(request, (p) => progress.push(p));
     await tick();
     await tick();
     made[0]?.release();
@@ -256,12 +264,12 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const { createWorker, made } = fakeWorkers((i) => (i === 0 ? { dieOn: () => true } : {}));
     const client = createEngineClient({ createWorker });
     const c = makeCase(65);
-    expectSweepOf(await client.sweep(sweepRequest(c)), c);
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c)), c);
     expect(made).toHaveLength(2);
     expect(made[0]?.terminated).toBe(true);
     expect(made[1]?.received.map((r) => r.type)).toEqual(["sweep"]);
     // The replacement keeps serving.
-    expectSweepOf(await client.sweep(sweepRequest(makeCase(66))), makeCase(66));
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(makeCase(66))), makeCase(66));
     expect(made).toHaveLength(2);
   });
 
@@ -271,7 +279,7 @@ describe("worker client (a fake Worker running the real handler)", () => {
     );
     const client = createEngineClient({ createWorker });
     const c = makeCase(67);
-    expectSweepOf(await client.sweep(sweepRequest(c)), c);
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c)), c);
     expect(made).toHaveLength(2);
   });
 
@@ -279,13 +287,13 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const { createWorker, made } = fakeWorkers((i) => (i < 2 ? { dieOn: () => true } : {}));
     const client = createEngineClient({ createWorker });
     const c = makeCase(68);
-    const error = (await settle(client.sweep(sweepRequest(c)))).error;
+    const error = (await settle(client.lane("sweep").sweep(sweepRequest(c)))).error;
     expect(error).toBeInstanceOf(EngineWorkerError);
     expect((error as Error).message).toBe(
       "The engine worker failed twice while running this sweep: it threw simulated crash",
     );
     expect(made).toHaveLength(2);
-    expectSweepOf(await client.sweep(sweepRequest(c)), c);
+    expectSweepOf(await client.lane("sweep").sweep(sweepRequest(c)), c);
     expect(made).toHaveLength(3);
   });
 
@@ -310,22 +318,24 @@ describe("worker client (a fake Worker running the real handler)", () => {
     const dying = fakeWorkers(() => ({ dieAfter: (r) => r.type === "progress" }));
     const client = createEngineClient({ createWorker: dying.createWorker });
     const c = makeCase(70);
-    const error = (await settle(client.train(trainRequest(c, { steps: 1000 }), () => {}))).error;
+    const error = (
+      await settle(client.lane("train").trainShared(trainRequest(c, { steps: 1000 }), () => {}))
+    ).error;
     expect(error).toBeInstanceOf(EngineWorkerError);
     expect((error as Error).message).toMatch(/failed twice while running this training run/);
 
     const stopping = fakeWorkers(() => ({ dieAfter: (r) => r.type === "progress" }));
     const stopped = createEngineClient({ createWorker: stopping.createWorker });
-    const outcome = await stopped.train(trainRequest(c, { steps: 1000 }), () =>
-      stopped.stopTraining(),
-    );
+    const outcome = await stopped
+      .lane("train")
+      .trainShared(trainRequest(c, { steps: 1000 }), () => stopped.lane("train").stop());
     expect(outcome).toMatchObject({ steps: 10, cancelled: true });
   });
 
   test("dispose terminates the worker", async () => {
     const { createWorker, made } = fakeWorkers();
     const client = createEngineClient({ createWorker });
-    const pending = settle(client.sweep(sweepRequest(makeCase(71))));
+    const pending = settle(client.lane("sweep").sweep(sweepRequest(makeCase(71))));
     client.dispose();
     expect(made[0]?.terminated).toBe(true);
     expect((await pending).error).toBeInstanceOf(SupersededError);

@@ -10,13 +10,14 @@ import {
   squaredErrorGrad,
   train,
 } from "../../../src/engine";
-import { createYield, EngineHandler } from "../../../src/worker/handler";
+import { EngineHandler } from "../../../src/worker/handler";
 import type {
   DoneReply,
   ErrorReply,
   ProgressReply,
   SweepReply,
 } from "../../../src/worker/protocol";
+import { createYield } from "../../../src/worker/yield";
 import {
   type Case,
   concat,
@@ -27,8 +28,18 @@ import {
   trainMessage,
 } from "./fixtures";
 
-function sweepMessage(c: Case, runId = 1, reduction: "sum" | "mean" = "sum") {
-  return { type: "sweep" as const, runId, ...c, reduction };
+/** A sweep request for a case; `c` may hold malformed fields, for the error cases. */
+function sweepMessage(
+  c: Case | Record<keyof Case, unknown>,
+  runId = 1,
+  reduction: unknown = "sum",
+) {
+  return {
+    type: "sweep" as const,
+    runId,
+    problem: { image: c.image, target: c.target, options: c.options, reduction },
+    params: { kernel: c.kernel, bias: c.bias },
+  };
 }
 
 function engineTrain(
@@ -67,18 +78,18 @@ describe("sweep requests", () => {
       expect(reply.runId).toBe(7);
       const expected = computeSweep(c.image, c.kernel, c.bias, c.target, c.options, reduction);
       const { records, ...shape } = expected;
-      expect(reply).toMatchObject(shape);
-      expect(Object.is(reply.loss, expected.loss)).toBe(true);
-      expect(firstBitDifference(reply.records, records)).toBe(-1);
+      expect(reply.sweep).toMatchObject(shape);
+      expect(Object.is(reply.sweep.loss, expected.loss)).toBe(true);
+      expect(firstBitDifference(reply.sweep.records, records)).toBe(-1);
       // The records travel as one transferred buffer, not copied, not split.
-      expect(transfers[0]).toEqual([reply.records.buffer]);
+      expect(transfers[0]).toEqual([reply.sweep.records.buffer]);
     }
   });
 
   test.each(CASES)("%s: record p holds positionContributions' entry p", async (_, c) => {
     const { handler, replies } = recorder();
     await handler.handle(sweepMessage(c, 1, "mean"));
-    const reply = replies[0] as SweepReply;
+    const reply = (replies[0] as SweepReply).sweep;
     const out = conv2d(c.image, c.kernel, c.bias, c.options);
     const grad = squaredErrorGrad(out, c.target, "mean");
     const cells = c.kernel.height * c.kernel.width;
@@ -366,56 +377,56 @@ describe("bad requests get a readable error reply, never a throw", () => {
     ],
     [
       "a NaN in the image",
-      { ...sweepMessage(c), image: nan },
+      sweepMessage({ ...c, image: nan }),
       1,
       "sweep",
       "input.data[5] must be a finite number; got NaN",
     ],
     [
       "a NaN bias",
-      { ...sweepMessage(c), bias: Number.NaN },
+      sweepMessage({ ...c, bias: Number.NaN }),
       1,
       "sweep",
       "bias must be a finite number; got NaN",
     ],
     [
       "a target of the wrong shape",
-      { ...sweepMessage(c), target: c.image },
+      sweepMessage({ ...c, target: c.image }),
       1,
       "sweep",
       "target must be 10x10 (the output shape); got 12x12",
     ],
     [
       "data of the wrong length",
-      { ...sweepMessage(c), kernel: { height: 3, width: 3, data: new Float64Array(8) } },
+      sweepMessage({ ...c, kernel: { height: 3, width: 3, data: new Float64Array(8) } }),
       1,
       "sweep",
       "kernel.data.length must equal height * width (3 * 3 = 9); got 8",
     ],
     [
       "plain arrays instead of Float64Array",
-      { ...sweepMessage(c), image: { height: 1, width: 2, data: [0, 1] } },
+      sweepMessage({ ...c, image: { height: 1, width: 2, data: [0, 1] } }),
       1,
       "sweep",
       "input.data must be a Float64Array; got an array",
     ],
     [
       "a stride of 0",
-      { ...sweepMessage(c), options: { stride: 0 } },
+      sweepMessage({ ...c, options: { stride: 0 } }),
       1,
       "sweep",
       "stride must be an integer from 1 to 4; got 0",
     ],
     [
       "an unknown reduction",
-      { ...sweepMessage(c), reduction: "max" },
+      sweepMessage(c, 1, "max"),
       1,
       "sweep",
       'reduction must be "sum" or "mean"; got "max"',
     ],
     [
       "a missing image",
-      { ...sweepMessage(c), image: undefined },
+      sweepMessage({ ...c, image: undefined }),
       1,
       "sweep",
       "input must be a grid {height, width, data}; got undefined",
@@ -491,7 +502,7 @@ describe("bad requests get a readable error reply, never a throw", () => {
 
   test("a handler keeps working after a bad request", async () => {
     const { handler, replies } = recorder();
-    await handler.handle({ type: "sweep", runId: 1 });
+    await handler.handle({ type: "sweep", runId: 1, problem: {}, params: {} });
     await handler.handle(sweepMessage(c, 2));
     expect(replies.map((r) => r.type)).toEqual(["error", "sweep"]);
     expect((replies[0] as ErrorReply).message).toMatch(/^input must be a grid/);

@@ -1,5 +1,5 @@
-// The client's lanes for views: each holds one live request; a newer one on the same lane
-// supersedes it; sweep(), train() and other lanes are unaffected.
+// The client's lanes: each holds one live request; a newer one on the same lane supersedes it;
+// other lanes (the state layer's "sweep" and "train" among them) are unaffected.
 import { describe, expect, test } from "vitest";
 import {
   gradientCheck,
@@ -171,7 +171,7 @@ describe.each(clients)("%s client", (_, make) => {
     expect(seen).toEqual([10, 20]);
   });
 
-  test("other lanes, train() and sweep() are unaffected by a lane's requests", async () => {
+  test("other lanes, the train lane and the sweep lane are unaffected by a lane's requests", async () => {
     const { client } = make();
     const a = makeCase(203);
     const b = makeCase(204);
@@ -180,11 +180,11 @@ describe.each(clients)("%s client", (_, make) => {
     const untied = untiedRequest(a, { steps: 45 });
     const progress = { main: [] as TrainProgress[], shared: [] as TrainProgress[] };
     const untiedProgress: UntiedTrainProgress[] = [];
-    const main = client.train(mainRequest, (p) => progress.main.push(p));
+    const main = client.lane("train").trainShared(mainRequest, (p) => progress.main.push(p));
     const shared = client.lane("x").trainShared(sharedRequest, (p) => progress.shared.push(p));
     const other = client.lane("y").trainUntied(untied, (p) => untiedProgress.push(p));
     const check = client.lane("z").gradientCheck(checkRequest(b));
-    const sweep = client.sweep({ ...a, reduction: "sum" });
+    const sweep = client.lane("sweep").sweep({ ...a, reduction: "sum" });
     // Cancelling lane "z" after it finished, and lane "w" that has nothing, touch nobody.
     expectCheckOf(await check, checkRequest(b));
     client.lane("z").cancel();
@@ -195,15 +195,17 @@ describe.each(clients)("%s client", (_, make) => {
     expect((await sweep).outHeight).toBe(10);
   });
 
-  test("train() superseding the main run leaves a lane's shared training running", async () => {
+  test("the train lane superseding the main run leaves a lane's shared training running", async () => {
     const { client } = make();
     const c = makeCase(205);
     const viewRequest = trainRequest(c, { steps: 80 });
     const viewProgress: TrainProgress[] = [];
     const view = client.lane("v").trainShared(viewRequest, (p) => viewProgress.push(p));
-    const firstMain = settle(client.train(trainRequest(c, { steps: 100_000 }), () => {}));
-    const secondMain = client.train(trainRequest(c, { steps: 20 }), () => {});
-    client.cancelTraining();
+    const firstMain = settle(
+      client.lane("train").trainShared(trainRequest(c, { steps: 100_000 }), () => {}),
+    );
+    const secondMain = client.lane("train").trainShared(trainRequest(c, { steps: 20 }), () => {});
+    client.lane("train").cancel();
     expect((await firstMain).error).toBeInstanceOf(SupersededError);
     await expect(secondMain).rejects.toBeInstanceOf(SupersededError);
     expectShared(viewRequest, viewProgress, await view);

@@ -55,6 +55,16 @@ function untiedMessage(
   };
 }
 
+function reductionsMessage(c: Case, runId: number, learningRate: number) {
+  return {
+    type: "reductions" as const,
+    runId,
+    problem: { image: c.image, target: c.target, options: c.options },
+    params: { kernel: c.kernel, bias: c.bias },
+    learningRate,
+  };
+}
+
 function engineUntied(c: Case, learningRate: number, steps: number) {
   return trainLocallyConnected(
     { input: c.image, target: c.target, options: c.options, reduction: "sum" },
@@ -255,7 +265,7 @@ describe("reductions requests", () => {
   test("both reductions' gradients are conv2dBackward's; mean = sum / N; the updates agree", async () => {
     const c = makeCase(131, { size: 14 });
     const { handler, replies } = recorder();
-    await handler.handle({ type: "reductions", runId: 5, ...c, learningRate: 0.3 });
+    await handler.handle(reductionsMessage(c, 5, 0.3));
     const { comparison } = replies[0] as ReductionsReply;
     const out = conv2d(c.image, c.kernel, c.bias, c.options);
     const n = out.data.length;
@@ -349,14 +359,14 @@ describe("bad view requests get a readable error reply", () => {
     ],
     [
       "reductions: a NaN learning rate",
-      { type: "reductions", runId: 5, ...c, learningRate: Number.NaN },
+      reductionsMessage(c, 5, Number.NaN),
       5,
       "reductions",
       "learningRate must be a finite number; got NaN",
     ],
     [
       "reductions: a target of the wrong shape",
-      { type: "reductions", runId: 5, ...c, target: c.kernel, learningRate: 0.1 },
+      reductionsMessage({ ...c, target: c.kernel }, 5, 0.1),
       5,
       "reductions",
       "target must be 10x10 (the output shape); got 3x3",

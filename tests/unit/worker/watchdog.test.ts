@@ -23,7 +23,7 @@ describe("the watchdog", () => {
     const client = createEngineClient({ createWorker });
     made[0]?.terminate(); // closed from outside: it ignores messages and fires nothing
     const c = makeCase(71);
-    const pending = client.sweep({ ...c, reduction: "sum" });
+    const pending = client.lane("sweep").sweep({ ...c, reduction: "sum" });
     await advance(SILENCE_LIMIT_MS + 3 * PING_EVERY_MS);
     const sweep = await pending;
     expect(made).toHaveLength(2);
@@ -61,7 +61,7 @@ describe("the watchdog", () => {
       reportEvery: 10,
     };
     const losses: Float64Array[] = [];
-    const pending = client.train(request, (p) => losses.push(p.losses));
+    const pending = client.lane("train").trainShared(request, (p) => losses.push(p.losses));
     await advance(SILENCE_LIMIT_MS + 3 * PING_EVERY_MS);
     const outcome = await pending;
     losses.push(outcome.losses);
@@ -83,7 +83,7 @@ describe("the watchdog", () => {
     const { createWorker, made } = fakeWorkers();
     const client = createEngineClient({ createWorker });
     const c = makeCase(73);
-    await client.sweep({ ...c, reduction: "sum" });
+    await client.lane("sweep").sweep({ ...c, reduction: "sum" });
     await advance(3 * SILENCE_LIMIT_MS);
     expect(made).toHaveLength(1);
     // No live run: no pings were sent after the sweep.

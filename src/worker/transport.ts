@@ -1,0 +1,124 @@
+/**
+ * How requests reach the handler: through a Web Worker (replaced when it fails, watched while
+ * runs are live), or by a direct call on this thread where there is no Worker.
+ */
+import { errorText } from "../engine";
+import { EngineWorkerError } from "./errors";
+import { EngineHandler } from "./handler";
+import type { EngineReply, EngineRequest } from "./protocol";
+import { Watchdog } from "./watchdog";
+
+/** Sends requests to a handler. */
+export interface Transport {
+  readonly usesWorker: boolean;
+  /** Throws EngineWorkerError when no worker can be made, or the postMessage error. */
+  send(request: EngineRequest, transfer: Transferable[]): void;
+  close(): void;
+}
+
+/** Where a transport delivers what it hears. */
+export interface TransportSink {
+  receive(reply: EngineReply): void;
+  /** True while any run waits for the worker (the watchdog only watches then). */
+  hasLiveRuns(): boolean;
+  /** The worker died; its live runs need a new one. */
+  workerFailed(reason: string): void;
+}
+
+/** Runs the handler on this thread; requests are handled in a microtask, like a message. */
+export function inProcessTransport(sink: TransportSink): Transport {
+  let closed = false;
+  const handler = new EngineHandler((reply) => {
+    if (!closed) sink.receive(reply);
+  });
+  return {
+    usesWorker: false,
+    send(request) {
+      if (closed) return;
+      queueMicrotask(() => void handler.handle(request));
+    },
+    close() {
+      // Replies stop here; a cancel sent just before still reaches the handler.
+      closed = true;
+    },
+  };
+}
+
+/**
+ * Talks to a Worker, replacing it (lazily, on the next send) when it fails: an uncaught
+ * error, an unreadable message, or silence the watchdog notices.
+ */
+export function workerTransport(
+  sink: TransportSink,
+  createWorker: () => Worker,
+  first: Worker,
+): Transport {
+  let worker: Worker | null = first;
+  let closed = false;
+  const watchdog = new Watchdog({
+    needed: () => !closed && sink.hasLiveRuns(),
+    ping: (runId) => {
+      if (worker === null) return false;
+      worker.postMessage({ type: "ping", runId } satisfies EngineRequest);
+      return true;
+    },
+    silent: (reason) => {
+      if (worker !== null) fail(worker, reason);
+    },
+  });
+
+  const attach = (w: Worker): Worker => {
+    w.onmessage = (event: MessageEvent<EngineReply>) => {
+      if (w !== worker) return;
+      watchdog.heard();
+      sink.receive(event.data);
+    };
+    w.onerror = (event: ErrorEvent) => {
+      event.preventDefault?.();
+      fail(w, event.message ? `it threw ${event.message}` : "it stopped with an uncaught error");
+    };
+    w.onmessageerror = () => fail(w, "a message from it could not be read");
+    return w;
+  };
+
+  const detach = (w: Worker) => {
+    w.onmessage = null;
+    w.onerror = null;
+    w.onmessageerror = null;
+    w.terminate();
+  };
+
+  const fail = (w: Worker, reason: string) => {
+    if (w !== worker || closed) return;
+    detach(w);
+    worker = null;
+    watchdog.heard(); // the ping in flight went with the old worker
+    sink.workerFailed(reason);
+  };
+
+  attach(first);
+  return {
+    usesWorker: true,
+    send(request, transfer) {
+      if (closed) return;
+      if (worker === null) {
+        if (request.type === "cancel") return; // nothing runs in a worker that is gone
+        try {
+          worker = attach(createWorker());
+        } catch (error) {
+          throw new EngineWorkerError(
+            `the engine worker could not be restarted: ${errorText(error)}`,
+          );
+        }
+      }
+      worker.postMessage(request, transfer);
+      if (request.type !== "cancel") watchdog.start();
+    },
+    close() {
+      closed = true;
+      watchdog.stop();
+      if (worker !== null) detach(worker);
+      worker = null;
+    },
+  };
+}
