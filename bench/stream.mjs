@@ -4,9 +4,9 @@
 // main thread keeps a requestAnimationFrame loop. Never part of the test suite.
 // Flags: --rebuild forces a fresh build of the page.
 import { cpus } from "node:os";
-import { buildStreamPage } from "../bench/stream-build.mjs";
-import { launchChromium } from "./chromium.mjs";
-import { serveStatic } from "./static-server.mjs";
+import { launchChromium } from "../scripts/chromium.mjs";
+import { serveStatic } from "../scripts/static-server.mjs";
+import { buildStreamPage } from "./stream-build.mjs";
 
 const GOALS = { sweep32: 1, sweep128: 5, stepsPerSecond: 20_000 };
 

@@ -23,9 +23,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { launchChromium } from "./chromium.mjs";
-import { FIRST_LOAD_BUDGET, measureChunks } from "./size.mjs";
-import { serveStatic } from "./static-server.mjs";
+import { launchChromium } from "../scripts/chromium.mjs";
+import { FIRST_LOAD_BUDGET, measureChunks } from "../scripts/size.mjs";
+import { serveStatic } from "../scripts/static-server.mjs";
 
 const DIST = process.env.CONVSWEEP_DIST ?? "dist";
 const VIEWPORT = { width: 1280, height: 900 };
