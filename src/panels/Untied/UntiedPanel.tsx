@@ -1,28 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import {
-  conv2d,
-  errorText,
-  type Grid,
-  type LocalParams,
-  localFilter,
-  locallyConnected,
-  outputShape,
-  shiftGrid,
-  squaredErrorLoss,
-} from "../../engine/index";
+import { errorText, localFilter, outputShape } from "../../engine/index";
 import { useApp } from "../../state/useApp";
-import { divergingColor, grayColor, maxAbs } from "../../viz/color";
+import { divergingColor, maxAbs } from "../../viz/color";
 import { formatNumber } from "../../viz/format";
-import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
 import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
 import { ComparisonLossChart, LOSS_FLOOR } from "./ComparisonLossChart";
+import { count, evaluate, SHIFT, shiftVerdict, statusText } from "./evaluation";
 import { type Cell, Mosaic } from "./Mosaic";
+import { ShiftedCopy } from "./ShiftedCopy";
 import {
-  type Comparison,
   type ComparisonInputs,
   type UntiedRate,
   untiedRateFor,
@@ -33,94 +23,12 @@ import "./untied.css";
 /** The steps offered for the comparison. */
 const STEP_CHOICES = [50, 200, 500, 1000, 2000] as const;
 const DEFAULT_STEPS = 200;
-/** The shifted copy: this many rows down and columns right, zeros moved in. */
-const SHIFT = { down: 2, right: 3 } as const;
 /** Input changes re-run a finished comparison after this quiet time (ms). */
 const RERUN_DELAY = 300;
-
-/** A whole number with thousands separators (a count, never NaN). */
-function count(n: number): string {
-  return Number.isFinite(n) ? n.toLocaleString("en-US") : "—";
-}
-
-/** The trained sides evaluated on the training image and on a shifted copy. */
-interface Evaluation {
-  sharedLoss: number;
-  untiedLoss: number;
-  shifted: {
-    image: Grid;
-    target: Grid;
-    shared: Grid;
-    untied: Grid;
-    sharedLoss: number;
-    untiedLoss: number;
-  } | null;
-}
-
-function evaluate(c: Comparison): Evaluation {
-  const { image, target, targetKernel, options, reduction } = c.inputs;
-  const { kernel, bias } = c.shared.params;
-  const untied: LocalParams = c.untied.params;
-  const sharedLoss = squaredErrorLoss(conv2d(image, kernel, bias, options), target, reduction);
-  const untiedLoss = squaredErrorLoss(locallyConnected(image, untied, options), target, reduction);
-  if (targetKernel === null) return { sharedLoss, untiedLoss, shifted: null };
-  const moved = shiftGrid(image, SHIFT.down, SHIFT.right);
-  const movedTarget = conv2d(moved, targetKernel, 0, options);
-  const sharedOut = conv2d(moved, kernel, bias, options);
-  const untiedOut = locallyConnected(moved, untied, options);
-  return {
-    sharedLoss,
-    untiedLoss,
-    shifted: {
-      image: moved,
-      target: movedTarget,
-      shared: sharedOut,
-      untied: untiedOut,
-      sharedLoss: squaredErrorLoss(sharedOut, movedTarget, reduction),
-      untiedLoss: squaredErrorLoss(untiedOut, movedTarget, reduction),
-    },
-  };
-}
-
-/** What the shifted losses say, given untied ÷ shared. */
-function shiftVerdict(ratio: number, positions: number): string {
-  if (!Number.isFinite(ratio)) {
-    return "Both fit the shifted image alike here: there is no pattern in it to move.";
-  }
-  if (ratio >= 2) {
-    return `On the shifted image the untied layer's loss is ${formatNumber(ratio, 3)}× the shared filter's. Each untied filter only ever saw its own patch: it memorised one picture. The shared filter learned from all ${count(positions)} patches at once, so it works wherever the pattern lands.`;
-  }
-  return `On this image the shift costs the untied layer little (${formatNumber(ratio, 3)}× the shared filter's loss): its neighbouring patches look alike. Try the digit or the checkerboard.`;
-}
 
 /** True when every input of `a` is the very object (or value) of `b`. */
 function sameInputs(a: ComparisonInputs, b: ComparisonInputs): boolean {
   return (Object.keys(a) as (keyof ComparisonInputs)[]).every((k) => Object.is(a[k], b[k]));
-}
-
-function statusText(c: Comparison | null, evaluation: Evaluation | null): string {
-  if (c === null) return "Not compared yet.";
-  if (c.error !== null) return `The comparison failed: ${c.error}`;
-  const { shared, untied, settings } = c;
-  if (!(shared.finished && untied.finished)) {
-    return `Training both in the worker: shared ${shared.steps} and untied ${untied.steps} of ${settings.steps} steps…`;
-  }
-  const notes = [
-    shared.diverged ? `the shared filter diverged after ${shared.steps} steps` : "",
-    untied.diverged ? `the untied layer diverged after ${untied.steps} steps` : "",
-    shared.stopped || untied.stopped ? "stopped early" : "",
-  ].filter(Boolean);
-  const stepsText =
-    shared.steps === untied.steps
-      ? `${shared.steps} steps each`
-      : `${shared.steps} steps shared, ${untied.steps} untied`;
-  const head = `Done: ${stepsText}${notes.length ? ` (${notes.join("; ")})` : ""}.`;
-  if (evaluation === null) return head;
-  return `${head} Loss on the training image: shared ${formatNumber(evaluation.sharedLoss)}, untied ${formatNumber(evaluation.untiedLoss)}.${
-    evaluation.shifted
-      ? ` On the shifted image: shared ${formatNumber(evaluation.shifted.sharedLoss)}, untied ${formatNumber(evaluation.shifted.untiedLoss)}.`
-      : ""
-  }`;
 }
 
 /**
@@ -445,59 +353,13 @@ export function UntiedPanel() {
         ) : null}
 
         {shifted ? (
-          <div className="untied-shifted">
-            <h3>
-              The same picture, moved {SHIFT.down} down and {SHIFT.right} right
-            </h3>
-            <div className="maps">
-              <figure>
-                <GridCanvas
-                  grid={shifted.image}
-                  color={grayColor}
-                  label="Shifted image"
-                  size={mapSize}
-                />
-                <figcaption>Shifted image</figcaption>
-              </figure>
-              <figure>
-                <GridCanvas
-                  grid={shifted.target}
-                  color={mapColor}
-                  label="Target on the shifted image"
-                  size={mapSize}
-                />
-                <figcaption>Target</figcaption>
-              </figure>
-              <figure>
-                <GridCanvas
-                  grid={shifted.shared}
-                  color={mapColor}
-                  label="Shared filter's output on the shifted image"
-                  size={mapSize}
-                />
-                <figcaption>
-                  Shared
-                  <br />
-                  loss <Num value={shifted.sharedLoss} />
-                </figcaption>
-              </figure>
-              <figure>
-                <GridCanvas
-                  grid={shifted.untied}
-                  color={mapColor}
-                  label="Untied layer's output on the shifted image"
-                  size={mapSize}
-                />
-                <figcaption>
-                  Untied
-                  <br />
-                  loss <Num value={shifted.untiedLoss} />
-                </figcaption>
-              </figure>
-            </div>
-            <Legend max={mapMax} title="output" />
-            <p className="readout">{shiftVerdict(ratio, positions)}</p>
-          </div>
+          <ShiftedCopy
+            shifted={shifted}
+            mapSize={mapSize}
+            mapColor={mapColor}
+            mapMax={mapMax}
+            verdict={shiftVerdict(ratio, positions)}
+          />
         ) : finished && inputs.targetKernel === null ? (
           <p className="hint">
             The shifted test needs a target made by a filter; the imported target has none.
