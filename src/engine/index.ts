@@ -3,6 +3,76 @@
  * Pure TypeScript with no DOM, workers or timers; all numbers are float64.
  * The public API is described in shared/CONTRACT.md §1.
  */
+
+export {
+  type ConvShape,
+  type ConvShapeSpec,
+  convForward,
+  convShape,
+  filterSize,
+  MAX_CHANNELS,
+} from "./cnn/conv";
+export { convBackward } from "./cnn/convBackward";
+export {
+  type ConvContribution,
+  contributingPositions,
+  convContributions,
+} from "./cnn/convContributions";
+export { denseBackward, denseForward } from "./cnn/dense";
+export {
+  crc32,
+  DIGITS_ASSET_NAME,
+  DIGITS_HEADER_BYTES,
+  DIGITS_MAGIC,
+  DIGITS_STORED_SIDE,
+  DIGITS_VERSION,
+  DigitsAssetError,
+  type DigitsAssetProblem,
+  type DigitsDataset,
+  encodeDigits,
+  parseDigits,
+} from "./cnn/digits";
+export { type Evaluation, evaluate, predict } from "./cnn/evaluate";
+export { maxPoolBackward, maxPoolForward, type PoolShape, poolShape } from "./cnn/maxPool";
+export {
+  CLASSES,
+  CNN_CONFIG_RANGES,
+  type CnnArchitecture,
+  type CnnConfig,
+  type CnnParams,
+  cnnArchitecture,
+  DEFAULT_CNN_CONFIG,
+  IMAGE_SIDE,
+  initParams,
+  type LayerParams,
+  type ParamLayout,
+  paramViews,
+} from "./cnn/network";
+export {
+  backwardImage,
+  type CnnWorkspace,
+  type ConvBlockTrace,
+  createWorkspace,
+  forwardImage,
+} from "./cnn/pass";
+export { reluBackward, reluForward } from "./cnn/relu";
+export { softmaxCrossEntropy } from "./cnn/softmaxCrossEntropy";
+export {
+  argmax,
+  type CnnTrainer,
+  checkLabelledImages,
+  checkTrainSettings,
+  createTrainer,
+  DEFAULT_TRAIN_SETTINGS,
+  imageAt,
+  type LabelledImages,
+  loadImage,
+  nextBatch,
+  sgdMomentumStep,
+  type TrainSettings,
+  type TrainStepsResult,
+  trainSteps,
+} from "./cnn/train";
 export { conv2d } from "./conv2d";
 export { type ConvGradients, conv2dBackward } from "./conv2dBackward";
 export { errorText } from "./errorText";
