@@ -72,8 +72,10 @@ function vitest(label, project) {
 }
 
 vitest("unit tests", "unit");
-if (built) vitest("browser tests", "e2e");
-else {
+if (built) {
+  vitest("browser tests (Chromium)", "e2e");
+  vitest("browser tests (Firefox)", "firefox");
+} else {
   console.log("✗ browser tests not run: the build failed");
   failed++;
 }

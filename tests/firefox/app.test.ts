@@ -1,0 +1,211 @@
+// The built app in Debian's Firefox ESR (issue 15, part 2): the same things a person does in
+// Chromium, done in Firefox, with no console error. What differs is fixed in the app.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { serveStatic } from "../../scripts/static-server.mjs";
+import { pngFile } from "../unit/app/imageFiles";
+import { click, download, launchFirefox, openApp, status, until } from "./firefox";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchFirefox();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Doc {
+  image: { height: number; width: number; data: number[] };
+  kernel: { data: number[] };
+  updates: number;
+  position: number;
+  sums: { kernelGrad: { data: number[] }; biasGrad: number };
+}
+
+async function ready(page: Page, position = 0, total = 900): Promise<void> {
+  await until(
+    async () => (await status(page)).includes(`Position ${position} of ${total}`),
+    `Position ${position} of ${total}`,
+  );
+}
+
+async function exportDoc(page: Page): Promise<Doc> {
+  return JSON.parse(await download(page, () => click(page, "Export"))) as Doc;
+}
+
+async function notice(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[role="alert"], .notice'), (n) => n.textContent).join(
+      " ",
+    ),
+  );
+}
+
+/** Chooses a file for the file input whose accept list matches `accept`. */
+async function chooseFile(page: Page, accept: string, path: string): Promise<void> {
+  const input = await page.$(`input[type="file"][accept*="${accept}"]`);
+  if (input === null) throw new Error(`no file input accepting ${accept}`);
+  await (input as import("puppeteer-core").ElementHandle<HTMLInputElement>).uploadFile(path);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "convsweep-firefox-"));
+
+test("steps, plays, finishes and applies an update", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  await click(page, "Step");
+  await click(page, "Step");
+  await ready(page, 2);
+  await click(page, "Play");
+  await until(async () => !(await status(page)).includes("Position 2 of"), "playback moving");
+  await click(page, "Pause");
+  await click(page, "Finish sweep");
+  await ready(page, 900);
+  const before = await exportDoc(page);
+  await click(page, "Apply update");
+  await ready(page);
+  const after = await exportDoc(page);
+  expect(after.updates).toBe(1);
+  expect(after.kernel.data).not.toEqual(before.kernel.data);
+  expect(errors).toEqual([]);
+});
+
+test("drawing with pointer events paints the image, and its sweep follows", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  await click(page, "Clear");
+  await ready(page);
+  const canvas = await page.$('canvas[aria-label^="Input image"]');
+  const box = await canvas?.boundingBox();
+  if (!canvas || !box) throw new Error("no input canvas");
+  const before = await exportDoc(page);
+  const cell = box.width / 32;
+  await page.mouse.move(box.x + cell * 3.5, box.y + cell * 16.5);
+  await page.mouse.down();
+  for (let c = 4; c <= 28; c += 2)
+    await page.mouse.move(box.x + cell * (c + 0.5), box.y + cell * 16.5);
+  await page.mouse.up();
+  await until(async () => {
+    const doc = await exportDoc(page);
+    return doc.image.data.some((v, i) => v !== before.image.data[i]);
+  }, "the stroke in the exported image");
+  const after = await exportDoc(page);
+  // The row the stroke crossed is painted, cells 4 to 28 at least.
+  for (let c = 4; c <= 28; c++) expect(after.image.data[16 * 32 + c]).toBe(1);
+  expect(after.position).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test("Train runs in the worker and counts its updates", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  const steps = await page.$('input[type="number"]');
+  if (steps === null) throw new Error("no Steps field");
+  await steps.click({ count: 3 });
+  await steps.type("300");
+  await steps.press("Enter");
+  await click(page, "Train");
+  await until(async () => (await exportDoc(page)).updates === 300, "300 updates", 60_000);
+  expect(errors).toEqual([]);
+});
+
+test("Export, then Import of the same file, gives the same state", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  for (let i = 0; i < 7; i++) await click(page, "Step");
+  await ready(page, 7);
+  const text = await download(page, () => click(page, "Export"));
+  const doc = JSON.parse(text) as Doc;
+  expect(doc.position).toBe(7);
+  await click(page, "Reset");
+  await ready(page);
+  const path = join(scratch, "state.json");
+  writeFileSync(path, text);
+  await chooseFile(page, "json", path);
+  await until(async () => (await notice(page)).includes("State imported."), "State imported.");
+  await ready(page, 7);
+  expect(await download(page, () => click(page, "Export"))).toBe(text);
+  expect(errors).toEqual([]);
+});
+
+test("a shared link opens the same state in a new tab", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  for (let i = 0; i < 5; i++) await click(page, "Step");
+  await ready(page, 5);
+  const text = await download(page, () => click(page, "Export"));
+  await click(page, "Copy link");
+  await until(
+    async () => (await page.$('input[aria-label="Link to this state"]')) !== null,
+    "the link",
+  );
+  const link = await page.$eval(
+    'input[aria-label="Link to this state"]',
+    (el) => (el as HTMLInputElement).value,
+  );
+  expect(link).toMatch(/#state=/);
+  const other = await openApp(browser, link);
+  await ready(other.page, 5);
+  expect(await download(other.page, () => click(other.page, "Export"))).toBe(text);
+  expect([...errors, ...other.errors]).toEqual([]);
+});
+
+test("an image file opens as the input", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  const path = join(scratch, "stripes.png");
+  writeFileSync(
+    path,
+    pngFile(64, 64, (r) => (r % 16 < 8 ? 255 : 0)),
+  );
+  await chooseFile(page, "image", path);
+  await until(async () => /Opened/.test(await notice(page)), "the opened-image message");
+  const doc = await exportDoc(page);
+  expect(doc.image.height).toBe(32);
+  // Rows of white and black bands, scaled by 1/2: row 0 white, row 5 black.
+  expect(doc.image.data[0]).toBeCloseTo(1, 2);
+  expect(doc.image.data[5 * 32]).toBeCloseTo(0, 2);
+  expect(errors).toEqual([]);
+});
+
+test("after one visit the app works offline", async () => {
+  const server = await serveStatic(process.env.CONVSWEEP_DIST ?? "dist");
+  const { page, errors } = await openApp(browser, server.url);
+  await ready(page);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await until(
+    () =>
+      page.evaluate(async () => {
+        const keys = await caches.keys();
+        const cache = await caches.open(keys[0] ?? "none");
+        const urls = (await cache.keys()).map((r) => r.url);
+        return (
+          urls.some((u) => /engine\.worker/.test(u)) && navigator.serviceWorker.controller !== null
+        );
+      }),
+    "the offline cache",
+  );
+  await server.close();
+  await page.reload();
+  await ready(page);
+  await click(page, "Finish sweep");
+  await ready(page, 900);
+  expect(errors).toEqual([]);
+});
+
+test("the views below load and the gradient check runs", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await until(async () => (await page.$("::-p-text(Check the gradient)")) !== null, "the views");
+  await click(page, "Check the gradient");
+  await until(
+    () => page.evaluate(() => /Max relative error/.test(document.body.textContent ?? "")),
+    "the gradient check's verdict",
+    30_000,
+  );
+  expect(errors).toEqual([]);
+});
