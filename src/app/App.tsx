@@ -1,27 +1,20 @@
-import { type RefObject, useEffect, useRef, useState } from "react";
+import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { outputShape } from "../engine/index";
-import { ForwardPanel } from "../panels/Forward/ForwardPanel";
-import { InputPanel } from "../panels/Input/InputPanel";
-import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
-import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
-import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
-import { TrainingPanel } from "../panels/Training/TrainingPanel";
-import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useApp } from "../state/useApp";
-import { useWidth } from "../viz/useWidth";
 import { Controls } from "./Controls";
 import { CodeTwinButton } from "./codeTwin/CodeTwinButton";
-import { Explanation } from "./Explanation";
 import { FigureButtons } from "./FigureButtons";
 import { HelpDialog } from "./HelpDialog";
 import { LazyViews } from "./LazyViews";
+import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
 import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
-import { handleShortcut } from "./shortcuts";
-import { startApp } from "./start";
+import { Contents } from "./sections/Contents";
+import { EmbedButton } from "./sections/EmbedButton";
 import { ThemeToggle } from "./ThemeToggle";
 import { Tour } from "./Tour";
+import { useAppStart } from "./useAppStart";
 
 /**
  * The header's one-line summary, with the current filter's size and number of positions
@@ -51,7 +44,7 @@ function Tagline() {
  * Keeps the CSS variable --sweep-controls-height at the sticky controls' height (it grows
  * with the messages below them), so that focus and scrolling stop below them (app.css).
  */
-function useControlsHeight(section: RefObject<HTMLElement | null>): void {
+export function useControlsHeight(section: RefObject<HTMLElement | null>): void {
   useEffect(() => {
     const el = section.current;
     if (el === null || typeof ResizeObserver !== "function") return;
@@ -71,31 +64,8 @@ export function App() {
   const [help, setHelp] = useState(false);
   const controls = useRef<HTMLElement>(null);
   useControlsHeight(controls);
-  useEffect(() => {
-    const stop = startApp();
-    const onKey = (e: KeyboardEvent) => {
-      if (
-        e.key === "?" &&
-        !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)
-      ) {
-        e.preventDefault();
-        setHelp(true);
-        return;
-      }
-      handleShortcut(e);
-    };
-    window.addEventListener("keydown", onKey);
-    return () => {
-      stop();
-      window.removeEventListener("keydown", onKey);
-    };
-  }, []);
-  // innerWidth can read 0 before the first layout; never size a figure below a usable minimum.
-  const [, viewportWidth] = useWidth(320, window);
-  const width = Math.max(320, viewportWidth);
-  const narrow = width < 760;
-  const mapSize = narrow ? Math.min(110, Math.floor((width - 64) / 3)) : 118;
-  const bigSize = narrow ? Math.min(300, width - 48) : 224;
+  const openHelp = useCallback(() => setHelp(true), []);
+  useAppStart({ onHelp: openHelp });
   return (
     <>
       {/* index.html shows a copy of the title and tagline until this replaces it: keep them alike. */}
@@ -105,12 +75,14 @@ export function App() {
           <Tagline />
         </div>
         <div className="header-actions">
-          <button type="button" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          <Contents />
+          <button type="button" onClick={openHelp} aria-keyshortcuts="?">
             Keyboard shortcuts
           </button>
           <ThemeToggle />
           <FigureButtons />
           <ShareButton />
+          <EmbedButton />
           <CodeTwinButton />
           <StateFileButtons />
         </div>
@@ -121,16 +93,7 @@ export function App() {
       </section>
       <Tour />
       <HelpDialog open={help} onClose={() => setHelp(false)} />
-      <main className="panels" id="figure">
-        <InputPanel size={bigSize} />
-        <ForwardPanel size={mapSize} />
-        <ThisPositionPanel />
-        <RunningSumPanel />
-        <InputGradientPanel size={bigSize} />
-        <UpdatePanel />
-        <TrainingPanel chartWidth={narrow ? width - 48 : 380} />
-        <Explanation />
-      </main>
+      <MainFigure />
       <LazyViews />
     </>
   );

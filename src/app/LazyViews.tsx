@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useApp } from "../state/useApp";
+import { fragmentParam, LOAD_VIEWS_EVENT, sectionOf } from "./sections/sections";
 
 const Views = lazy(() => import("./Views"));
 
@@ -22,6 +23,15 @@ export function LazyViews() {
   const ready = useApp((s) => s.sweep !== null);
   const busy = useApp((s) => s.playing || s.training);
   const ref = useRef<HTMLElement>(null);
+
+  // A contents link or a deep link to one of the views asks for them at once.
+  useEffect(() => {
+    if (load) return;
+    const now = () => setLoad(true);
+    if (sectionOf(fragmentParam(window.location.hash, "view"))?.later) now();
+    window.addEventListener(LOAD_VIEWS_EVENT, now);
+    return () => window.removeEventListener(LOAD_VIEWS_EVENT, now);
+  }, [load]);
 
   // The latest moment: a first sweep that never comes (an engine error) still gets the views.
   useEffect(() => {

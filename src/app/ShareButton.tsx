@@ -2,6 +2,7 @@ import { useRef, useState } from "react";
 import { errorText } from "../engine/index";
 import { shareLink } from "../state/loading";
 import { setNotice } from "../state/sweep";
+import { viewedSection, withParam } from "./sections/sections";
 
 /** "Copy link": the whole state in the URL fragment, copied to the clipboard when allowed. */
 export function ShareButton() {
@@ -10,7 +11,8 @@ export function ShareButton() {
   const field = useRef<HTMLInputElement>(null);
   const share = async () => {
     try {
-      const fragment = await shareLink();
+      // The section in view goes with the state: the link opens there.
+      const fragment = withParam(await shareLink(), "view", viewedSection());
       const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${fragment}`;
       // replaceState: updating the address bar must not re-open the state (no hashchange).
       window.history.replaceState(null, "", `#${fragment}`);

@@ -1,8 +1,9 @@
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import "./app.css";
 import { registerOffline } from "./offline";
+import { fragmentParam, sectionOf } from "./sections/sections";
 import { applyTheme, savedTheme } from "./theme";
 
 // Before the first render, so a saved dark theme never flashes light.
@@ -11,8 +12,19 @@ registerOffline();
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root element");
+// `#embed=<section>` shows one section with little chrome, for an <iframe> in a course page.
+const embedded = sectionOf(fragmentParam(window.location.hash, "embed"));
+if (embedded !== null) document.documentElement.classList.add("embedded");
+// The embedded page is a chunk of its own: the full app's first load never carries it.
+const Embed = lazy(() => import("./sections/Embed").then((m) => ({ default: m.Embed })));
 createRoot(root).render(
   <StrictMode>
-    <App />
+    {embedded === null ? (
+      <App />
+    ) : (
+      <Suspense fallback={null}>
+        <Embed section={embedded} />
+      </Suspense>
+    )}
   </StrictMode>,
 );

@@ -2,27 +2,43 @@ import { linkValue } from "../state/link";
 import { openLink } from "../state/loading";
 import { keepSaving, restoreSavedWork } from "../state/saved";
 import { requestSweep } from "../state/sweep";
+import { fragmentParam, goToSection, sectionOf } from "./sections/sections";
 
-/** Opens the state in the URL fragment when there is one, else saved work, else the default. */
-export async function openFromLocation(): Promise<void> {
-  const value = linkValue(window.location.hash);
-  if (value !== null && (await openLink(value))) return;
-  if (value === null && (await restoreSavedWork())) return;
-  await requestSweep();
+/**
+ * Opens the state in the URL fragment when there is one, else saved work (unless `saved` is
+ * false), else the default; then goes to the section the fragment names (`view=…`).
+ */
+export async function openFromLocation(saved = true): Promise<void> {
+  const hash = window.location.hash;
+  const value = linkValue(hash);
+  const opened =
+    (value !== null && (await openLink(value))) ||
+    (value === null && saved && (await restoreSavedWork()));
+  if (!opened) await requestSweep();
+  const section = sectionOf(fragmentParam(hash, "view"));
+  if (section !== null) void goToSection(section);
 }
 
 /**
- * Starts the app: its first state and sweep, saving the work as it changes, and following
- * links pasted into this tab (a hash change only).
+ * Starts the app: its first state and sweep, saving the work as it changes (not when
+ * `save` is false: an embedded copy must not overwrite the person's own saved work), and
+ * following links pasted into this tab (a hash change only).
  */
-export function startApp(): () => void {
+export function startApp(options: { save?: boolean } = {}): () => void {
+  const save = options.save ?? true;
   let stopSaving: (() => void) | null = null;
   let stopped = false;
-  void openFromLocation().then(() => {
-    if (!stopped) stopSaving = keepSaving();
+  void openFromLocation(save).then(() => {
+    if (!stopped && save) stopSaving = keepSaving();
   });
   const onHash = () => {
-    if (linkValue(window.location.hash) !== null) void openFromLocation();
+    const hash = window.location.hash;
+    if (linkValue(hash) !== null) {
+      void openFromLocation(save);
+      return;
+    }
+    const section = sectionOf(fragmentParam(hash, "view"));
+    if (section !== null) void goToSection(section);
   };
   window.addEventListener("hashchange", onHash);
   return () => {

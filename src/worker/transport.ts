@@ -4,7 +4,6 @@
  */
 import { errorText } from "../engine";
 import { EngineWorkerError } from "./errors";
-import { EngineHandler } from "./handler";
 import type { EngineReply, EngineRequest } from "./protocol";
 import { Watchdog } from "./watchdog";
 
@@ -25,17 +24,24 @@ export interface TransportSink {
   workerFailed(reason: string): void;
 }
 
-/** Runs the handler on this thread; requests are handled in a microtask, like a message. */
+/**
+ * Runs the handler on this thread; requests are handled asynchronously, like a message, and in
+ * order. The handler (and the whole engine behind it) is imported on first use: a page that
+ * has Workers never loads it on the main thread, which keeps it out of the first load.
+ */
 export function inProcessTransport(sink: TransportSink): Transport {
   let closed = false;
-  const handler = new EngineHandler((reply) => {
-    if (!closed) sink.receive(reply);
-  });
+  const handler = import("./handler").then(
+    ({ EngineHandler }) =>
+      new EngineHandler((reply) => {
+        if (!closed) sink.receive(reply);
+      }),
+  );
   return {
     usesWorker: false,
     send(request) {
       if (closed) return;
-      queueMicrotask(() => void handler.handle(request));
+      void handler.then((h) => h.handle(request));
     },
     close() {
       // Replies stop here; a cancel sent just before still reaches the handler.

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useRef } from "react";
-import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
 import {
   applyBatchUpdate,
   batchTotal,
@@ -11,9 +10,9 @@ import {
   watchBatchInputs,
 } from "../../state/batchActions";
 import { type BatchSource, defaultSource, describeSource } from "../../state/batchImages";
+import { openBatchImageFile } from "../../state/openImage";
 import { focusIndex, positionView } from "../../state/positionView";
 import { makeTarget } from "../../state/store";
-import { setNotice } from "../../state/sweep";
 import { useApp } from "../../state/useApp";
 import { grayColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
@@ -26,14 +25,10 @@ import "./batch.css";
 function SourcePicker({
   k,
   source,
-  height,
-  width,
 }: {
+  /** Which extra image (0-based). */
   k: number;
   source: BatchSource;
-  /** The image's shape, which an opened file takes. */
-  height: number;
-  width: number;
 }) {
   const file = useRef<HTMLInputElement>(null);
   const value = source.kind === "loaded" ? "loaded" : source.kind;
@@ -63,19 +58,7 @@ function SourcePicker({
           const f = e.target.files?.[0];
           e.target.value = "";
           if (!f) return;
-          try {
-            setBatchSource(k, {
-              kind: "loaded",
-              name: f.name,
-              image: await imageFileToGrid(f, height, width),
-            });
-          } catch (error) {
-            const why = error instanceof ImageFileError ? error.message : String(error);
-            setNotice({
-              kind: "error",
-              text: `Could not open ${f.name}: ${why} The batch was not changed.`,
-            });
-          }
+          void openBatchImageFile(k, f);
         }}
       />
     </>
@@ -84,7 +67,6 @@ function SourcePicker({
 
 /** Several images swept one after another; their subtotals add into the one gradient. */
 export function BatchPanel() {
-  const image = useApp((s) => s.image);
   const targetKernel = useApp((s) => s.targetKernel);
   const options = useApp((s) => s.options);
   const sources = useApp((s) => s.batchSources);
@@ -219,14 +201,7 @@ export function BatchPanel() {
                 />
                 <figcaption>
                   {i + 1}. {i === 0 ? "drawn" : describeSource(sources[i - 1] as BatchSource)}
-                  {i > 0 ? (
-                    <SourcePicker
-                      k={i}
-                      source={sources[i - 1] as BatchSource}
-                      height={image.height}
-                      width={image.width}
-                    />
-                  ) : null}
+                  {i > 0 ? <SourcePicker k={i} source={sources[i - 1] as BatchSource} /> : null}
                 </figcaption>
                 <NumberGrid
                   grid={s.kernelGrad}

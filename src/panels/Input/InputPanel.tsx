@@ -1,8 +1,7 @@
 import { memo, useEffect, useRef, useState } from "react";
-import { ImageFileError, imageFileToGrid } from "../../app/imageFile";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
-import { loadImagePreset, paintStroke, setBrush, setDragging, setImage } from "../../state/problem";
-import { setNotice } from "../../state/sweep";
+import { openImageFile } from "../../state/openImage";
+import { loadImagePreset, paintStroke, setBrush, setDragging } from "../../state/problem";
 import { useApp } from "../../state/useApp";
 import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
@@ -167,22 +166,8 @@ const InputTools = memo(function InputTools({
   height: number;
 }) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const openFile = async (file: File | undefined) => {
-    if (!file) return;
-    try {
-      const grid = await imageFileToGrid(file, height, width);
-      setImage(grid);
-      setNotice({
-        kind: "info",
-        text: `Opened ${file.name} as a ${grid.height}x${grid.width} grayscale image.`,
-      });
-    } catch (error) {
-      const why = error instanceof ImageFileError ? error.message : String(error);
-      setNotice({
-        kind: "error",
-        text: `Could not open ${file.name}: ${why} The image was not changed.`,
-      });
-    }
+  const openFile = (file: File | undefined) => {
+    if (file) void openImageFile(file);
   };
 
   return (

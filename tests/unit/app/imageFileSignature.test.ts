@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { cutShort } from "../../../src/app/imageFile";
+import { cutShort } from "../../../src/state/imageFile";
 import {
   GIF_IMAGE,
   gifFile,

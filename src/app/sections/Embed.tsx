@@ -1,0 +1,59 @@
+import { lazy, Suspense, useRef } from "react";
+import { TrainingPanel } from "../../panels/Training/TrainingPanel";
+import { useControlsHeight } from "../App";
+import { Controls } from "../Controls";
+import { MainFigure, useFigureSizes } from "../MainFigure";
+import { NoticeBar } from "../NoticeBar";
+import { useAppStart } from "../useAppStart";
+import { type Section, withParam } from "./sections";
+
+const ViewById = lazy(() => import("./ViewById"));
+
+/**
+ * ConvSweep embedded in another page (`#embed=<section>&state=…`): the sweep controls and one
+ * section, with a link to the whole app. Keys work while the frame has focus; nothing is
+ * saved, so an embedded copy never overwrites the person's own saved work.
+ */
+export function Embed({
+  section,
+}: {
+  /** The section shown. */
+  section: Section;
+}) {
+  const controls = useRef<HTMLElement>(null);
+  useControlsHeight(controls);
+  useAppStart({ save: false });
+  const { chartWidth } = useFigureSizes();
+  const whole = withParam(
+    withParam(window.location.hash, "embed", null),
+    "view",
+    section.id === "figure" ? null : section.id,
+  );
+  return (
+    <div className="embed">
+      <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
+        <Controls />
+        <NoticeBar />
+      </section>
+      {section.id === "figure" ? (
+        <MainFigure sweepOnly />
+      ) : (
+        <main className="panels">
+          {section.id === "training" ? (
+            <TrainingPanel chartWidth={chartWidth} />
+          ) : (
+            <Suspense fallback={<p className="views-loading">Loading…</p>}>
+              <ViewById id={section.id} />
+            </Suspense>
+          )}
+        </main>
+      )}
+      <p className="embed-credit">
+        <a href={`${window.location.pathname}#${whole}`} target="_blank" rel="noopener">
+          Open this in ConvSweep
+        </a>{" "}
+        — one shared filter, every position's gradient added into one sum.
+      </p>
+    </div>
+  );
+}
