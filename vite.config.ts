@@ -1,5 +1,7 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { buildDigitsAsset } from "./scripts/digits";
+import { DIGITS_ASSET_NAME } from "./src/engine/cnn/digits";
 
 /**
  * The built page's Content-Security-Policy: scripts, workers and connections only from the
@@ -38,10 +40,36 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The digits asset (real MNIST digits, see scripts/digits.ts), made from the mnist package
+ * when first asked for: served by the dev server and written into the build, at the site's
+ * root as DIGITS_ASSET_NAME. Never committed; nothing imports it, so it is fetched only by
+ * the section that needs it.
+ */
+function digitsAsset(): Plugin {
+  let bytes: Uint8Array | undefined;
+  const asset = () => {
+    bytes ??= buildDigitsAsset();
+    return bytes;
+  };
+  return {
+    name: "convsweep-digits",
+    configureServer(server) {
+      server.middlewares.use(`/${DIGITS_ASSET_NAME}`, (_request, response) => {
+        response.setHeader("Content-Type", "application/octet-stream");
+        response.end(asset());
+      });
+    },
+    generateBundle() {
+      this.emitFile({ type: "asset", fileName: DIGITS_ASSET_NAME, source: asset() });
+    },
+  };
+}
+
 // A relative base lets the built folder work from any static host and any sub-path.
 export default defineConfig({
   base: "./",
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), digitsAsset()],
   worker: { format: "es" },
   // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
   build: { target: "es2022", sourcemap: false, manifest: "asset-manifest.json" },
