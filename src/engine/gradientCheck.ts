@@ -55,12 +55,17 @@ export function relativeError(a: number, b: number): number {
  * quotients with the sum of every position's contribution (what a full sweep accumulates,
  * equal to conv2dBackward's kernelGrad and biasGrad). Arguments are checked as by `train`;
  * `epsilon` must be a finite number > 0. The parameters are not changed.
+ *
+ * With `outputGrad` (a given δ, see computeSweep) the loss checked is `L = Σ δ·out`, whose
+ * ∂L/∂out is δ exactly; it is linear in each parameter, so central differences are exact but
+ * for rounding.
  */
 export function gradientCheck(
   problem: Problem,
   params: Params,
   epsilon: number,
   scheme: DifferenceScheme = "central",
+  outputGrad: Grid | null = null,
 ): GradientCheck {
   if (typeof problem !== "object" || problem === null) {
     throw new RangeError(
@@ -80,6 +85,7 @@ export function gradientCheck(
     problem.target,
     problem.options,
     problem.reduction,
+    outputGrad,
   );
   if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon <= 0) {
     throw new RangeError(`epsilon must be a finite number > 0; got ${String(epsilon)}`);
@@ -97,8 +103,14 @@ export function gradientCheck(
   const out = createGrid(sweep.outHeight, sweep.outWidth);
   const div = lossDivisor(problem.reduction, positions);
   const target = problem.target.data;
+  const given = outputGrad?.data ?? null;
   const lossAt = (bias: number): number => {
     forwardInto(problem.input, kernel, bias, sweep.options, out);
+    if (given !== null) {
+      let dot = 0;
+      for (let i = 0; i < positions; i++) dot += (given[i] as number) * (out.data[i] as number);
+      return dot;
+    }
     let sq = 0;
     for (let i = 0; i < positions; i++) {
       const e = (out.data[i] as number) - (target[i] as number);

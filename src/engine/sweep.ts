@@ -60,6 +60,10 @@ export function recordInputGradOffset(kernelCells: number): number {
 /**
  * Runs the forward pass, the loss gradient and every position's contribution, and lays them
  * out as a `Sweep`. Record p's terms are exactly `positionContributions(...)`'s entry p.
+ *
+ * With `outputGrad` (a δ = ∂L/∂out given directly, e.g. painted by hand; the output's shape,
+ * finite), the loss is `L = Σ δ·out`, so ∂L/∂out is `outputGrad` exactly: it is each record's
+ * delta, the target and the reduction are not used for it, and `loss` is Σ δ·out.
  */
 export function computeSweep(
   input: Grid,
@@ -68,11 +72,14 @@ export function computeSweep(
   target: Grid,
   options: ConvOptions | undefined,
   reduction: Reduction,
+  outputGrad: Grid | null = null,
 ): Sweep {
   const checked = checkConvArguments(input, kernel, options);
   checkFinite("bias", bias);
   checkShape("target", target, checked.out, "the output shape");
   checkReduction(reduction);
+  if (outputGrad !== null) checkShape("outputGrad", outputGrad, checked.out, "the output shape");
+  const given = outputGrad?.data ?? null;
   const { stride, padding, dilation } = checked.options;
   const { height: outH, width: outW } = checked.out;
   const { height: inH, width: inW, data: x } = input;
@@ -83,7 +90,7 @@ export function computeSweep(
   const div = lossDivisor(reduction, n);
   const records = new Float64Array(n * len);
   let sq: number;
-  if (kH === 3 && kW === 3 && stride === 1 && padding === 0 && dilation === 1) {
+  if (given === null && kH === 3 && kW === 3 && stride === 1 && padding === 0 && dilation === 1) {
     sq = sweep3x3(x, inW, outH, outW, k, bias, target.data, div, records);
   } else {
     const out = createGrid(outH, outW);
@@ -96,9 +103,15 @@ export function computeSweep(
         const p = row * outW + col;
         const base = p * len;
         const y = out.data[p] as number;
-        const e = y - (target.data[p] as number);
-        sq += e * e;
-        const delta = e / div;
+        let delta: number;
+        if (given === null) {
+          const e = y - (target.data[p] as number);
+          sq += e * e;
+          delta = e / div;
+        } else {
+          delta = given[p] as number;
+          sq += delta * y;
+        }
         records[base + RECORD_OUT] = y;
         records[base + RECORD_DELTA] = delta;
         const left = col * stride - padding;
@@ -127,7 +140,7 @@ export function computeSweep(
     reduction,
     recordLength: len,
     records,
-    loss: reduction === "sum" ? 0.5 * sq : (0.5 * sq) / n,
+    loss: given !== null ? sq : reduction === "sum" ? 0.5 * sq : (0.5 * sq) / n,
   };
 }
 

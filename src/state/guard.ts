@@ -8,6 +8,7 @@ const RULED: readonly StateField[] = [
   "bias",
   "target",
   "targetKernel",
+  "paintedDelta",
   "options",
   "reduction",
   "learningRate",

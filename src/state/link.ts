@@ -32,6 +32,7 @@ export function linkDocument(state: LinkedState): unknown {
     bias: state.bias,
     ...(state.targetKernel === null ? { target: gridJson(state.target) } : {}),
     targetKernel: state.targetKernel === null ? null : gridJson(state.targetKernel),
+    ...(state.paintedDelta ? { paintedDelta: gridJson(state.paintedDelta) } : {}),
     options: { ...state.options },
     loss: { reduction: state.reduction },
     learningRate: state.learningRate,

@@ -131,6 +131,7 @@ async function loadState(
     initialBias: saved.bias,
     targetKernel: saved.targetKernel,
     target: saved.target,
+    paintedDelta: saved.paintedDelta ?? null,
     options: saved.options,
     reduction: saved.reduction,
     learningRate: saved.learningRate,
@@ -141,7 +142,8 @@ async function loadState(
     sums,
     training: false,
     playing: false,
-    lossHistory: [{ update: saved.updates, loss: sweep.loss }],
+    // A painted δ's Σ δ·out is not the loss the curve follows (see requestSweep).
+    lossHistory: saved.paintedDelta ? [] : [{ update: saved.updates, loss: sweep.loss }],
     lossStride: 1,
     goodParams: { kernel: saved.kernel, bias: saved.bias, updates: saved.updates },
     engineError: null,
@@ -165,6 +167,7 @@ async function sweepOf(state: LinkedState): Promise<Sweep> {
         target: state.target,
         options: state.options,
         reduction: state.reduction,
+        ...(state.paintedDelta ? { outputGrad: state.paintedDelta } : {}),
       });
     } catch (error) {
       if (!(error instanceof SupersededError) || attempt >= 5) throw error;
@@ -193,6 +196,7 @@ export function currentLinkedState(): LinkedState {
     bias: s.bias,
     target: s.target,
     targetKernel: s.targetKernel,
+    ...(s.paintedDelta === null ? {} : { paintedDelta: s.paintedDelta }),
     options: s.options,
     reduction: s.reduction,
     learningRate: s.learningRate,

@@ -8,6 +8,7 @@ import {
 } from "../engine/index";
 import { type FilterPreset, presetFilter } from "./filters";
 import { type CellPoint, type ImagePreset, paintSegment, presetImage } from "./images";
+import { fitPaintedDelta } from "./paintedDelta";
 import { MAX_LEARNING_RATE, MAX_WEIGHT } from "./stateRules";
 import { type AppState, makeTarget } from "./store";
 import { commit, current, get, pendingFields, requestSweep } from "./sweep";
@@ -28,6 +29,7 @@ function problemChanged(patch: Partial<AppState>): void {
   commit((now) => ({
     ...pendingFields(now),
     ...patch,
+    ...fitPaintedDelta(now, patch),
     training: false,
     playing: false,
     lossHistory: [],

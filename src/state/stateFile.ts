@@ -49,6 +49,8 @@ export function serializeState(state: SavedState): string {
     bias: state.bias,
     target: gridJson(state.target),
     targetKernel: state.targetKernel === null ? null : gridJson(state.targetKernel),
+    // Only in Paint δ mode: a file without it is what version 1 always was.
+    ...(state.paintedDelta ? { paintedDelta: gridJson(state.paintedDelta) } : {}),
     options: {
       stride: state.options.stride,
       padding: state.options.padding,
@@ -157,12 +159,18 @@ export function readState(doc: unknown, kind: "file" | "link"): SavedState | Lin
   if (!isRecord(doc.loss) || (doc.loss.reduction !== "sum" && doc.loss.reduction !== "mean")) {
     fail(`"loss.reduction" must be "sum" or "mean".`);
   }
+  // Optional (Paint δ mode); its shape and values are checked with the rest by checkState.
+  const paintedDelta =
+    doc.paintedDelta === null || doc.paintedDelta === undefined
+      ? null
+      : readGrid(doc.paintedDelta, "paintedDelta", MAX_OUTPUT_SIDE);
   const common: LinkedState = {
     image,
     kernel,
     bias,
     target,
     targetKernel,
+    ...(paintedDelta === null ? {} : { paintedDelta }),
     options,
     reduction: doc.loss.reduction,
     learningRate: checkFiniteNumber(doc.learningRate, "learningRate"),

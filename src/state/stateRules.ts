@@ -27,6 +27,8 @@ export const MAX_OUTPUT_SIDE = MAX_IMAGE_SIDE + 2 * OPTION_RANGES.padding.max;
 export const MAX_WEIGHT = 1e6;
 /** Target values stay within ±this (a target filter within ±MAX_WEIGHT makes at most 4.9e7). */
 export const MAX_TARGET = 1e8;
+/** A painted δ's values stay within ±this (like targets: every derived number stays finite). */
+export const MAX_PAINTED_DELTA = 1e8;
 /** The largest learning rate. */
 export const MAX_LEARNING_RATE = 1e6;
 /** The update counter's limit: past it a number in the file would no longer be exact. */
@@ -44,6 +46,8 @@ export interface StateFields {
   bias: number;
   target: Grid;
   targetKernel: Grid | null;
+  /** A δ = ∂L/∂out painted by hand (the output's shape), or null/absent: δ comes from the target. */
+  paintedDelta?: Grid | null;
   options: ResolvedConvOptions;
   reduction: Reduction;
   learningRate: number;
@@ -167,6 +171,13 @@ export function checkState(state: StateFields, changed: ReadonlySet<StateField> 
   }
   checkShape(state.target, out, `"target" must have the output's shape`);
   if (scan("target")) checkValues(state.target, "target", MAX_TARGET, "target values");
+  const painted = state.paintedDelta ?? null;
+  if (painted !== null) {
+    checkShape(painted, out, `"paintedDelta" must have the output's shape`);
+    if (scan("paintedDelta")) {
+      checkValues(painted, "paintedDelta", MAX_PAINTED_DELTA, "painted δ values");
+    }
+  }
   if (state.reduction !== "sum" && state.reduction !== "mean") {
     fail(`"loss.reduction" must be "sum" or "mean".`);
   }

@@ -52,6 +52,11 @@ export interface ModelSlice {
   targetKernel: Grid | null;
   /** The target output map (the output's shape). */
   target: Grid;
+  /**
+   * Paint δ mode: the error map δ = ∂L/∂out painted by hand (the output's shape), used for the
+   * sweep instead of the target's (the loss is then Σ δ·out); null derives δ from the target.
+   */
+  paintedDelta: Grid | null;
   options: ResolvedConvOptions;
   reduction: Reduction;
   learningRate: number;
@@ -152,6 +157,7 @@ export function initialState(): AppState {
     initSeed: DEFAULT_SEED,
     targetKernel,
     target: makeTarget(image, targetKernel, options),
+    paintedDelta: null,
     options,
     reduction: "sum",
     learningRate: DEFAULT_LEARNING_RATE,

@@ -89,7 +89,8 @@ export function landUnswept(): void {
 }
 
 /**
- * Asks the worker for the sweep of the current image, kernel, bias and target, and shows it
+ * Asks the worker for the sweep of the current image, kernel, bias and target (or painted δ),
+ * and shows it
  * at `position` once it arrives. A newer request supersedes this one, so an old result never
  * reaches the screen. With `change` (a stroke's), the change is applied with the sweep of it.
  */
@@ -113,10 +114,16 @@ export async function requestSweep(
       target: s.target,
       options: s.options,
       reduction: s.reduction,
+      ...(s.paintedDelta === null ? {} : { outputGrad: s.paintedDelta }),
     });
     const landing = dropUnswept() ?? {};
     const at = Math.min(position, sweep.outHeight * sweep.outWidth);
     commit((now) => {
+      // With a painted δ the sweep's loss is Σ δ·out, not the squared error the curve follows.
+      if (s.paintedDelta !== null) {
+        const sums = sumsAt(sweep, emptySums(sweep), at);
+        return { ...landing, sweep, sweepPending: false, position: at, sums, engineError: null };
+      }
       const curve = appendLoss({ ...now, ...landing }, [{ update: updates, loss: sweep.loss }]);
       return {
         ...landing,

@@ -103,6 +103,11 @@ export async function train(requested = get().trainSteps): Promise<void> {
   landUnswept();
   const s = get();
   if (s.training) return;
+  if (s.paintedDelta !== null) {
+    const text = "Training follows the target's loss: leave Paint δ to train.";
+    commit({ notice: { kind: "error", text } });
+    return;
+  }
   const steps = Math.min(requested, MAX_UPDATES - s.updates);
   if (steps <= 0) {
     commit({ notice: { kind: "error", text: COUNTER_FULL } });

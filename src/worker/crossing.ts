@@ -72,6 +72,7 @@ export function problemPart(r: ProblemMessage, cross: Cross): ProblemMessage {
     target: cross(r.target),
     options: r.options,
     reduction: r.reduction,
+    ...(r.outputGrad ? { outputGrad: cross(r.outputGrad) } : {}),
   };
 }
 

@@ -109,7 +109,8 @@ export class EngineHandler {
         const problem = reducedProblemOf(request.problem);
         const { kernel, bias } = paramsOf(request.params, KERNEL_AND_BIAS);
         const { input, target, options, reduction } = problem;
-        const sweep = computeSweep(input, kernel, bias, target, options, reduction);
+        const outputGrad = request.problem.outputGrad ?? null;
+        const sweep = computeSweep(input, kernel, bias, target, options, reduction, outputGrad);
         this.#post({ type: "sweep", runId, sweep }, [bufferOf(sweep.records)]);
         return;
       }
@@ -130,7 +131,9 @@ export class EngineHandler {
       case "gradientCheck": {
         const problem = reducedProblemOf(request.problem);
         const { kernel, bias } = paramsOf(request.params, KERNEL_AND_BIAS);
-        const check = gradientCheck(problem, { kernel, bias }, request.epsilon, request.scheme);
+        const { epsilon, scheme } = request;
+        const outputGrad = request.problem.outputGrad ?? null;
+        const check = gradientCheck(problem, { kernel, bias }, epsilon, scheme, outputGrad);
         this.#post({ type: "gradientCheck", runId, check }, [
           bufferOf(check.kernelGrad.data),
           bufferOf(check.numericKernelGrad.data),

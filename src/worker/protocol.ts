@@ -34,6 +34,11 @@ export interface ProblemMessage {
   readonly target: Grid;
   readonly options: ConvOptions;
   readonly reduction: Reduction;
+  /**
+   * A δ = ∂L/∂out given directly (painted), the output's shape: sweeps and gradient checks
+   * then use the loss Σ δ·out instead of the target's (see the engine's computeSweep).
+   */
+  readonly outputGrad?: Grid | null;
 }
 
 /** Run one sweep (forward, loss gradient, every position's contribution); reply `sweep`. */
