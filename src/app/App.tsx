@@ -8,6 +8,9 @@ import { HelpDialog } from "./HelpDialog";
 import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
+import { PaintDeltaButton } from "./paintDelta/PaintDeltaButton";
+import { LazyPractice } from "./practice/LazyPractice";
+import { PracticeButton } from "./practice/PracticeButton";
 import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
 import { Contents } from "./sections/Contents";
@@ -62,6 +65,7 @@ export function useControlsHeight(section: RefObject<HTMLElement | null>): void 
 
 export function App() {
   const [help, setHelp] = useState(false);
+  const [practice, setPractice] = useState(false);
   const controls = useRef<HTMLElement>(null);
   useControlsHeight(controls);
   const openHelp = useCallback(() => setHelp(true), []);
@@ -79,6 +83,8 @@ export function App() {
           <button type="button" onClick={openHelp} aria-keyshortcuts="?">
             Keyboard shortcuts
           </button>
+          <PracticeButton open={practice} onToggle={() => setPractice((p) => !p)} />
+          <PaintDeltaButton />
           <ThemeToggle />
           <FigureButtons />
           <ShareButton />
@@ -93,6 +99,7 @@ export function App() {
       </section>
       <Tour />
       <HelpDialog open={help} onClose={() => setHelp(false)} />
+      <LazyPractice open={practice} onClose={() => setPractice(false)} />
       <MainFigure />
       <LazyViews />
     </>

@@ -7,6 +7,7 @@ import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useWidth } from "../viz/useWidth";
 import { Explanation } from "./Explanation";
+import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
 
 /** The panels' sizes for the viewport's width. */
 export function useFigureSizes() {
@@ -36,6 +37,7 @@ export function MainFigure({
     <main className="panels" id="figure">
       <InputPanel size={bigSize} />
       <ForwardPanel size={mapSize} />
+      <LazyPaintDelta size={bigSize} />
       <ThisPositionPanel />
       <RunningSumPanel />
       <InputGradientPanel size={bigSize} />

@@ -8,7 +8,7 @@ import {
 } from "../engine/index";
 import { type FilterPreset, presetFilter } from "./filters";
 import { type CellPoint, type ImagePreset, paintSegment, presetImage } from "./images";
-import { fitPaintedDelta } from "./paintedDelta";
+import { fitPaintedDelta } from "./paintedDeltaFit";
 import { MAX_LEARNING_RATE, MAX_WEIGHT } from "./stateRules";
 import { type AppState, makeTarget } from "./store";
 import { commit, current, get, pendingFields, requestSweep } from "./sweep";

@@ -15,11 +15,11 @@ import {
   loadDeltaPreset,
   paintDelta,
   presetDelta,
-  resizeDelta,
   setPaintedDelta,
   startPaintingDelta,
   stopPaintingDelta,
 } from "../../../src/state/paintedDelta";
+import { resizeDelta } from "../../../src/state/paintedDeltaFit";
 import { setOptions } from "../../../src/state/problem";
 import { parseState, readState } from "../../../src/state/stateFile";
 import { stateProblem } from "../../../src/state/stateRules";

@@ -1,0 +1,21 @@
+import { lazy, Suspense } from "react";
+import { useApp } from "../../state/useApp";
+
+// The painting panel is a chunk of its own, fetched when Paint δ is first switched on.
+const PaintDeltaPanel = lazy(() => import("../../panels/PaintDelta/PaintDeltaPanel"));
+
+/** The Paint δ panel while the mode is on; nothing (and no code fetched) otherwise. */
+export function LazyPaintDelta({
+  size,
+}: {
+  /** The δ map's width in CSS pixels. */
+  size: number;
+}) {
+  const painting = useApp((s) => s.paintedDelta !== null);
+  if (!painting) return null;
+  return (
+    <Suspense fallback={<p className="views-loading">Loading Paint δ…</p>}>
+      <PaintDeltaPanel size={size} />
+    </Suspense>
+  );
+}

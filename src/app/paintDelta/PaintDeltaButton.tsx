@@ -1,0 +1,25 @@
+import { useApp } from "../../state/useApp";
+
+/** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
+async function toggle(painting: boolean): Promise<void> {
+  const mode = await import("../../state/paintedDelta");
+  await (painting ? mode.stopPaintingDelta() : mode.startPaintingDelta());
+}
+
+/**
+ * "Paint δ" (CONTRACT.md §3): switches between δ derived from the target and δ painted by
+ * hand; pressed while painting.
+ */
+export function PaintDeltaButton() {
+  const painting = useApp((s) => s.paintedDelta !== null);
+  return (
+    <button
+      type="button"
+      aria-pressed={painting}
+      onClick={() => void toggle(painting)}
+      title="Paint the error map δ = ∂L/∂out by hand instead of deriving it from the target"
+    >
+      Paint δ
+    </button>
+  );
+}
