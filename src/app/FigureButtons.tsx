@@ -1,11 +1,12 @@
 import { errorText } from "../engine/index";
 import { setNotice } from "../state/sweep";
-import { saveElementPng, saveElementSvg } from "../viz/exportImage";
 
 async function save(kind: "svg" | "png"): Promise<void> {
   const figure = document.getElementById("figure");
   if (figure === null) return;
   try {
+    // The picture code is fetched on the first click: most visits never save a figure.
+    const { saveElementPng, saveElementSvg } = await import("../viz/exportImage");
     if (kind === "svg") saveElementSvg(figure, "convsweep-figure");
     else await saveElementPng(figure, "convsweep-figure");
   } catch (error) {

@@ -1,6 +1,5 @@
 import { useRef, useState } from "react";
 import { errorText } from "../engine/index";
-import { shareLink } from "../state/loading";
 import { setNotice } from "../state/sweep";
 import { viewedSection, withParam } from "./sections/sections";
 
@@ -12,6 +11,7 @@ export function ShareButton() {
   const share = async () => {
     try {
       // The section in view goes with the state: the link opens there.
+      const { shareLink } = await import("../state/loading");
       const fragment = withParam(await shareLink(), "view", viewedSection());
       const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${fragment}`;
       // replaceState: updating the address bar must not re-open the state (no hashchange).

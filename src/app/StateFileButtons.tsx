@@ -1,11 +1,14 @@
 import { useEffect, useRef } from "react";
-import { exportState, importState } from "../state/loading";
-import { MAX_STATE_FILE_BYTES, STATE_FILE_NAME } from "../state/stateFile";
 import { setNotice } from "../state/sweep";
-import { downloadBlob } from "../viz/exportImage";
+import { downloadBlob } from "../viz/download";
 
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */
 export async function openStateFile(file: File): Promise<void> {
+  // The state file's code is fetched on first use: most visits never import a file.
+  const [{ importState }, { MAX_STATE_FILE_BYTES }] = await Promise.all([
+    import("../state/loading"),
+    import("../state/stateFile"),
+  ]);
   if (file.size > MAX_STATE_FILE_BYTES) {
     setNotice({
       kind: "error",
@@ -14,6 +17,15 @@ export async function openStateFile(file: File): Promise<void> {
     return;
   }
   await importState(await file.text());
+}
+
+/** Downloads the state file (its code fetched on first use). */
+async function exportFile(): Promise<void> {
+  const [{ exportState }, { STATE_FILE_NAME }] = await Promise.all([
+    import("../state/loading"),
+    import("../state/stateFile"),
+  ]);
+  downloadBlob(new Blob([exportState()], { type: "application/json" }), STATE_FILE_NAME);
 }
 
 /** Export and Import of the state file; a file dropped anywhere on the page is imported too. */
@@ -45,12 +57,7 @@ export function StateFileButtons() {
   }, []);
   return (
     <div className="file-buttons">
-      <button
-        type="button"
-        onClick={() =>
-          downloadBlob(new Blob([exportState()], { type: "application/json" }), STATE_FILE_NAME)
-        }
-      >
+      <button type="button" onClick={() => void exportFile()}>
         Export
       </button>
       <button type="button" onClick={() => input.current?.click()}>

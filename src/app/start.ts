@@ -1,5 +1,3 @@
-import { linkValue } from "../state/link";
-import { openLink } from "../state/loading";
 import { keepSaving, restoreSavedWork } from "../state/saved";
 import { requestSweep } from "../state/sweep";
 import { fragmentParam, goToSection, sectionOf } from "./sections/sections";
@@ -10,9 +8,10 @@ import { fragmentParam, goToSection, sectionOf } from "./sections/sections";
  */
 export async function openFromLocation(saved = true): Promise<void> {
   const hash = window.location.hash;
-  const value = linkValue(hash);
+  const value = fragmentParam(hash, "state");
+  // The state file's and links' code is fetched only when there is a link to open.
   const opened =
-    (value !== null && (await openLink(value))) ||
+    (value !== null && (await (await import("../state/loading")).openLink(value))) ||
     (value === null && saved && (await restoreSavedWork()));
   if (!opened) await requestSweep();
   const section = sectionOf(fragmentParam(hash, "view"));
@@ -33,7 +32,7 @@ export function startApp(options: { save?: boolean } = {}): () => void {
   });
   const onHash = () => {
     const hash = window.location.hash;
-    if (linkValue(hash) !== null) {
+    if (fragmentParam(hash, "state") !== null) {
       void openFromLocation(save);
       return;
     }

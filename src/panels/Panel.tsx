@@ -1,7 +1,6 @@
 import { type ReactNode, useRef } from "react";
 import { errorText } from "../engine/index";
 import { setNotice } from "../state/sweep";
-import { saveElementPng } from "../viz/exportImage";
 
 export interface PanelProps {
   /** Stable id, also used for the heading's id. */
@@ -21,6 +20,8 @@ export function Panel({ id, title, lead, children, className }: PanelProps) {
   const save = async () => {
     if (!ref.current) return;
     try {
+      // The picture code is fetched on the first click: most visits never save one.
+      const { saveElementPng } = await import("../viz/exportImage");
       await saveElementPng(ref.current, `convsweep-${id}`);
     } catch (error) {
       setNotice({

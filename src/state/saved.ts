@@ -1,6 +1,4 @@
-import { downloadBlob } from "../viz/exportImage";
-import { linkDocument } from "./link";
-import { currentLinkedState, restoreSaved } from "./loading";
+import { downloadBlob } from "../viz/download";
 import { stateProblem } from "./stateRules";
 import { appStore } from "./store";
 import { setNotice } from "./sweep";
@@ -70,6 +68,8 @@ export function forgetSaved(): void {
 export async function restoreSavedWork(): Promise<boolean> {
   const doc = readSaved();
   if (doc === null) return false;
+  // The state file's code is fetched only when there is saved work to restore.
+  const { restoreSaved } = await import("./loading");
   const ok = await restoreSaved(doc);
   if (!ok) setAside(JSON.stringify(doc), appStore.getState().notice?.text ?? "");
   return ok;
@@ -78,9 +78,13 @@ export async function restoreSavedWork(): Promise<boolean> {
 let warned = false;
 
 /** Saves the current state; one that breaks the state rules never replaces the last saved. */
-function save(): void {
+async function save(): Promise<void> {
   const state = appStore.getState();
   if (stateProblem(state) !== null) return;
+  const [{ linkDocument }, { currentLinkedState }] = await Promise.all([
+    import("./link"),
+    import("./loading"),
+  ]);
   try {
     localStorage.setItem(SAVED_KEY, JSON.stringify(linkDocument(currentLinkedState())));
   } catch {
@@ -113,7 +117,7 @@ export function keepSaving(): () => void {
       return;
     }
     if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(save, SAVE_DELAY_MS);
+    timer = setTimeout(() => void save(), SAVE_DELAY_MS);
   });
   return () => {
     if (timer !== null) clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { downloadBlob } from "./download";
+
 /**
  * Pictures of the page for slides: an element becomes a self-contained SVG (its DOM in a
  * foreignObject, with the page's styles and theme colours inlined and each canvas turned into
@@ -118,19 +120,6 @@ export async function svgToPng(
       "image/png",
     );
   });
-}
-
-/** Offers a blob as a download with the given file name. */
-export function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke later: the download may read the URL after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Saves an element as a 2x PNG named `name`.png. */

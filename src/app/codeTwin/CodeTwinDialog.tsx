@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { currentLinkedState } from "../../state/loading";
-import { downloadBlob } from "../../viz/exportImage";
+import { downloadBlob } from "../../viz/download";
 import { type Flavour, pythonScript, SCRIPT_NAMES } from "./pythonScript";
 import "./codeTwin.css";
 

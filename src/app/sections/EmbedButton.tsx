@@ -1,6 +1,5 @@
 import { useRef, useState } from "react";
 import { errorText } from "../../engine/index";
-import { shareLink } from "../../state/loading";
 import { setNotice } from "../../state/sweep";
 import { sectionOf, viewedSection, withParam } from "./sections";
 
@@ -24,6 +23,7 @@ export function EmbedButton() {
     try {
       const id = viewedSection() ?? "figure";
       const section = sectionOf(id);
+      const { shareLink } = await import("../../state/loading");
       const fragment = withParam(await shareLink(), "embed", id);
       const url = `${window.location.origin}${window.location.pathname}#${fragment}`;
       const text = embedSnippet(url, `ConvSweep: ${section?.title ?? "the sweep"}`);

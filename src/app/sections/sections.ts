@@ -30,7 +30,7 @@ export function sectionOf(id: string | null): Section | null {
 }
 
 /** A parameter of the URL fragment ("#view=untied&state=…"); null when absent. */
-export function fragmentParam(fragment: string, key: "view" | "embed"): string | null {
+export function fragmentParam(fragment: string, key: "view" | "embed" | "state"): string | null {
   return new URLSearchParams(fragment.replace(/^#/, "")).get(key);
 }
 
@@ -49,17 +49,6 @@ export function withParam(fragment: string, key: "view" | "embed", value: string
   return ordered.toString();
 }
 
-/** The section nearest the top of the viewport (below `offset` px of sticky controls). */
-export function sectionInView(offset: number): Section | null {
-  let current: Section | null = null;
-  for (const section of SECTIONS) {
-    const el = document.getElementById(section.id);
-    if (el === null) continue;
-    if (el.getBoundingClientRect().top <= offset + 8) current = section;
-  }
-  return current;
-}
-
 /** Asks the "next questions" views to load now (LazyViews listens). */
 export const LOAD_VIEWS_EVENT = "convsweep:load-views";
 
@@ -68,6 +57,7 @@ export const LOAD_VIEWS_EVENT = "convsweep:load-views";
  * one of them (waiting up to 10 s for them to appear).
  */
 export async function goToSection(section: Section): Promise<void> {
+  opened = section;
   if (section.later) window.dispatchEvent(new Event(LOAD_VIEWS_EVENT));
   const deadline = performance.now() + 10_000;
   let el = document.getElementById(section.id);
@@ -82,9 +72,14 @@ export async function goToSection(section: Section): Promise<void> {
   heading.focus({ preventScroll: true });
 }
 
-/** The id of the section a link should open at: the one in view, unless it is the top. */
+/** The section last opened from the contents or a deep link (null: the top of the page). */
+let opened: Section | null = null;
+
+/**
+ * The id of the section a link or an embed should show: the one last opened from the
+ * contents or a deep link (the header's buttons are at the top of the page, so where the page
+ * is scrolled when they are pressed says nothing); null for the main figure.
+ */
 export function viewedSection(): string | null {
-  const controls = document.querySelector<HTMLElement>(".sticky-controls");
-  const section = sectionInView(controls?.offsetHeight ?? 0);
-  return section === null || section.id === "figure" ? null : section.id;
+  return opened === null || opened.id === "figure" ? null : opened.id;
 }

@@ -16,7 +16,7 @@ import { setTrainSteps, stopTraining, train } from "../../state/training";
 import { reinitialise } from "../../state/update";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
-import { downloadBlob } from "../../viz/exportImage";
+import { downloadBlob } from "../../viz/download";
 import { formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
