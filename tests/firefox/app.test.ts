@@ -209,3 +209,24 @@ test("the views below load and the gradient check runs", async () => {
   );
   expect(errors).toEqual([]);
 });
+
+test("a deep link opens at its section; an embedded section takes keys", async () => {
+  const deep = await openApp(browser, `${inject("baseURL")}#view=untied`);
+  await ready(deep.page);
+  await until(
+    () =>
+      deep.page.evaluate(() => {
+        const top = document.getElementById("untied")?.getBoundingClientRect().top;
+        return top !== undefined && top >= 0 && top < window.innerHeight;
+      }),
+    "the untied section in view",
+  );
+  const embedded = await openApp(browser, `${inject("baseURL")}#embed=figure`);
+  await ready(embedded.page);
+  expect(await embedded.page.$("h1")).toBeNull();
+  expect(await embedded.page.$("#running-sum")).not.toBeNull();
+  await embedded.page.click("#running-sum h2");
+  await embedded.page.keyboard.press("ArrowRight");
+  await ready(embedded.page, 1);
+  expect([...deep.errors, ...embedded.errors]).toEqual([]);
+});
