@@ -1,5 +1,6 @@
 // The built app in Debian's Firefox ESR (issue 15, part 2): the same things a person does in
 // Chromium, done in Firefox, with no console error. What differs is fixed in the app.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -229,4 +230,17 @@ test("a deep link opens at its section; an embedded section takes keys", async (
   await embedded.page.keyboard.press("ArrowRight");
   await ready(embedded.page, 1);
   expect([...deep.errors, ...embedded.errors]).toEqual([]);
+});
+
+test("Show as code downloads a NumPy script that runs and agrees", async () => {
+  const { page, errors } = await openApp(browser, inject("baseURL"));
+  await ready(page);
+  await click(page, "Show as code");
+  await until(async () => (await page.$("dialog[open] textarea")) !== null, "the code dialog");
+  await click(page, "NumPy");
+  const script = await download(page, () => click(page, "Download convsweep_numpy.py"));
+  expect(script).toMatch(/import numpy as np/);
+  const stdout = execFileSync("/usr/bin/python3", ["-"], { input: script, encoding: "utf8" });
+  expect(stdout).toMatch(/IS the gradient: yes/);
+  expect(errors).toEqual([]);
 });
