@@ -51,6 +51,8 @@ export function GradientCheckPanel() {
   const target = useAppWhile(live, (s) => s.target);
   const options = useAppWhile(live, (s) => s.options);
   const reduction = useAppWhile(live, (s) => s.reduction);
+  // Paint δ: the check is of L = Σ δ·out, whose ∂L/∂out is the painted δ.
+  const outputGrad = useAppWhile(live, (s) => s.paintedDelta);
   const [epsilon, setEpsilon] = useState<number>(DEFAULT_EPSILON);
   const [scheme, setScheme] = useState<DifferenceScheme>("central");
   /** Clicks of the button; 0 until the first, after which input changes re-run the check. */
@@ -65,8 +67,11 @@ export function GradientCheckPanel() {
     asked === 0
       ? null
       : (lane) =>
-          lane.gradientCheck({ image, kernel, bias, target, options, reduction, epsilon, scheme }),
-    [asked, image, kernel, bias, target, options, reduction, epsilon, scheme],
+          lane.gradientCheck({
+            ...{ image, kernel, bias, target, options, reduction, epsilon, scheme },
+            ...(outputGrad === null ? {} : { outputGrad }),
+          }),
+    [asked, image, kernel, bias, target, options, reduction, epsilon, scheme, outputGrad],
   );
 
   const rows = check
