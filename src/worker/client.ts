@@ -13,6 +13,14 @@ import { inProcessTransport, workerTransport } from "./transport";
 
 export { EngineRequestError, EngineWorkerError, SupersededError } from "./errors";
 export type {
+  NetworkPredictRequest,
+  NetworkSweepRequest,
+  NetworkSweepResult,
+  NetworkTrainOutcome,
+  NetworkTrainProgress,
+  NetworkTrainRequest,
+} from "./networkRequests";
+export type {
   GradientCheckRequest,
   ReductionsRequest,
   SweepBatchRequest,

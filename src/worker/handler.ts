@@ -4,6 +4,15 @@
  * the client runs the same code in-process when Workers are unavailable.
  */
 import { compareReductions, computeSweep, gradientCheck } from "../engine";
+import {
+  type DigitsLoader,
+  digitsCache,
+  fetchDigits,
+  type NetworkContext,
+  networkPredict,
+  networkSweep,
+  runNetworkTraining,
+} from "./networkHandler";
 import { assertNever, type EngineReply, type EngineRequest, type Post } from "./protocol";
 import {
   BadRequest,
@@ -29,6 +38,8 @@ export interface HandlerOptions {
    * how long a cancel or a sweep waits behind training. Default 2²¹, about 1–2 ms.
    */
   chunkWork?: number;
+  /** Loads the digits asset of the network's requests (default: fetch and parse it). */
+  loadDigits?: DigitsLoader;
 }
 
 const DEFAULT_CHUNK_WORK = 2 ** 21;
@@ -41,6 +52,9 @@ const REQUEST_TYPES: readonly EngineRequest["type"][] = [
   "reductions",
   "cancel",
   "ping",
+  "networkTrain",
+  "networkPredict",
+  "networkSweep",
 ];
 
 const KERNEL_AND_BIAS = "{kernel, bias}";
@@ -55,6 +69,7 @@ const KERNEL_AND_BIAS = "{kernel, bias}";
 export class EngineHandler {
   readonly #post: Post<EngineReply>;
   readonly #context: TrainingContext;
+  readonly #network: NetworkContext;
   /** For each lane, the runId of the training run allowed to continue. */
   readonly #active = new Map<string, number>();
 
@@ -66,6 +81,7 @@ export class EngineHandler {
       chunkWork: options.chunkWork ?? DEFAULT_CHUNK_WORK,
       isLive: (lane, runId) => this.#active.get(lane) === runId,
     };
+    this.#network = { ...this.#context, digits: digitsCache(options.loadDigits ?? fetchDigits) };
   }
 
   /** Handles a request; the promise settles when its last reply has been posted. Never rejects. */
@@ -154,6 +170,17 @@ export class EngineHandler {
         ]);
         return;
       }
+      case "networkTrain": {
+        const lane = laneOf(request, request.type);
+        await this.#training(lane, runId, () => runNetworkTraining(request, lane, this.#network));
+        return;
+      }
+      case "networkPredict":
+        networkPredict(request, this.#post);
+        return;
+      case "networkSweep":
+        await networkSweep(request, this.#network);
+        return;
       case "cancel":
         for (const [lane, live] of this.#active) {
           if (live === runId) this.#active.delete(lane);

@@ -23,6 +23,7 @@ import type {
   ReductionComparison,
   Sweep,
 } from "../engine";
+import type { NetworkReply, NetworkRequest } from "./networkProtocol";
 
 // ── Requests: main thread → worker ─────────────────────────────────────────────────────────
 
@@ -132,7 +133,8 @@ export type EngineRequest =
   | GradientCheckRequestMessage
   | ReductionsRequestMessage
   | CancelRequestMessage
-  | PingRequestMessage;
+  | PingRequestMessage
+  | NetworkRequest;
 
 // ── Replies: worker → main thread ──────────────────────────────────────────────────────────
 
@@ -223,7 +225,8 @@ export type EngineReply =
   | GradientCheckReply
   | ReductionsReply
   | PongReply
-  | ErrorReply;
+  | ErrorReply
+  | NetworkReply;
 
 /** Posts a message with the buffers to transfer (worker's `postMessage`, or a direct call). */
 export type Post<M> = (message: M, transfer: Transferable[]) => void;

@@ -17,6 +17,7 @@ import type {
   Sweep,
 } from "../engine";
 import { type Cross, crossFields, paramsPart, problemPart } from "./crossing";
+import { predictNetwork, sweepNetwork, trainNetwork } from "./networkRequests";
 import type {
   EngineReply,
   EngineRequest,
@@ -191,6 +192,12 @@ export const REQUESTS = {
     }),
     (reply) => reply.comparison,
   ),
+  /** Trains the real network (networkProtocol.ts); onProgress gets this run's reports. */
+  trainNetwork,
+  /** The real network's ten probabilities for a drawn digit. */
+  predictNetwork,
+  /** One filter's sweep inside the real network, and the next batch step seen from it. */
+  sweepNetwork,
 };
 
 /** The table's kinds by method name. */

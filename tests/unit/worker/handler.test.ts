@@ -352,14 +352,14 @@ describe("bad requests get a readable error reply, never a throw", () => {
       { type: "explode", runId: 4 },
       4,
       null,
-      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel" or "ping"',
+      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict" or "networkSweep"',
     ],
     [
       "a missing type",
       { runId: 4 },
       4,
       null,
-      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel" or "ping"',
+      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict" or "networkSweep"',
     ],
     [
       "a missing runId",
