@@ -8,7 +8,7 @@ import {
 import type { Grid } from "../engine/index";
 import type { Rgb } from "./color";
 import { formatNumber } from "./format";
-import { paintGrid } from "./paintGrid";
+import { paintedGrid, paintGrid } from "./paintGrid";
 
 /** A rectangle in cell coordinates, outlined over the grid. */
 export interface CellRect {
@@ -41,6 +41,13 @@ export interface GridCanvasProps {
   onHoverCell?: (cell: { row: number; col: number } | null) => void;
   /** Receives the canvas element (for listeners React has no prop for). */
   canvasRef?: RefObject<HTMLCanvasElement | null>;
+  /**
+   * False when the panel paints the canvas itself (`paintGrid` through `canvasRef`, every
+   * frame, with its own fade): React then only sizes it. Default true.
+   */
+  paintSelf?: boolean;
+  /** Receives an SVG group over the grid for outlines the panel moves itself (`setOutlines`). */
+  outlinesRef?: RefObject<SVGGElement | null>;
 }
 
 /** A dense grid as a pixelated canvas with an SVG overlay for outlines (React owns both). */
@@ -54,11 +61,13 @@ export function GridCanvas({
   canvasProps,
   onHoverCell,
   canvasRef,
+  paintSelf = true,
+  outlinesRef,
 }: GridCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
-    if (ref.current) paintGrid(ref.current, grid, color, fadeFrom);
-  }, [grid, color, fadeFrom]);
+    if (paintSelf && ref.current) paintGrid(ref.current, grid, color, fadeFrom);
+  }, [paintSelf, grid, color, fadeFrom]);
   const cell = size / grid.width;
   const height = cell * grid.height;
   // The value under the pointer, shown as text: colour is never the only way to read a cell.
@@ -77,7 +86,10 @@ export function GridCanvas({
     setTip(null);
     onHoverCell?.(null);
   };
-  const tipValue = tip ? grid.data[tip.row * grid.width + tip.col] : undefined;
+  // A panel that paints the canvas itself may have painted a newer grid than this render's.
+  const shown = paintedGrid(ref.current) ?? grid;
+  const tipValue =
+    tip && shown.width === grid.width ? shown.data[tip.row * grid.width + tip.col] : undefined;
   return (
     <div className="grid-canvas" style={{ width: size, height }}>
       <canvas
@@ -113,6 +125,8 @@ export function GridCanvas({
         viewBox={`0 0 ${grid.width} ${grid.height}`}
         aria-hidden="true"
       >
+        {/* Outlines the panel moves itself, every frame, under the ones React draws. */}
+        {outlinesRef ? <g ref={outlinesRef} data-cell={cell} /> : null}
         {/* Keyed by place in the list, not by cell: when the position moves, React moves the
             outline instead of removing one node and creating another. */}
         {highlights.map((h, hi) =>

@@ -63,9 +63,12 @@ export function elementToSvg(el: HTMLElement): { svg: string; width: number; hei
     if (!source) return;
     const img = document.createElement("img");
     img.src = source.toDataURL("image/png");
+    // Grids of cells are scaled up pixelated; a canvas drawn at the display's resolution
+    // (data-smooth: numbers as text) is scaled smoothly.
+    const rendering = source.hasAttribute("data-smooth") ? "auto" : "pixelated";
     img.setAttribute(
       "style",
-      `${source.getAttribute("style") ?? ""}; image-rendering: pixelated; display: block`,
+      `${source.getAttribute("style") ?? ""}; image-rendering: ${rendering}; display: block`,
     );
     img.alt = source.getAttribute("aria-label") ?? "";
     canvas.replaceWith(img);

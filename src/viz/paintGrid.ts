@@ -14,6 +14,11 @@ interface Painted {
 }
 const painted = new WeakMap<HTMLCanvasElement, Painted>();
 
+/** The grid a canvas last showed through paintGrid (what its pointer tip reads), if any. */
+export function paintedGrid(canvas: HTMLCanvasElement | null): Grid | undefined {
+  return canvas ? painted.get(canvas)?.grid : undefined;
+}
+
 /**
  * Paints a grid into a canvas, one canvas pixel per cell (CSS scales it up, pixelated).
  * Cells from index `fadeFrom` on are drawn faded: positions the sweep has not reached yet.

@@ -1,20 +1,30 @@
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import { sweepMaps } from "../../state/positionView";
+import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { formatNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
+import { setText } from "../../viz/numberGridPaint";
+import { setOutlines } from "../../viz/outlines";
+import { paintGrid } from "../../viz/paintGrid";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { usePositionView } from "../usePositionView";
 
-/** The output map filling in as the sweep passes, the target beside it, and the delta map. */
+/** The orange the panels mark the current position with. */
+const MARK = "#ff9f1c";
+
+/**
+ * The output map filling in as the sweep passes, the target beside it, and the delta map.
+ * React renders them when the sweep or the target changes; the fade, the position's mark and
+ * the readout move every frame outside React (src/viz/useFramePaint.ts).
+ */
 export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */ size: number }) {
   const sweep = useApp((s) => s.sweep);
   const target = useApp((s) => s.target);
-  const position = useApp((s) => s.position);
   const reduction = useApp((s) => s.reduction);
-  const view = usePositionView();
   const maps = useMemo(() => (sweep ? sweepMaps(sweep) : null), [sweep]);
   const valueMax = useMemo(
     () => Math.max(maxAbs(target.data), maps ? maxAbs(maps.out.data) : 0),
@@ -23,11 +33,36 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
   const deltaMax = useMemo(() => (maps ? maxAbs(maps.delta.data) : 1), [maps]);
   const valueColor = useMemo(() => (v: number) => divergingColor(v, valueMax), [valueMax]);
   const deltaColor = useMemo(() => (v: number) => divergingColor(v, deltaMax), [deltaMax]);
-  const mark = view
-    ? [{ row: view.row, col: view.col, height: 1, width: 1, color: "#ff9f1c" }]
-    : [];
   const shapeMatches =
     maps !== null && maps.out.height === target.height && maps.out.width === target.width;
+  const outCanvas = useRef<HTMLCanvasElement>(null);
+  const deltaCanvas = useRef<HTMLCanvasElement>(null);
+  const outMark = useRef<SVGGElement>(null);
+  const targetMark = useRef<SVGGElement>(null);
+  const deltaMark = useRef<SVGGElement>(null);
+  const readout = useRef<HTMLSpanElement>(null);
+  const last = useRef<unknown[]>([]);
+  useFramePaint(appStore.subscribe, (force) => {
+    const s = appStore.getState();
+    // Until React renders a new sweep or target, the maps on the page are the old ones.
+    if (s.sweep !== sweep || s.target !== target) return;
+    const view = positionViewOf(s);
+    const key = [view, s.position];
+    if (!force && key.every((k, i) => k === last.current[i])) return;
+    last.current = key;
+    if (maps !== null && shapeMatches) {
+      if (outCanvas.current) paintGrid(outCanvas.current, maps.out, valueColor, s.position);
+      if (deltaCanvas.current) paintGrid(deltaCanvas.current, maps.delta, deltaColor, s.position);
+    }
+    const mark = view ? [{ row: view.row, col: view.col, height: 1, width: 1, color: MARK }] : [];
+    for (const g of [outMark, targetMark, deltaMark]) if (g.current) setOutlines(g.current, mark);
+    setText(
+      readout.current,
+      view
+        ? `At (row ${view.row}, col ${view.col}): out = ${formatNumber(view.out)}, target = ${formatNumber(view.target)}, δ = ${formatNumber(view.delta)}. `
+        : "",
+    );
+  });
   return (
     <Panel
       id="forward"
@@ -50,8 +85,9 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
               color={valueColor}
               label="Output map"
               size={size}
-              fadeFrom={position}
-              highlights={mark}
+              paintSelf={false}
+              canvasRef={outCanvas}
+              outlinesRef={outMark}
             />
           ) : (
             <div className="placeholder" style={{ width: size, height: size }} />
@@ -64,7 +100,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
             color={valueColor}
             label="Target map"
             size={size}
-            highlights={mark}
+            outlinesRef={targetMark}
           />
           <figcaption>Target</figcaption>
         </figure>
@@ -75,8 +111,9 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
               color={deltaColor}
               label="Delta map"
               size={size}
-              fadeFrom={position}
-              highlights={mark}
+              paintSelf={false}
+              canvasRef={deltaCanvas}
+              outlinesRef={deltaMark}
             />
           ) : (
             <div className="placeholder" style={{ width: size, height: size }} />
@@ -88,11 +125,10 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
         <Legend max={valueMax} title="Output and target" />
         <Legend max={deltaMax} title="Delta" />
       </div>
-      {view ? (
+      {sweep ? (
         <p className="readout">
-          At (row {view.row}, col {view.col}): out = {formatNumber(view.out)}, target ={" "}
-          {formatNumber(view.target)}, δ = {formatNumber(view.delta)}. Loss of this sweep:{" "}
-          {sweep ? formatNumber(sweep.loss) : "—"}.
+          <span ref={readout} />
+          Loss of this sweep: {formatNumber(sweep.loss)}.
         </p>
       ) : null}
     </Panel>

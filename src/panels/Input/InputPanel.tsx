@@ -2,11 +2,14 @@ import { memo, useEffect, useRef, useState } from "react";
 import { IMAGE_PRESET_LABELS, IMAGE_PRESETS, type ImagePreset } from "../../state/images";
 import { openImageFile } from "../../state/openImage";
 import { loadImagePreset, paintStroke, setBrush, setDragging } from "../../state/problem";
+import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
+import { setOutlines } from "../../viz/outlines";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { usePositionView } from "../usePositionView";
 
 type Cell = { row: number; col: number };
 
@@ -36,8 +39,18 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const image = useApp((s) => s.image);
   const brushSize = useApp((s) => s.brushSize);
   const brushMode = useApp((s) => s.brushMode);
-  const view = usePositionView();
   const last = useRef<Cell | null>(null);
+  // The window (the cells the filter sees) moves every frame of a playing sweep: it is drawn
+  // outside React (src/viz/useFramePaint.ts), so the panel does not re-render for it.
+  const window_ = useRef<SVGGElement>(null);
+  useFramePaint(appStore.subscribe, () => {
+    const view = positionViewOf(appStore.getState());
+    if (window_.current)
+      setOutlines(
+        window_.current,
+        view ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }] : [],
+      );
+  });
   const [cursor, setCursor] = useState<Cell | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
 
@@ -105,12 +118,9 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
     e.stopPropagation();
   };
 
-  const highlights = [
-    ...(view ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }] : []),
-    ...(cursor
-      ? [{ row: cursor.row, col: cursor.col, height: 1, width: 1, color: "#2ec4b6" }]
-      : []),
-  ];
+  const highlights = cursor
+    ? [{ row: cursor.row, col: cursor.col, height: 1, width: 1, color: "#2ec4b6" }]
+    : [];
 
   return (
     <Panel
@@ -124,6 +134,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
         label={`Input image, ${image.width} by ${image.height} grayscale; drag to ${brushMode}, or focus and use arrow keys with Space`}
         size={size}
         highlights={highlights}
+        outlinesRef={window_}
         canvasRef={canvas}
         canvasProps={{
           className: "drawable",

@@ -1,17 +1,26 @@
-import { useMemo } from "react";
+import { useMemo, useRef, useState } from "react";
 import { recordInputGradOffset } from "../../engine/index";
+import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
+import { setOutlines } from "../../viz/outlines";
+import { paintGrid } from "../../viz/paintGrid";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { usePositionView } from "../usePositionView";
 
-/** ∂L/∂x accumulating: every position adds delta · kernel over the cells it saw. */
+/**
+ * ∂L/∂x accumulating: every position adds delta · kernel over the cells it saw. React renders
+ * the canvas when the sweep or the image's shape changes; the sums and the window's taps are
+ * painted every frame outside React (src/viz/useFramePaint.ts).
+ */
 export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. */ size: number }) {
-  const sums = useApp((s) => s.sums);
   const sweep = useApp((s) => s.sweep);
-  const view = usePositionView();
+  const shape = useApp((s) =>
+    s.sums ? `${s.sums.inputGrad.height}x${s.sums.inputGrad.width}` : null,
+  );
   // The colour scale is fixed by the whole sweep's final map, so colours deepen as sums grow.
   const finalMax = useMemo(() => {
     if (sweep === null) return 1;
@@ -23,30 +32,53 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
     }
     return m * 2;
   }, [sweep]);
-  const max = sums ? Math.max(finalMax, maxAbs(sums.inputGrad.data)) : finalMax;
-  const color = useMemo(() => (v: number) => divergingColor(v, max), [max]);
+  // Should the sums ever outgrow it, the scale follows (a rare re-render, not one a frame).
+  const [max, setMax] = useState(finalMax);
+  const shownMax = Math.max(max, finalMax);
+  const color = useMemo(() => (v: number) => divergingColor(v, shownMax), [shownMax]);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const taps = useRef<SVGGElement>(null);
+  useFramePaint(appStore.subscribe, () => {
+    const s = appStore.getState();
+    const { sums } = s;
+    if (sums === null || `${sums.inputGrad.height}x${sums.inputGrad.width}` !== shape) return;
+    const m = maxAbs(sums.inputGrad.data);
+    if (m > shownMax) {
+      setMax(m);
+      return;
+    }
+    if (canvas.current) paintGrid(canvas.current, sums.inputGrad, color);
+    const view = positionViewOf(s);
+    if (taps.current)
+      setOutlines(
+        taps.current,
+        view && sums.position > 0
+          ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }]
+          : [],
+      );
+  });
+  const [h, w] = shape ? (shape.split("x").map(Number) as [number, number]) : [0, 0];
+  const sized = useMemo(() => ({ height: h, width: w, data: new Float64Array(h * w) }), [h, w]);
   return (
     <Panel
       id="input-gradient"
       title="Input gradient ∂L/∂x"
       lead="What the previous layer would receive: each position adds δ·w over the cells it saw."
     >
-      {sums ? (
+      {shape ? (
         <GridCanvas
-          grid={sums.inputGrad}
+          grid={sized}
           color={color}
           label="Input gradient so far"
           size={size}
-          highlights={
-            view && sums.position > 0
-              ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }]
-              : []
-          }
+          paintSelf={false}
+          canvasRef={canvas}
+          outlinesRef={taps}
         />
       ) : (
         <div className="placeholder" style={{ width: size, height: size }} />
       )}
-      <Legend max={max} title="∂L/∂x" />
+      <Legend max={shownMax} title="∂L/∂x" />
     </Panel>
   );
 }

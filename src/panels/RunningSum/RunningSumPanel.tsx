@@ -1,64 +1,92 @@
+import { useRef } from "react";
+import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { exactNumber, formatNumber } from "../../viz/format";
-import { NumberGrid } from "../../viz/NumberGrid";
+import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
+import { pulse, setText, setTitle } from "../../viz/numberGridPaint";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { positionViewOf, positionViewShape, totalOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { usePositionView, useStill } from "../usePositionView";
 
-/** The one kernel gradient and bias gradient, summed over the positions so far. */
+/** "+0.123" for a term that lands (a true minus for a negative one). */
+const signed = (v: number) => `+${formatNumber(v, 3)}`.replace("+−", "−");
+
+/**
+ * The one kernel gradient and bias gradient, summed over the positions so far. React renders
+ * the structure; the sums are painted every frame outside React (src/viz/useFramePaint.ts).
+ */
 export function RunningSumPanel() {
-  const sums = useApp((s) => s.sums);
-  const position = useApp((s) => s.position);
-  const sweep = useApp((s) => s.sweep);
-  const shape = useApp((s) => `${s.kernel.height}x${s.kernel.width}`);
-  const view = usePositionView();
+  const shape = useApp((s) => (s.sums === null ? null : positionViewShape(s)));
+  const still = useApp((s) => !s.playing);
   // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
-  // never be seen, and cost a style and layout pass for every cell each time.
-  const pulse = useApp((s) => !s.playing || s.speed <= 2);
-  const still = useStill();
-  const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
-  if (sums === null || view === null) {
+  // never be seen, and cost a style pass for every cell each time.
+  const pulsing = useApp((s) => !s.playing || s.speed <= 2);
+  const grid = useRef<LiveNumberGridHandle>(null);
+  const lead = useRef<HTMLSpanElement>(null);
+  const bias = useRef<HTMLSpanElement>(null);
+  const biasNote = useRef<HTMLSpanElement>(null);
+  const count = useRef<HTMLParagraphElement>(null);
+  const last = useRef<unknown[]>([]);
+  useFramePaint(appStore.subscribe, (force) => {
+    const s = appStore.getState();
+    const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
+    const { sums, position } = s;
+    const key = [view, sums, still];
+    if (view === null || sums === null) return;
+    if (!force && key.every((k, i) => k === last.current[i])) return;
+    const moved = last.current[1] !== sums;
+    last.current = key;
+    const total = totalOf(s);
+    setText(lead.current, `${position} of ${total} positions added.`);
+    setText(count.current, `${position} of ${total}`);
+    setText(bias.current, formatNumber(sums.biasGrad));
+    setTitle(bias.current, still ? exactNumber(sums.biasGrad) : null);
+    setText(biasNote.current, position > 0 ? signed(view.delta) : "");
+    const notes = position > 0 ? Array.from(view.kernelGradTerm.data, signed) : null;
+    grid.current?.paint({
+      data: sums.kernelGrad.data,
+      notes,
+      exact: still,
+      pulse: pulsing && !force,
+    });
+    if (pulsing && moved && !force && bias.current) pulse(bias.current);
+  });
+  if (shape === null) {
     return (
       <Panel id="running-sum" title="Running sum">
         <p className="placeholder-text">Computing the sweep…</p>
       </Panel>
     );
   }
-  const notes =
-    position > 0
-      ? Array.from(view.kernelGradTerm.data, (v) => `+${formatNumber(v, 3)}`.replace("+−", "−"))
-      : undefined;
+  const [rows, cols] = shape.split("x").map(Number) as [number, number];
   return (
     <Panel
       id="running-sum"
       title="Running sum: the one shared gradient"
-      lead={`Every position adds its terms into the same ${shape} buffer. ${position} of ${total} positions added.`}
+      lead={
+        <>
+          Every position adds its terms into the same {shape} buffer. <span ref={lead} />
+        </>
+      }
     >
       <div className="equation">
         <figure>
-          <NumberGrid
-            grid={sums.kernelGrad}
+          <LiveNumberGrid
+            rows={rows}
+            cols={cols}
             label="Kernel gradient so far"
-            {...(pulse ? { pulseKey: position } : {})}
-            notes={notes}
-            exact={still}
+            notes
+            handle={grid}
           />
           <figcaption>Σ δ·x = ∂L/∂w so far</figcaption>
         </figure>
         <figure className="scalar">
-          <span
-            key={pulse ? position : "playing"}
-            className={`big-number${pulse ? " pulse" : ""}`}
-            title={still ? exactNumber(sums.biasGrad) : undefined}
-          >
-            {formatNumber(sums.biasGrad)}
-          </span>
-          {position > 0 ? <span className="note">+{formatNumber(view.delta, 3)}</span> : null}
+          <span className="big-number" ref={bias} />
+          <span className="note" ref={biasNote} />
           <figcaption>Σ δ = ∂L/∂b so far</figcaption>
         </figure>
       </div>
-      <p className="count" aria-hidden="true">
-        {position} of {total}
-      </p>
+      <p className="count" aria-hidden="true" ref={count} />
     </Panel>
   );
 }

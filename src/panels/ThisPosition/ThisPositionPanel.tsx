@@ -1,81 +1,113 @@
+import { useRef } from "react";
+import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { grayColor, maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
-import { NumberGrid } from "../../viz/NumberGrid";
+import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
+import { setText, setTitle } from "../../viz/numberGridPaint";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { positionViewOf, positionViewShape } from "../livePosition";
 import { Panel } from "../Panel";
-import { usePositionView, useStill } from "../usePositionView";
 
-/** The current position's patch, its delta, and what it adds to each gradient. */
+/**
+ * The current position's patch, its delta, and what it adds to each gradient. React renders
+ * the structure (the kernel's shape, playing or not); the numbers are painted every frame
+ * outside React (see src/viz/useFramePaint.ts).
+ */
 export function ThisPositionPanel() {
-  const position = useApp((s) => s.position);
-  const view = usePositionView();
-  const still = useStill();
-  if (view === null) {
+  const shape = useApp(positionViewShape);
+  const still = useApp((s) => !s.playing);
+  const patch = useRef<LiveNumberGridHandle>(null);
+  const kernelTerm = useRef<LiveNumberGridHandle>(null);
+  const inputTerm = useRef<LiveNumberGridHandle>(null);
+  const heading = useRef<HTMLSpanElement>(null);
+  const tag = useRef<HTMLSpanElement>(null);
+  const deltas = useRef<(HTMLSpanElement | null)[]>([]);
+  const last = useRef<unknown[]>([]);
+  useFramePaint(appStore.subscribe, (force) => {
+    const s = appStore.getState();
+    // React renders a new shape first: until then the grids are the old shape's.
+    const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
+    const key = [view, still];
+    if (view === null || (!force && key.every((k, i) => k === last.current[i]))) return;
+    last.current = key;
+    setText(heading.current, `row ${view.row}, col ${view.col}`);
+    setText(tag.current, s.position > 0 ? `#${view.index + 1}, just added` : "#1, next to add");
+    for (const el of deltas.current) {
+      setText(el, formatNumber(view.delta));
+      setTitle(el, still ? exactNumber(view.delta) : null);
+    }
+    const termMax = Math.max(maxAbs(view.kernelGradTerm.data), maxAbs(view.inputGradPatch.data));
+    patch.current?.paint({ data: view.patch.data, color: grayColor, exact: still });
+    kernelTerm.current?.paint({ data: view.kernelGradTerm.data, scaleMax: termMax, exact: still });
+    inputTerm.current?.paint({ data: view.inputGradPatch.data, scaleMax: termMax, exact: still });
+  });
+  if (shape === null) {
     return (
       <Panel id="this-position" title="This position">
         <p className="placeholder-text">Computing the sweep…</p>
       </Panel>
     );
   }
-  const added = position > 0;
-  const termMax = Math.max(maxAbs(view.kernelGradTerm.data), maxAbs(view.inputGradPatch.data));
+  const [rows, cols] = shape.split("x").map(Number) as [number, number];
+  const delta = (i: number) => (
+    <span
+      className="big-number"
+      ref={(el) => {
+        deltas.current[i] = el;
+      }}
+    />
+  );
   return (
     <Panel
       id="this-position"
       title={
         <>
-          This position: row {view.row}, col {view.col}{" "}
-          <span className="tag">
-            {added ? `#${view.index + 1}, just added` : "#1, next to add"}
-          </span>
+          This position: <span ref={heading} /> <span className="tag" ref={tag} />
         </>
       }
       lead="The same filter is used here as everywhere; this position only contributes terms to add."
     >
       <div className="equation">
         <figure>
-          <NumberGrid
-            grid={view.patch}
+          <LiveNumberGrid
+            rows={rows}
+            cols={cols}
             label="Input patch the filter sees"
-            color={grayColor}
             digits={3}
-            exact={still}
+            handle={patch}
           />
           <figcaption>Input patch x</figcaption>
         </figure>
         <span className="op">×</span>
         <figure className="scalar">
-          <span className="big-number" title={still ? exactNumber(view.delta) : undefined}>
-            {formatNumber(view.delta)}
-          </span>
+          {delta(0)}
           <figcaption>δ</figcaption>
         </figure>
       </div>
       <div className="equation">
         <span className="op">=</span>
         <figure>
-          <NumberGrid
-            grid={view.kernelGradTerm}
+          <LiveNumberGrid
+            rows={rows}
+            cols={cols}
             label="Kernel-gradient contribution"
-            scaleMax={termMax}
-            exact={still}
+            handle={kernelTerm}
           />
           <figcaption>δ·x → kernel gradient</figcaption>
         </figure>
       </div>
       <div className="equation">
         <figure className="scalar">
-          <span className="big-number" title={still ? exactNumber(view.delta) : undefined}>
-            {formatNumber(view.delta)}
-          </span>
+          {delta(1)}
           <figcaption>δ → bias gradient</figcaption>
         </figure>
         <figure>
-          <NumberGrid
-            grid={view.inputGradPatch}
+          <LiveNumberGrid
+            rows={rows}
+            cols={cols}
             label="Input-gradient contribution"
-            scaleMax={termMax}
-            exact={still}
+            handle={inputTerm}
           />
           <figcaption>δ·w → input gradient</figcaption>
         </figure>

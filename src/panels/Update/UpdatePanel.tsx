@@ -1,36 +1,63 @@
-import { useMemo } from "react";
-import { createGrid } from "../../engine/index";
+import { useRef } from "react";
+import { appStore } from "../../state/store";
 import { applyUpdate } from "../../state/update";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
 import { exactNumber, formatNumber } from "../../viz/format";
-import { NumberGrid } from "../../viz/NumberGrid";
+import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
+import { setText } from "../../viz/numberGridPaint";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { totalOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { useStill } from "../usePositionView";
 
-/** kernel − η · Σ, for the one kernel and the one bias; the button applies it. */
+/**
+ * kernel − η · Σ, for the one kernel and the one bias; the button applies it. React renders
+ * the structure; the preview follows the running sum every frame outside React
+ * (src/viz/useFramePaint.ts).
+ */
 export function UpdatePanel() {
-  const kernel = useApp((s) => s.kernel);
-  const bias = useApp((s) => s.bias);
-  const sums = useApp((s) => s.sums);
+  const kH = useApp((s) => s.kernel.height);
+  const kW = useApp((s) => s.kernel.width);
   const lr = useApp((s) => s.learningRate);
-  const position = useApp((s) => s.position);
-  const sweep = useApp((s) => s.sweep);
   const updates = useApp((s) => s.updates);
   const pending = useApp((s) => s.sweepPending);
-  const still = useStill();
-  const total = sweep ? sweep.outHeight * sweep.outWidth : 0;
-  const { step, next } = useMemo(() => {
-    const step = createGrid(kernel.height, kernel.width);
-    const next = createGrid(kernel.height, kernel.width);
+  const noSums = useApp((s) => s.sums === null);
+  const complete = useApp((s) => s.position >= totalOf(s));
+  const still = useApp((s) => !s.playing);
+  const now = useRef<LiveNumberGridHandle>(null);
+  const step = useRef<LiveNumberGridHandle>(null);
+  const after = useRef<LiveNumberGridHandle>(null);
+  const biasText = useRef<HTMLSpanElement>(null);
+  const biasAfter = useRef<HTMLElement>(null);
+  const summed = useRef<HTMLSpanElement>(null);
+  const last = useRef<unknown[]>([]);
+  useFramePaint(appStore.subscribe, (force) => {
+    const { kernel, bias, sums, learningRate: eta, position } = appStore.getState();
+    const key = [kernel, bias, sums, eta, still];
+    if (kernel.height !== kH || kernel.width !== kW) return;
+    if (!force && key.every((k, i) => k === last.current[i])) return;
+    last.current = key;
+    const grad = sums !== null && sums.kernelGrad.data.length === kernel.data.length;
+    const stepData = new Float64Array(kernel.data.length);
+    const next = new Float64Array(kernel.data.length);
     for (let t = 0; t < kernel.data.length; t++) {
-      step.data[t] = -lr * (sums?.kernelGrad.data[t] ?? 0);
-      next.data[t] = (kernel.data[t] as number) - lr * (sums?.kernelGrad.data[t] ?? 0);
+      const g = grad ? (sums.kernelGrad.data[t] as number) : 0;
+      stepData[t] = -eta * g;
+      next[t] = (kernel.data[t] as number) - eta * g;
     }
-    return { step, next };
-  }, [kernel, sums, lr]);
-  const scale = Math.max(maxAbs(kernel.data), maxAbs(next.data));
-  const biasStep = -lr * (sums?.biasGrad ?? 0);
+    const scale = Math.max(maxAbs(kernel.data), maxAbs(next));
+    now.current?.paint({ data: kernel.data, scaleMax: scale, exact: still });
+    step.current?.paint({ data: stepData, exact: still });
+    after.current?.paint({ data: next, scaleMax: scale, exact: still });
+    const biasStep = -eta * (sums?.biasGrad ?? 0);
+    setText(
+      biasText.current,
+      `${formatNumber(bias)} ${biasStep < 0 ? "−" : "+"} ${formatNumber(Math.abs(biasStep))} = `,
+    );
+    setText(biasAfter.current, formatNumber(bias + biasStep));
+    setText(summed.current, String(position));
+  });
+  const total = useApp(totalOf);
   return (
     <Panel
       id="update"
@@ -43,16 +70,17 @@ export function UpdatePanel() {
     >
       <div className="equation">
         <figure>
-          <NumberGrid grid={kernel} label="Kernel now" scaleMax={scale} digits={3} exact={still} />
+          <LiveNumberGrid rows={kH} cols={kW} label="Kernel now" digits={3} handle={now} />
           <figcaption>w now</figcaption>
         </figure>
         <span className="op">+</span>
         <figure>
-          <NumberGrid
-            grid={step}
+          <LiveNumberGrid
+            rows={kH}
+            cols={kW}
             label="Minus learning rate times summed gradient"
             digits={3}
-            exact={still}
+            handle={step}
           />
           <figcaption>−η · Σ δ·x</figcaption>
         </figure>
@@ -60,31 +88,27 @@ export function UpdatePanel() {
       <div className="equation">
         <span className="op">=</span>
         <figure>
-          <NumberGrid
-            grid={next}
+          <LiveNumberGrid
+            rows={kH}
+            cols={kW}
             label="Kernel after the update"
-            scaleMax={scale}
             digits={3}
-            exact={still}
+            handle={after}
           />
           <figcaption>w after</figcaption>
         </figure>
       </div>
       <p className="readout">
-        Bias: {formatNumber(bias)} {biasStep < 0 ? "−" : "+"} {formatNumber(Math.abs(biasStep))} ={" "}
-        <strong>{formatNumber(bias + biasStep)}</strong>
+        Bias: <span ref={biasText} />
+        <strong ref={biasAfter} />
       </p>
-      {position < total ? (
+      {complete ? null : (
         <p className="hint">
-          Only {position} of {total} positions are summed; finish the sweep for the full gradient.
+          Only <span ref={summed} /> of {total} positions are summed; finish the sweep for the full
+          gradient.
         </p>
-      ) : null}
-      <button
-        type="button"
-        className="primary"
-        onClick={applyUpdate}
-        disabled={pending || sums === null}
-      >
+      )}
+      <button type="button" className="primary" onClick={applyUpdate} disabled={pending || noSums}>
         Apply update
       </button>
     </Panel>

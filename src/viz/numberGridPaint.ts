@@ -1,0 +1,184 @@
+import { css, divergingColor, maxAbs, type Rgb, textOn } from "./color";
+import { exactNumber, formatNumber } from "./format";
+
+/** What a live number grid shows at one moment. */
+export interface GridFrame {
+  /** The values, row-major. */
+  data: ArrayLike<number>;
+  /** The |value| at which the colour saturates; default: the values' own largest. */
+  scaleMax?: number;
+  /** Cell colour; default: diverging around zero, saturating at scaleMax. */
+  color?: (value: number) => Rgb;
+  /** Small text under each number (the term that just landed), or null for none. */
+  notes?: readonly string[] | null;
+  /**
+   * True when the numbers hold still (paused, stepped): the table's cells then carry each value
+   * as text and the exact value in their titles. False while they change every frame: only the
+   * canvas is drawn, and the table leaves the accessibility tree until they hold still again.
+   */
+  exact: boolean;
+  /** Restart the landing pulse on every cell (a step, not a playing sweep). */
+  pulse?: boolean;
+}
+
+/** A cell's box in CSS pixels, relative to the grid's wrapper. */
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The grid's layout as last measured: the canvas size and each cell's box. */
+export interface GridGeometry {
+  width: number;
+  height: number;
+  cells: Box[];
+  /** CSS font of the values and of the notes. */
+  valueFont: string;
+  noteFont: string;
+  /** Line height of a note, in CSS pixels. */
+  noteHeight: number;
+}
+
+/** The font shorthand of an element's computed style (Firefox leaves `font` empty). */
+function fontOf(el: Element | null): string {
+  if (el === null) return "12px sans-serif";
+  const s = getComputedStyle(el);
+  return `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+}
+
+/** Measures the table's cells against the wrapper (a layout read: only after a resize). */
+export function measureGrid(wrapper: HTMLElement, table: HTMLTableElement): GridGeometry {
+  const origin = wrapper.getBoundingClientRect();
+  const cells = Array.from(table.querySelectorAll("td"), (td) => {
+    const r = td.getBoundingClientRect();
+    return { x: r.left - origin.left, y: r.top - origin.top, width: r.width, height: r.height };
+  });
+  const note = table.querySelector(".note");
+  return {
+    width: origin.width,
+    height: origin.height,
+    cells,
+    valueFont: fontOf(table.querySelector(".value")),
+    noteFont: fontOf(note),
+    noteHeight: note ? Number.parseFloat(getComputedStyle(note).lineHeight) || 10 : 0,
+  };
+}
+
+/** Canvas pixels per CSS pixel: the display's, and at least 2 so a 2x picture stays crisp. */
+export function canvasScale(): number {
+  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
+}
+
+/** Text drawn centred at (x, y), scaled down to fit `room` CSS pixels when it is wider. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, room: number) {
+  const w = ctx.measureText(text).width;
+  if (w <= room) {
+    ctx.fillText(text, x, y);
+    return;
+  }
+  const k = room / w;
+  ctx.save();
+  ctx.translate(x, y);
+  ctx.scale(k, k);
+  ctx.fillText(text, 0, 0);
+  ctx.restore();
+}
+
+/**
+ * Draws the grid's cells, colours and numbers into its canvas (sized to the measured layout at
+ * `canvasScale()`): no DOM node changes, so the page restyles and lays out nothing.
+ */
+export function drawGrid(
+  canvas: HTMLCanvasElement,
+  geometry: GridGeometry,
+  frame: GridFrame,
+  digits: number,
+): void {
+  const scale = canvasScale();
+  const w = Math.max(1, Math.round(geometry.width * scale));
+  const h = Math.max(1, Math.round(geometry.height * scale));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext("2d");
+  if (ctx === null) return;
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  ctx.clearRect(0, 0, geometry.width, geometry.height);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  const max = frame.scaleMax ?? maxAbs(frame.data);
+  const notes = frame.notes ?? null;
+  geometry.cells.forEach((box, i) => {
+    const v = frame.data[i] as number;
+    const bg = frame.color ? frame.color(v) : divergingColor(v, max);
+    ctx.fillStyle = css(bg);
+    ctx.beginPath();
+    ctx.roundRect(box.x, box.y, box.width, box.height, 4);
+    ctx.fill();
+    ctx.fillStyle = textOn(bg);
+    const note = notes?.[i];
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const room = box.width - 4;
+    ctx.font = geometry.valueFont;
+    fitText(ctx, formatNumber(v, digits), cx, note ? cy - geometry.noteHeight / 2 : cy, room);
+    if (note) {
+      ctx.font = geometry.noteFont;
+      fitText(ctx, note, cx, cy + geometry.noteHeight / 2 + 1, room);
+    }
+  });
+}
+
+/** The landing pulse (as the `.pulse` class draws it), unless motion is to be reduced. */
+const LAND: Keyframe[] = [{ boxShadow: "0 0 0 3px #ff9f1c" }, { boxShadow: "0 0 0 0 transparent" }];
+
+/** Plays the landing pulse on an element (Web Animations: no class toggling, no reflow). */
+export function pulse(el: Element): void {
+  if (typeof el.animate !== "function") return;
+  if (window.matchMedia?.("(prefers-reduced-motion: reduce)").matches) return;
+  el.animate(LAND, { duration: 450, easing: "ease-out" });
+}
+
+/** Sets an element's text when it differs (a read of textContent costs no layout). */
+export function setText(el: Element | null | undefined, text: string): void {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+/** Sets or removes an element's title. */
+export function setTitle(el: Element | null | undefined, title: string | null): void {
+  if (!el) return;
+  if (title === null) {
+    if (el.hasAttribute("title")) el.removeAttribute("title");
+  } else if (el.getAttribute("title") !== title) el.setAttribute("title", title);
+}
+
+/**
+ * Writes the frame into the table's cells for the accessibility tree and tooltips: each
+ * cell's number and note as text and its exact value in the title; or, while the numbers
+ * change every frame, takes the titles away and hides the table from assistive technology
+ * (the status's live summary speaks for it then).
+ */
+export function writeCells(
+  table: HTMLTableElement,
+  cols: number,
+  frame: GridFrame,
+  digits: number,
+): void {
+  const cells = table.querySelectorAll("td");
+  if (!frame.exact) {
+    if (table.getAttribute("aria-hidden") !== "true") {
+      table.setAttribute("aria-hidden", "true");
+      for (const td of Array.from(cells)) setTitle(td, null);
+    }
+    return;
+  }
+  if (table.hasAttribute("aria-hidden")) table.removeAttribute("aria-hidden");
+  cells.forEach((td, i) => {
+    const v = frame.data[i] as number;
+    setTitle(td, `[${Math.floor(i / cols)}][${i % cols}] = ${exactNumber(v)}`);
+    setText(td.querySelector(".value"), formatNumber(v, digits));
+    const note = td.querySelector(".note");
+    if (note) setText(note, frame.notes?.[i] ?? "");
+  });
+}
