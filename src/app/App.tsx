@@ -1,10 +1,9 @@
-import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
+import { lazy, type RefObject, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { outputShape } from "../engine/index";
 import { useApp } from "../state/useApp";
 import { Controls } from "./Controls";
 import { CodeTwinButton } from "./codeTwin/CodeTwinButton";
 import { FigureButtons } from "./FigureButtons";
-import { HelpDialog } from "./HelpDialog";
 import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
@@ -16,8 +15,10 @@ import { StateFileButtons } from "./StateFileButtons";
 import { Contents } from "./sections/Contents";
 import { EmbedButton } from "./sections/EmbedButton";
 import { ThemeToggle } from "./ThemeToggle";
-import { Tour } from "./Tour";
 import { useAppStart } from "./useAppStart";
+
+const Tour = lazy(() => import("./Tour").then((m) => ({ default: m.Tour })));
+const HelpDialog = lazy(() => import("./HelpDialog").then((m) => ({ default: m.HelpDialog })));
 
 /**
  * The header's one-line summary, with the current filter's size and number of positions
@@ -97,8 +98,11 @@ export function App() {
         <Controls />
         <NoticeBar />
       </section>
-      <Tour />
-      <HelpDialog open={help} onClose={() => setHelp(false)} />
+      {/* The tour (first visit only) and the shortcuts' list are chunks of their own. */}
+      <Suspense fallback={null}>
+        <Tour />
+        {help ? <HelpDialog open onClose={() => setHelp(false)} /> : null}
+      </Suspense>
       <LazyPractice open={practice} onClose={() => setPractice(false)} />
       <MainFigure />
       <LazyViews />

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
@@ -6,8 +7,9 @@ import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useWidth } from "../viz/useWidth";
-import { Explanation } from "./Explanation";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
+
+const Explanation = lazy(() => import("./Explanation").then((m) => ({ default: m.Explanation })));
 
 /** The panels' sizes for the viewport's width. */
 export function useFigureSizes() {
@@ -45,7 +47,10 @@ export function MainFigure({
       {sweepOnly ? null : (
         <>
           <TrainingPanel chartWidth={chartWidth} />
-          <Explanation />
+          {/* Text below the panels: a chunk of its own, so the first load stays small. */}
+          <Suspense fallback={null}>
+            <Explanation />
+          </Suspense>
         </>
       )}
     </main>
