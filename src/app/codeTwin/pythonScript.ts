@@ -50,7 +50,14 @@ target = ${array}(${pyRows(state.target, "")}, dtype=${array === "np.array" ? "n
 stride, padding, dilation = ${stride}, ${padding}, ${dilation}
 reduction = "${state.reduction}"  # "sum": L = 1/2 sum (out - target)^2; "mean": divided by N
 learning_rate = ${pyNumber(state.learningRate)}  # eta
-`;
+${
+  state.paintedDelta
+    ? `# "Paint delta": delta = dL/dout painted by hand. The loss is then L = sum(delta * out),
+# whose derivative with respect to out is exactly that delta (the target is not used).
+painted_delta = ${array}(${pyRows(state.paintedDelta, "")}, dtype=${array === "np.array" ? "np.float64" : "torch.float64"})
+`
+    : "painted_delta = None  # delta comes from the target: out - target\n"
+}`;
 }
 
 /** The explicit loop over positions: written once, for numpy arrays and torch tensors alike. */
@@ -74,12 +81,16 @@ for i in range(out_h):
     for j in range(out_w):
         out[i, j] = (kernel * window(x, i, j)).sum() + bias
 N = out_h * out_w
-delta = out - target  # "Delta": dL/dout
-if reduction == "mean":
-    delta = delta / N
-loss = 0.5 * ((out - target) ** 2).sum()
-if reduction == "mean":
-    loss = loss / N
+if painted_delta is None:
+    delta = out - target  # "Delta": dL/dout
+    if reduction == "mean":
+        delta = delta / N
+    loss = 0.5 * ((out - target) ** 2).sum()
+    if reduction == "mean":
+        loss = loss / N
+else:
+    delta = painted_delta  # painted: dL/dout of L = sum(delta * out)
+    loss = (delta * out).sum()
 
 # "Running sum": every position adds its terms into ONE buffer of the filter's shape.
 kernel_grad = ZEROS((kh, kw))  # sum of delta * patch = dL/dw
@@ -204,9 +215,12 @@ w = kernel.clone().requires_grad_(True)
 b = torch.tensor([bias], dtype=torch.float64, requires_grad=True)
 inp = image.clone().requires_grad_(True)
 y = F.conv2d(inp[None, None], w[None, None], b, stride=stride, padding=padding, dilation=dilation)[0, 0]
-L = 0.5 * ((y - target) ** 2).sum()
-if reduction == "mean":
-    L = L / y.numel()
+if painted_delta is None:
+    L = 0.5 * ((y - target) ** 2).sum()
+    if reduction == "mean":
+        L = L / y.numel()
+else:
+    L = (painted_delta * y).sum()
 L.backward()
 check_kernel_grad = w.grad
 check_bias_grad = float(b.grad[0])

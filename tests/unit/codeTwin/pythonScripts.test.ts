@@ -93,6 +93,12 @@ const STATES: [string, LinkedState][] = [
     state(unit(1, 5, 8), grid(1, 1, 9), { stride: 4, padding: 1, dilation: 1 }, "sum"),
   ],
   [
+    "a painted δ (loss Σ δ·out)",
+    state(unit(7, 6, 13), grid(3, 2, 14), { stride: 1, padding: 1, dilation: 1 }, "sum", {
+      paintedDelta: grid(7, 7, 15, 3),
+    }),
+  ],
+  [
     "the largest magnitudes the app allows",
     state(unit(4, 4, 10), grid(3, 3, 11, 1e6), { stride: 1, padding: 1, dilation: 1 }, "sum", {
       bias: -1e6,
@@ -141,10 +147,15 @@ describe.each(["numpy", "pytorch"] as Flavour[])("the %s script", (flavour) => {
   test.each(STATES)("prints the engine's numbers: %s", (_, s) => {
     const printed = run(pythonScript(s, flavour));
     const out = conv2d(s.image, s.kernel, s.bias, s.options);
-    const delta = squaredErrorGrad(out, s.target, s.reduction);
+    const painted = s.paintedDelta ?? null;
+    const delta = painted ?? squaredErrorGrad(out, s.target, s.reduction);
     const g = conv2dBackward(s.image, s.kernel, delta, s.options);
     expect(printed.agree).toBe(true);
-    expectClose([printed.loss], [squaredErrorLoss(out, s.target, s.reduction)], "loss");
+    const loss =
+      painted === null
+        ? squaredErrorLoss(out, s.target, s.reduction)
+        : painted.data.reduce((sum, d, i) => sum + d * (out.data[i] as number), 0);
+    expectClose([printed.loss], [loss], "loss");
     expectClose(printed.kernelGrad.flat(), g.kernelGrad.data, "kernelGrad");
     expectClose([printed.biasGrad], [g.biasGrad], "biasGrad");
     expectClose(printed.inputGrad.flat(), g.inputGrad.data, "inputGrad");
