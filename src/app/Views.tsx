@@ -6,6 +6,7 @@ import { RecurrentPanel } from "../panels/Recurrent/RecurrentPanel";
 import { ReductionPanel } from "../panels/Reduction/ReductionPanel";
 import { UntiedPanel } from "../panels/Untied/UntiedPanel";
 import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
+import { LazyNetwork } from "./network/LazyNetwork";
 import "./views.css";
 
 /**
@@ -23,6 +24,7 @@ export default function Views() {
       <BatchPanel />
       <UntiedPanel />
       <RecurrentPanel />
+      <LazyNetwork />
     </>
   );
 }

@@ -4,15 +4,7 @@
  * the client runs the same code in-process when Workers are unavailable.
  */
 import { compareReductions, computeSweep, gradientCheck } from "../engine";
-import {
-  type DigitsLoader,
-  digitsCache,
-  fetchDigits,
-  type NetworkContext,
-  networkPredict,
-  networkSweep,
-  runNetworkTraining,
-} from "./networkHandler";
+import type { DigitsLoader, NetworkContext } from "./networkHandler";
 import { assertNever, type EngineReply, type EngineRequest, type Post } from "./protocol";
 import {
   BadRequest,
@@ -69,7 +61,10 @@ const KERNEL_AND_BIAS = "{kernel, bias}";
 export class EngineHandler {
   readonly #post: Post<EngineReply>;
   readonly #context: TrainingContext;
-  readonly #network: NetworkContext;
+  readonly #loadDigits: DigitsLoader | undefined;
+  /** The network's code and context, imported on its first request (out of the worker's entry). */
+  #network: Promise<{ module: typeof import("./networkHandler"); context: NetworkContext }> | null =
+    null;
   /** For each lane, the runId of the training run allowed to continue. */
   readonly #active = new Map<string, number>();
 
@@ -81,7 +76,7 @@ export class EngineHandler {
       chunkWork: options.chunkWork ?? DEFAULT_CHUNK_WORK,
       isLive: (lane, runId) => this.#active.get(lane) === runId,
     };
-    this.#network = { ...this.#context, digits: digitsCache(options.loadDigits ?? fetchDigits) };
+    this.#loadDigits = options.loadDigits;
   }
 
   /** Handles a request; the promise settles when its last reply has been posted. Never rejects. */
@@ -172,15 +167,22 @@ export class EngineHandler {
       }
       case "networkTrain": {
         const lane = laneOf(request, request.type);
-        await this.#training(lane, runId, () => runNetworkTraining(request, lane, this.#network));
+        await this.#training(lane, runId, async () => {
+          const { module, context } = await this.#networkCode();
+          await module.runNetworkTraining(request, lane, context);
+        });
         return;
       }
-      case "networkPredict":
-        networkPredict(request, this.#post);
+      case "networkPredict": {
+        const { module } = await this.#networkCode();
+        module.networkPredict(request, this.#post);
         return;
-      case "networkSweep":
-        await networkSweep(request, this.#network);
+      }
+      case "networkSweep": {
+        const { module, context } = await this.#networkCode();
+        await module.networkSweep(request, context);
         return;
+      }
       case "cancel":
         for (const [lane, live] of this.#active) {
           if (live === runId) this.#active.delete(lane);
@@ -192,6 +194,18 @@ export class EngineHandler {
       default:
         assertNever(request);
     }
+  }
+
+  /** The real network's code (a chunk of its own) and its context, loaded once. */
+  #networkCode() {
+    this.#network ??= import("./networkHandler").then((module) => ({
+      module,
+      context: {
+        ...this.#context,
+        digits: module.digitsCache(this.#loadDigits ?? module.fetchDigits),
+      },
+    }));
+    return this.#network;
   }
 
   /** Makes `runId` the live run of its lane while `run` runs. */

@@ -22,6 +22,7 @@ export const SECTIONS: readonly Section[] = [
   { id: "batch", title: "A batch", later: true },
   { id: "untied", title: "Without weight sharing", later: true },
   { id: "recurrent", title: "Weight sharing in time", later: true },
+  { id: "network", title: "Inside a real network", later: true },
 ];
 
 /** The section of an id, or null when there is none by that id. */

@@ -154,8 +154,9 @@ export interface BatchStep {
   /** Every parameter and momentum buffer after the step (the network one step on). */
   readonly params: Float64Array;
   readonly velocity: Float64Array;
-  /** The batch's loss (sum or mean, as the settings say). */
+  /** The batch's loss (sum or mean, as the settings say) and its fraction classified correctly. */
   readonly loss: number;
+  readonly accuracy: number;
 }
 
 /** Where a run stands: its parameters, momentum and steps taken (the order of its images). */
@@ -210,7 +211,7 @@ export function batchStep(
     imageGrads.set(g.weights.subarray(filter * fsize, (filter + 1) * fsize), i * fsize);
   }
   const layerBefore = lp.weights.slice();
-  const { losses } = trainSteps(trainer, 1);
+  const { losses, accuracies } = trainSteps(trainer, 1);
   const after = layerOf(arch, trainer.params, layer).params;
   const g = layer === 1 ? trainer.grads.conv1 : trainer.grads.conv2;
   if (g === null) throw new RangeError("layer 2 has no gradient");
@@ -225,5 +226,6 @@ export function batchStep(
     params: trainer.params.data.slice(),
     velocity: trainer.velocity.data.slice(),
     loss: losses[0] as number,
+    accuracy: accuracies[0] as number,
   };
 }

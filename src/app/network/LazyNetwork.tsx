@@ -1,0 +1,56 @@
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { fragmentParam } from "../sections/sections";
+
+const NetworkSection = lazy(() => import("./NetworkSection"));
+
+/** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
+const NEAR = "400px";
+
+/**
+ * "Inside a real network": the heading and what the section is, always there; its panels, the
+ * network's store and the digits (7.9 MB, fetched by the worker) load only when the section
+ * is opened (#view=network) or scrolled near.
+ */
+export function LazyNetwork() {
+  const [load, setLoad] = useState(() => fragmentParam(window.location.hash, "view") === "network");
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const section = ref.current;
+    if (load || section === null) return;
+    if (typeof IntersectionObserver !== "function") {
+      setLoad(true);
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setLoad(true);
+      },
+      { rootMargin: NEAR },
+    );
+    observer.observe(section);
+    const onHash = () => {
+      if (fragmentParam(window.location.hash, "view") === "network") setLoad(true);
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener("hashchange", onHash);
+    };
+  }, [load]);
+  return (
+    <section ref={ref} id="network" className="network" aria-labelledby="network-title">
+      <h2 id="network-title">Inside a real network</h2>
+      <p className="lead">
+        The same sweep in a small CNN that learns real handwritten digits: many filters, ReLU,
+        pooling and a classifier. Each position's δ now comes from the layers above.
+      </p>
+      {load ? (
+        <Suspense fallback={<p className="views-loading">Loading the network…</p>}>
+          <NetworkSection />
+        </Suspense>
+      ) : (
+        <p className="views-loading">The network loads when you get here.</p>
+      )}
+    </section>
+  );
+}

