@@ -81,9 +81,23 @@ export function freshNetwork(config: CnnConfig, seed: number) {
   } satisfies Partial<NetworkState>;
 }
 
+/**
+ * The section's default settings: the engine's batch size, η, μ, reduction and seed. Only
+ * these five are offered (and saved); the engine's optional extras (shifted images, weight
+ * decay, a decaying η) stay off, so one step is exactly "the batch's summed gradient, then
+ * v ← μv + g, w ← w − ηv", as the sweep's batch view shows it.
+ */
+export const NETWORK_DEFAULT_SETTINGS: TrainSettings = {
+  batchSize: DEFAULT_TRAIN_SETTINGS.batchSize,
+  learningRate: DEFAULT_TRAIN_SETTINGS.learningRate,
+  momentum: DEFAULT_TRAIN_SETTINGS.momentum,
+  reduction: DEFAULT_TRAIN_SETTINGS.reduction,
+  seed: DEFAULT_TRAIN_SETTINGS.seed,
+};
+
 /** The state of a first visit: the default network, untrained. */
 export function initialNetworkState(): NetworkState {
-  const settings = DEFAULT_TRAIN_SETTINGS;
+  const settings = NETWORK_DEFAULT_SETTINGS;
   return {
     ...freshNetwork(DEFAULT_CNN_CONFIG, settings.seed),
     settings,

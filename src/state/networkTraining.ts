@@ -204,8 +204,10 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
   const state = get();
   if (state.training) return;
   try {
-    const settings = checkTrainSettings({ ...state.settings, ...change });
-    const { weightDecay: _w, maxShift: _m, ...plain } = settings;
+    const checked = checkTrainSettings({ ...state.settings, ...change });
+    // Only the five settings the section offers (see NETWORK_DEFAULT_SETTINGS).
+    const { batchSize, learningRate, momentum, reduction, seed } = checked;
+    const plain: TrainSettings = { batchSize, learningRate, momentum, reduction, seed };
     const reseeded = plain.seed !== state.settings.seed;
     set({
       settings: plain,

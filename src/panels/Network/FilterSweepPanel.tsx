@@ -99,8 +99,9 @@ export function FilterSweepPanel() {
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const sums = useMemo(() => (result ? networkSums(result, position) : null), [result, position]);
   const positions = result ? result.sweep.shape.outHeight * result.sweep.shape.outWidth : 0;
+  // Two maps a row on a phone, five on a wide screen.
   const side =
-    width < 520 ? Math.floor((width - 16) / 2) : Math.min(170, Math.floor(width / 5) - 12);
+    width < 600 ? Math.floor((width - 24) / 2) : Math.min(170, Math.floor(width / 5) - 12);
   return (
     <Panel
       id="network-sweep"
