@@ -244,3 +244,28 @@ test("Show as code downloads a NumPy script that runs and agrees", async () => {
   expect(stdout).toMatch(/IS the gradient: yes/);
   expect(errors).toEqual([]);
 });
+
+test("Inside a real network: train a few steps and see a test accuracy", async () => {
+  const { page, errors } = await openApp(browser, `${inject("baseURL")}#view=network`);
+  await until(
+    async () => (await page.$('[data-quantity="test-accuracy"]')) !== null,
+    "the network section",
+  );
+  await click(page, "Train network");
+  await until(
+    () =>
+      page.evaluate(
+        () =>
+          Number(
+            document.querySelector('[data-quantity="test-accuracy"]')?.getAttribute("data-value"),
+          ) > 0,
+      ),
+    "a test accuracy",
+  );
+  await click(page, "Pause network");
+  const text = await page.evaluate(
+    () => document.querySelector('[data-quantity="test-accuracy"]')?.textContent ?? "",
+  );
+  expect(text).toMatch(/Test accuracy \d+\.\d%/);
+  expect(errors).toEqual([]);
+});
