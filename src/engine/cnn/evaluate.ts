@@ -1,8 +1,9 @@
 import { checkBuffer } from "./checks";
+import { checkLabelledImages, type LabelledImages, loadImage } from "./images";
 import { CLASSES, type CnnArchitecture, type CnnParams, IMAGE_SIDE } from "./network";
 import { type CnnWorkspace, createWorkspace, forwardImage } from "./pass";
 import { softmaxCrossEntropy } from "./softmaxCrossEntropy";
-import { argmax, checkLabelledImages, type LabelledImages, loadImage } from "./train";
+import { argmax } from "./train";
 
 /** How well a network classifies a set of labelled images. */
 export interface Evaluation {

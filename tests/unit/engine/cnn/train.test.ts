@@ -1,7 +1,8 @@
 /**
- * Training: the same seed and settings give the same numbers to the last digit; another seed
- * gives others; the momentum update is torch.optim.SGD's; the order of the images is a
- * seeded permutation per epoch; training on a learnable task lowers the loss.
+ * Training: the same seed and settings give the same numbers to the last digit (shifts,
+ * weight decay and the learning-rate decay included); another seed gives others; the update
+ * is torch.optim.SGD's; the order of the images is a seeded permutation per epoch, their
+ * shifts a seeded hash; training on a learnable task lowers the loss.
  */
 import { describe, expect, test } from "vitest";
 import {
@@ -10,9 +11,13 @@ import {
   evaluate,
   imageAt,
   type LabelledImages,
+  learningRateAt,
+  loadImage,
+  loadShiftedImage,
   nextBatch,
   predict,
   sgdMomentumStep,
+  shiftAt,
   type TrainSettings,
   trainSteps,
 } from "../../../../src/engine";
@@ -34,12 +39,26 @@ function bars(count: number, seed: number): LabelledImages {
 }
 
 const data = bars(64, 1);
-const settings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, batchSize: 8, seed: 42 };
+const settings: TrainSettings = {
+  batchSize: 8,
+  learningRate: 0.05,
+  momentum: 0.9,
+  reduction: "mean",
+  seed: 42,
+};
+/** Every option on: shifts, weight decay, a decaying learning rate. */
+const everything: TrainSettings = {
+  ...DEFAULT_TRAIN_SETTINGS,
+  batchSize: 8,
+  seed: 42,
+  weightDecay: 1e-3,
+  learningRateHalfLife: 5,
+};
 
 describe("determinism", () => {
   test("same seed and settings: the same losses and parameters, to the bit", () => {
-    const a = createTrainer({ filters: 4, filters2: 2 }, settings, data);
-    const b = createTrainer({ filters: 4, filters2: 2 }, settings, data);
+    const a = createTrainer({ filters: 4, filters2: 2 }, everything, data);
+    const b = createTrainer({ filters: 4, filters2: 2 }, everything, data);
     const ra = trainSteps(a, 12);
     const rb = trainSteps(b, 5);
     const rb2 = trainSteps(b, 7); // paused and resumed: the same run
@@ -66,7 +85,53 @@ describe("determinism", () => {
   });
 });
 
+describe("shifts", () => {
+  test("shiftAt: whole pixels within ±maxShift, all of them used, none without maxShift", () => {
+    const seen = new Set<string>();
+    for (let p = 0; p < 500; p++) {
+      const { dy, dx } = shiftAt(7, p, 2);
+      expect(Math.abs(dy) <= 2 && Math.abs(dx) <= 2).toBe(true);
+      seen.add(`${dy},${dx}`);
+      expect(shiftAt(7, p, 0)).toEqual({ dy: 0, dx: 0 });
+    }
+    expect(seen.size).toBe(25);
+  });
+
+  test("loadShiftedImage moves the image and fills with zeros", () => {
+    const pixels = new Uint8Array(1024);
+    pixels[5 * 32 + 7] = 255;
+    pixels[0] = 51;
+    const set = { count: 1, pixels, labels: Uint8Array.of(0) };
+    const input = new Float64Array(1024);
+    loadShiftedImage(set, 0, 1, -2, input);
+    expect(input[6 * 32 + 5]).toBe(1);
+    expect(input.reduce((s, v) => s + v, 0)).toBe(1); // the pixel at (0, 0) moved out
+    loadImage(set, 0, input);
+    expect(input[0]).toBe(0.2);
+  });
+});
+
 describe("updates", () => {
+  test("the learning rate halves every halfLife steps", () => {
+    const s = { ...settings, learningRate: 0.08, learningRateHalfLife: 10 };
+    expect([0, 10, 20, 5].map((t) => learningRateAt(s, t))).toEqual([
+      0.08,
+      0.04,
+      0.02,
+      0.08 * 2 ** -0.5,
+    ]);
+    expect(learningRateAt(settings, 1000)).toBe(0.05);
+  });
+
+  test("weight decay adds λ·w to the gradient, as torch.optim.SGD's weight_decay", () => {
+    const w = Float64Array.from([1, -2]);
+    const v = new Float64Array(2);
+    const g = Float64Array.from([0.2, 0.4]);
+    sgdMomentumStep(w, g, v, 0.1, 0.9, 0.01);
+    expect(Array.from(v)).toEqual([0.2 + 0.01 * 1, 0.4 + 0.01 * -2]);
+    expect(Array.from(g)).toEqual([0.2, 0.4]);
+  });
+
   test("sgdMomentumStep: v ← μv + g, w ← w − ηv", () => {
     const w = Float64Array.from([1, -2]);
     const v = Float64Array.from([0.5, 0]);

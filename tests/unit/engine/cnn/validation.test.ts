@@ -148,6 +148,21 @@ const cases: [string, () => unknown, RegExp][] = [
     /^seed must be an integer from 0 to 4294967295; got -1$/,
   ],
   [
+    "weight decay 2",
+    () => checkTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, weightDecay: 2 }),
+    /^weightDecay must be a number from 0 to 1; got 2$/,
+  ],
+  [
+    "shifts of 3 pixels",
+    () => checkTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, maxShift: 3 }),
+    /^maxShift must be an integer from 0 to 2; got 3$/,
+  ],
+  [
+    "a fractional half-life",
+    () => checkTrainSettings({ ...DEFAULT_TRAIN_SETTINGS, learningRateHalfLife: 0.5 }),
+    /^learningRateHalfLife must be an integer from 0 to 1000000000; got 0.5$/,
+  ],
+  [
     "label 10",
     () => softmaxCrossEntropy(new Float64Array(10), 10, new Float64Array(10), null),
     /^label must be an integer from 0 to 9; got 10$/,
