@@ -72,7 +72,13 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), digitsAsset()],
   worker: { format: "es" },
   // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
-  build: { target: "es2022", sourcemap: false, manifest: "asset-manifest.json" },
+  build: {
+    target: "es2022",
+    sourcemap: false,
+    manifest: "asset-manifest.json",
+    // Every browser the app supports (module workers, CompressionStream) has modulepreload.
+    modulePreload: { polyfill: false },
+  },
   server: { open: false, host: "127.0.0.1" },
   preview: { open: false, host: "127.0.0.1" },
 });

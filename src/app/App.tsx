@@ -13,7 +13,6 @@ import { PracticeButton } from "./practice/PracticeButton";
 import { ShareButton } from "./ShareButton";
 import { StateFileButtons } from "./StateFileButtons";
 import { Contents } from "./sections/Contents";
-import { EmbedButton } from "./sections/EmbedButton";
 import { ThemeToggle } from "./ThemeToggle";
 import { useAppStart } from "./useAppStart";
 
@@ -89,7 +88,7 @@ export function App() {
           <ThemeToggle />
           <FigureButtons />
           <ShareButton />
-          <EmbedButton />
+          <ShareButton kind="embed" />
           <CodeTwinButton />
           <StateFileButtons />
         </div>

@@ -1,56 +1,92 @@
 import { useRef, useState } from "react";
 import { errorText } from "../engine/index";
 import { setNotice } from "../state/sweep";
-import { viewedSection, withParam } from "./sections/sections";
+import { embedSnippet, sectionOf, viewedSection, withParam } from "./sections/sections";
 
-/** "Copy link": the whole state in the URL fragment, copied to the clipboard when allowed. */
-export function ShareButton() {
-  const [link, setLink] = useState<string | null>(null);
+/** What each kind of sharing is called and what it makes. */
+const KINDS = {
+  link: {
+    button: "Copy link",
+    field: "Link to this state",
+    close: "Close the link",
+    failed: "The link could not be made",
+  },
+  embed: {
+    button: "Copy embed code",
+    field: "Embed code",
+    close: "Close the embed code",
+    failed: "The embed code could not be made",
+  },
+} as const;
+
+/** The link or the <iframe> snippet of the current state (and the section last opened). */
+async function make(kind: keyof typeof KINDS): Promise<string> {
+  const { shareLink } = await import("../state/loading");
+  const here = `${window.location.origin}${window.location.pathname}`;
+  const state = await shareLink();
+  if (kind === "embed") {
+    const id = viewedSection() ?? "figure";
+    const title = `ConvSweep: ${sectionOf(id)?.title ?? "the sweep"}`;
+    return embedSnippet(`${here}#${withParam(state, "embed", id)}`, title);
+  }
+  // The section last opened goes with the state: the link opens there.
+  const fragment = withParam(state, "view", viewedSection());
+  // replaceState: updating the address bar must not re-open the state (no hashchange).
+  window.history.replaceState(null, "", `#${fragment}`);
+  return `${here}${window.location.search}#${fragment}`;
+}
+
+/**
+ * "Copy link" (the whole state in the URL fragment) or "Copy embed code" (an <iframe> showing
+ * one section with this state, for a course page): copied to the clipboard when allowed, and
+ * shown in a field to copy by hand.
+ */
+export function ShareButton({
+  kind = "link",
+}: {
+  /** A link to open, or an <iframe> snippet to embed. */
+  kind?: keyof typeof KINDS;
+}) {
+  const names = KINDS[kind];
+  const [text, setText] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const field = useRef<HTMLInputElement>(null);
+  const field = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const share = async () => {
     try {
-      // The section in view goes with the state: the link opens there.
-      const { shareLink } = await import("../state/loading");
-      const fragment = withParam(await shareLink(), "view", viewedSection());
-      const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${fragment}`;
-      // replaceState: updating the address bar must not re-open the state (no hashchange).
-      window.history.replaceState(null, "", `#${fragment}`);
-      setLink(url);
+      const made = await make(kind);
+      setText(made);
       try {
-        await navigator.clipboard.writeText(url);
+        await navigator.clipboard.writeText(made);
         setCopied(true);
       } catch {
         setCopied(false);
         requestAnimationFrame(() => field.current?.select());
       }
     } catch (error) {
-      setNotice({
-        kind: "error",
-        text: `The link could not be made: ${errorText(error)}`,
-      });
+      setNotice({ kind: "error", text: `${names.failed}: ${errorText(error)}` });
     }
+  };
+  const fieldProps = {
+    ref: field,
+    readOnly: true,
+    value: text ?? "",
+    "aria-label": names.field,
+    onFocus: (e: { target: { select(): void } }) => e.target.select(),
   };
   return (
     <div className="share">
       <button type="button" onClick={() => void share()}>
-        Copy link
+        {names.button}
       </button>
-      {link ? (
+      {text ? (
         <span className="share-result">
-          <input
-            ref={field}
-            readOnly
-            value={link}
-            aria-label="Link to this state"
-            onFocus={(e) => e.target.select()}
-          />
+          {kind === "embed" ? <textarea rows={2} {...fieldProps} /> : <input {...fieldProps} />}
           <span aria-live="polite">{copied ? "Copied." : "Copy it from here."}</span>
           <button
             type="button"
             className="link"
-            aria-label="Close the link"
-            onClick={() => setLink(null)}
+            aria-label={names.close}
+            onClick={() => setText(null)}
           >
             ✕
           </button>

@@ -10,6 +10,7 @@ import { SupersededError } from "../worker/client";
 import { type BatchSource, sourceImage } from "./batchImages";
 import { engineLane } from "./engineClient";
 import { type AppState, appStore, copySums, makeTarget } from "./store";
+import { setNotice } from "./sweep";
 import { applyGradient } from "./update";
 
 const get = appStore.getState;
@@ -149,4 +150,22 @@ export function setBatchSource(k: number, source: BatchSource): void {
   sources[k - 1] = source;
   set({ batchSources: sources });
   void requestBatchSweeps();
+}
+
+/** Opens an image file as the batch's image k (at the input's size); the batch keeps it. */
+export async function openBatchImageFile(k: number, file: File): Promise<void> {
+  const { height, width } = get().image;
+  try {
+    const { imageFileToGrid } = await import("./imageFile");
+    setBatchSource(k, {
+      kind: "loaded",
+      name: file.name,
+      image: await imageFileToGrid(file, height, width),
+    });
+  } catch (error) {
+    setNotice({
+      kind: "error",
+      text: `Could not open ${file.name}: ${errorText(error)} The batch was not changed.`,
+    });
+  }
 }

@@ -1,5 +1,4 @@
 import { errorText } from "../engine/index";
-import { setBatchSource } from "./batchActions";
 import { setImage } from "./problem";
 import { get, setNotice } from "./sweep";
 
@@ -22,24 +21,6 @@ export async function openImageFile(file: File): Promise<void> {
     setNotice({
       kind: "error",
       text: `Could not open ${file.name}: ${errorText(error)} The image was not changed.`,
-    });
-  }
-}
-
-/** Opens an image file as the batch's image k (at the input's size); the batch keeps it. */
-export async function openBatchImageFile(k: number, file: File): Promise<void> {
-  const { height, width } = get().image;
-  try {
-    const { imageFileToGrid } = await import("./imageFile");
-    setBatchSource(k, {
-      kind: "loaded",
-      name: file.name,
-      image: await imageFileToGrid(file, height, width),
-    });
-  } catch (error) {
-    setNotice({
-      kind: "error",
-      text: `Could not open ${file.name}: ${errorText(error)} The batch was not changed.`,
     });
   }
 }

@@ -3,7 +3,7 @@
  * replies through a callback. It knows nothing of Workers, so unit tests drive it directly and
  * the client runs the same code in-process when Workers are unavailable.
  */
-import { compareReductions, computeSweep, gradientCheck } from "../engine";
+import { computeSweep } from "../engine";
 import type { DigitsLoader, NetworkContext } from "./networkHandler";
 import { assertNever, type EngineReply, type EngineRequest, type Post } from "./protocol";
 import {
@@ -144,6 +144,8 @@ export class EngineHandler {
         const { kernel, bias } = paramsOf(request.params, KERNEL_AND_BIAS);
         const { epsilon, scheme } = request;
         const outputGrad = request.problem.outputGrad ?? null;
+        // The views' requests load their maths on first use: the worker starts with the sweep.
+        const { gradientCheck } = await import("../engine/gradientCheck");
         const check = gradientCheck(problem, { kernel, bias }, epsilon, scheme, outputGrad);
         this.#post({ type: "gradientCheck", runId, check }, [
           bufferOf(check.kernelGrad.data),
@@ -155,6 +157,7 @@ export class EngineHandler {
       case "reductions": {
         const problem = problemOf(request.problem);
         const { kernel, bias } = paramsOf(request.params, KERNEL_AND_BIAS);
+        const { compareReductions } = await import("../engine/reductions");
         const comparison = compareReductions(problem, { kernel, bias }, request.learningRate);
         const { sum, mean } = comparison;
         this.#post({ type: "reductions", runId, comparison }, [

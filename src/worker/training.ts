@@ -3,17 +3,18 @@
  * chunks, yields between them (so a `cancel` or a newer run is seen), and reports after every
  * `reportEvery` steps. A kind of training is one `TrainingKind` entry.
  */
-import {
-  cloneGrid,
-  type LocalParams,
-  type Params,
-  type Problem,
-  train,
-  trainLocallyConnected,
-} from "../engine";
+import { cloneGrid, type LocalParams, type Params, type Problem, train } from "../engine";
 import type { EngineReply, Post, TrainingRequestMessage } from "./protocol";
 import { bufferOf, checkSchedule, paramsOf, reducedProblemOf } from "./requestChecks";
 import type { YieldToEvents } from "./yield";
+
+/** `n` steps of training from `params`. */
+export type Advance<P> = (
+  problem: Problem,
+  params: P,
+  learningRate: number,
+  n: number,
+) => { params: P; losses: Float64Array; diverged: boolean };
 
 /** What the generic run needs to know about one kind of training. */
 export interface TrainingKind<P> {
@@ -22,13 +23,11 @@ export interface TrainingKind<P> {
   readonly done: "done" | "untiedDone";
   /** The params' fields, for the message about a malformed `params`. */
   readonly fields: string;
-  /** `n` steps from `params` (the engine's training function). */
-  advance(
-    problem: Problem,
-    params: P,
-    learningRate: number,
-    n: number,
-  ): { params: P; losses: Float64Array; diverged: boolean };
+  /**
+   * The engine's training function (`n` steps from `params`), loaded when first needed: the
+   * untied layer's code is a chunk of its own, so the worker starts without it.
+   */
+  load(): Promise<Advance<P>>;
   /** Multiply-adds of one step (output cells · filter cells). */
   workPerStep(problem: Problem, params: P): number;
   /** Copies of the parameters to transfer (they train on), with their buffers. */
@@ -41,7 +40,7 @@ export const TRAINING_KINDS = {
     progress: "progress",
     done: "done",
     fields: "{kernel, bias}",
-    advance: train,
+    load: () => Promise.resolve(train),
     workPerStep: (problem, params) => problem.target.data.length * params.kernel.data.length,
     copy: (params) => {
       const kernel = cloneGrid(params.kernel);
@@ -52,7 +51,7 @@ export const TRAINING_KINDS = {
     progress: "untiedProgress",
     done: "untiedDone",
     fields: "{weights, biases}",
-    advance: trainLocallyConnected,
+    load: () => import("../engine/locallyConnected").then((m) => m.trainLocallyConnected),
     workPerStep: (_, params) => params.weights.data.length,
     copy: (params) => {
       const weights = cloneGrid(params.weights);
@@ -90,8 +89,9 @@ export async function runTraining<P>(
   const problem = reducedProblemOf(request.problem);
   const start = paramsOf(request.params, kind.fields);
   checkSchedule(steps, reportEvery);
+  const advance = await kind.load();
   // Zero steps checks every argument and throws the engine's RangeError for a bad one.
-  kind.advance(problem, start, learningRate, 0);
+  advance(problem, start, learningRate, 0);
   /** Posts a report or the end; `fields` are the reply's own, beside the parameters. */
   const post = (
     type: string,
@@ -118,7 +118,7 @@ export async function runTraining<P>(
       cancelled = true;
       break;
     }
-    const chunk = kind.advance(
+    const chunk = advance(
       problem,
       params,
       learningRate,

@@ -84,3 +84,10 @@ let opened: Section | null = null;
 export function viewedSection(): string | null {
   return opened === null || opened.id === "figure" ? null : opened.id;
 }
+
+/** The <iframe> snippet that embeds a section of ConvSweep, with this state, in a course page. */
+export function embedSnippet(url: string, title: string): string {
+  const attribute = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return `<iframe src="${attribute(url)}" title="${attribute(title)}" width="100%" height="640" style="border: 0" loading="lazy"></iframe>`;
+}

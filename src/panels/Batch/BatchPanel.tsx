@@ -4,13 +4,13 @@ import {
   batchTotal,
   batchTotals,
   MAX_BATCH,
+  openBatchImageFile,
   setBatchPosition,
   setBatchSize,
   setBatchSource,
   watchBatchInputs,
 } from "../../state/batchActions";
 import { type BatchSource, defaultSource, describeSource } from "../../state/batchImages";
-import { openBatchImageFile } from "../../state/openImage";
 import { focusIndex, positionView } from "../../state/positionView";
 import { makeTarget } from "../../state/store";
 import { useApp } from "../../state/useApp";
