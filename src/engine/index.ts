@@ -62,7 +62,7 @@ export {
   createWorkspace,
   forwardImage,
 } from "./cnn/pass";
-export { reluBackward, reluForward } from "./cnn/relu";
+export { reluBackward, reluBackwardAt, reluForward } from "./cnn/relu";
 export { softmaxCrossEntropy } from "./cnn/softmaxCrossEntropy";
 export {
   argmax,

@@ -163,8 +163,10 @@ function forward3x3(
   const plane = oh * ow;
   for (let k = 0; k < s.filters; k++) {
     const o0 = k * plane;
-    y.fill(bias[k] as number, o0, o0 + plane);
+    const b = bias[k] as number;
     for (let c = 0; c < C; c++) {
+      // The first channel's sums start from the bias; later ones add to the output.
+      const first = c === 0;
       const wb = (k * C + c) * 9;
       const w00 = w[wb] as number;
       const w01 = w[wb + 1] as number;
@@ -191,7 +193,7 @@ function forward3x3(
           const x12 = x[r1 + j + 2] as number;
           const x22 = x[r2 + j + 2] as number;
           y[o + j] =
-            (y[o + j] as number) +
+            (first ? b : (y[o + j] as number)) +
             (w00 * x00 +
               w01 * x01 +
               w02 * x02 +

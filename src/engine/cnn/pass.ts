@@ -4,7 +4,7 @@ import { convBackward } from "./convBackward";
 import { denseBackward, denseForward } from "./dense";
 import { maxPoolBackward, maxPoolForward } from "./maxPool";
 import { CLASSES, type CnnArchitecture, type CnnParams, IMAGE_SIDE } from "./network";
-import { reluBackward, reluForward } from "./relu";
+import { reluBackwardAt, reluForward } from "./relu";
 import { softmaxCrossEntropy } from "./softmaxCrossEntropy";
 
 /** One convolution block's activations and deltas for one image (all `[C][H][W]`). */
@@ -120,7 +120,8 @@ export function backwardImage(
   );
   if (b2 !== null && arch.conv2 !== null && arch.pool2 !== null && params.conv2 !== null) {
     maxPoolBackward(arch.pool2, b2.winners, b2.poolGrad, b2.reluGrad);
-    reluBackward(b2.out, b2.reluGrad, b2.outGrad);
+    // The pool left δ only at its winners: the ReLU need look nowhere else.
+    reluBackwardAt(b2.out, b2.reluGrad, b2.outGrad, b2.winners);
     const g2 = grads.conv2;
     if (g2 === null) throw new RangeError("grads must have the network's conv2 block");
     convBackward(
@@ -134,7 +135,7 @@ export function backwardImage(
     );
   }
   maxPoolBackward(arch.pool1, b1.winners, b1.poolGrad, b1.reluGrad);
-  reluBackward(b1.out, b1.reluGrad, b1.outGrad);
+  reluBackwardAt(b1.out, b1.reluGrad, b1.outGrad, b1.winners);
   // The input image has no layer below: its δ is not needed.
   convBackward(
     arch.conv1,

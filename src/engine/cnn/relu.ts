@@ -29,3 +29,24 @@ export function reluBackward(
     inputGrad[i] = d !== 0 && (input[i] as number) > 0 ? d : 0;
   }
 }
+
+/**
+ * ReLU backward when `outputGrad` is zero everywhere except at `cells` (as after a max-pool,
+ * which routes δ only to the winners of its windows): the same result as reluBackward, but
+ * touching only those cells. The caller guarantees the zeros; they are not checked.
+ */
+export function reluBackwardAt(
+  input: Float64Array,
+  outputGrad: Float64Array,
+  inputGrad: Float64Array,
+  cells: Int32Array,
+): void {
+  checkBuffer("outputGrad", outputGrad, input.length);
+  checkBuffer("inputGrad", inputGrad, input.length);
+  inputGrad.fill(0);
+  for (let n = 0; n < cells.length; n++) {
+    const cell = cells[n] as number;
+    const d = outputGrad[cell] as number;
+    inputGrad[cell] = d !== 0 && (input[cell] as number) > 0 ? d : 0;
+  }
+}

@@ -25,6 +25,7 @@ import {
   paramViews,
   poolShape,
   reluBackward,
+  reluBackwardAt,
   reluForward,
 } from "../../../../src/engine";
 import { expectSameBits } from "../compare";
@@ -107,6 +108,29 @@ describe("ReLU masking", () => {
           });
         },
       ),
+      RUNS,
+    );
+  });
+});
+
+describe("ReLU backward after a pool", () => {
+  test("reluBackwardAt over the pool's winners equals reluBackward, to the bit", () => {
+    fc.assert(
+      fc.property(poolCase, ({ shape: s, input: values, delta: d }) => {
+        const z = Float64Array.from(values, (v, i) => v - (i % 3) * 0.25);
+        const relu = new Float64Array(z.length);
+        reluForward(z, relu);
+        const pooled = new Float64Array(d.length);
+        const winners = new Int32Array(d.length);
+        maxPoolForward(s, relu, pooled, winners);
+        const routed = new Float64Array(z.length);
+        maxPoolBackward(s, winners, Float64Array.from(d), routed);
+        const full = new Float64Array(z.length);
+        reluBackward(z, routed, full);
+        const sparse = new Float64Array(z.length).fill(Number.NaN);
+        reluBackwardAt(z, routed, sparse, winners);
+        expectSameBits(sparse, full, "inputGrad");
+      }),
       RUNS,
     );
   });
