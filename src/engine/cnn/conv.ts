@@ -151,7 +151,11 @@ function forwardGeneral(
   }
 }
 
-/** 3x3, stride 1, no padding: the nine weights in locals, the window sliding along each row. */
+/**
+ * 3x3, stride 1, no padding: the nine weights in locals, the window sliding along each row.
+ * Direct loops measured faster than im2col and a matrix product for the default layer
+ * (20.8 against 23.9 µs per image, 8 filters on 32x32), and than two filters per pass.
+ */
 function forward3x3(
   s: ConvShape,
   x: Float64Array,
