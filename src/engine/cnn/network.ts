@@ -54,11 +54,17 @@ export interface CnnArchitecture {
 
 /** Where each block of parameters lives in one flat Float64Array. */
 export interface ParamLayout {
+  /** Start of conv1's weights `[K][1][3][3]` (always 0). */
   readonly conv1Weights: number;
+  /** Start of conv1's K biases. */
   readonly conv1Bias: number;
+  /** Start of conv2's weights `[K2][K][3][3]` (an empty block without conv2). */
   readonly conv2Weights: number;
+  /** Start of conv2's K2 biases. */
   readonly conv2Bias: number;
+  /** Start of the dense weights `[10][denseInputs]`. */
   readonly denseWeights: number;
+  /** Start of the dense layer's 10 biases. */
   readonly denseBias: number;
   /** Total number of parameters. */
   readonly length: number;
@@ -140,7 +146,9 @@ function poolAfter(name: string, conv: ConvShape): PoolShape {
 
 /** A filter bank's weights `[K][C][kh][kw]` and biases `[K]`, views into a flat buffer. */
 export interface LayerParams {
+  /** The weights, filter (or output) after filter. */
   readonly weights: Float64Array;
+  /** One bias per filter (or output). */
   readonly bias: Float64Array;
 }
 
