@@ -66,6 +66,7 @@ export { reluBackward, reluBackwardAt, reluForward } from "./cnn/relu";
 export { softmaxCrossEntropy } from "./cnn/softmaxCrossEntropy";
 export {
   argmax,
+  batchGradient,
   type CnnTrainer,
   checkTrainSettings,
   createTrainer,

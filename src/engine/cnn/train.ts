@@ -160,12 +160,61 @@ export function nextBatch(trainer: CnnTrainer): Int32Array {
   return batch;
 }
 
+/** Passes one image forward and backward, adding its gradients; returns its loss. */
+function addImage(
+  arch: CnnArchitecture,
+  params: CnnParams,
+  set: LabelledImages,
+  index: number,
+  dy: number,
+  dx: number,
+  scale: number,
+  grads: CnnParams,
+  ws: CnnWorkspace,
+): number {
+  loadShiftedImage(set, index, dy, dx, ws.input);
+  forwardImage(arch, params, ws);
+  return backwardImage(arch, params, ws, set.labels[index] as number, scale, grads);
+}
+
 /**
- * One mini-batch's gradient: zeroes `trainer.grads`, then passes each image forward and
- * backward in batch order, adding its gradients. Returns the batch loss (the sum of the
- * images' cross-entropies, or their mean) and the number of correct predictions.
+ * The gradient of one mini-batch's loss (the sum of its images' cross-entropies, or their
+ * mean): zeroes `grads`, then passes each image forward and backward in batch order, adding
+ * its gradients, so the result is the sum over the images of their own gradients. `shifts`
+ * (optional) holds each image's (dy, dx) in turn. Returns the batch loss and how many images
+ * the network (before the update) classified correctly.
  */
-function batchGradient(trainer: CnnTrainer): { loss: number; correct: number } {
+export function batchGradient(
+  arch: CnnArchitecture,
+  params: CnnParams,
+  set: LabelledImages,
+  indices: Int32Array,
+  reduction: Reduction,
+  grads: CnnParams,
+  workspace: CnnWorkspace = createWorkspace(arch),
+  shifts?: Int8Array,
+): { loss: number; correct: number } {
+  checkReduction(reduction);
+  checkInteger("indices.length", indices.length, 1, 1 << 20);
+  if (shifts !== undefined && shifts.length !== 2 * indices.length) {
+    throw new RangeError(`shifts.length must be ${2 * indices.length}; got ${shifts.length}`);
+  }
+  const scale = reduction === "mean" ? 1 / indices.length : 1;
+  grads.data.fill(0);
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i] as number;
+    const dy = shifts === undefined ? 0 : (shifts[2 * i] as number);
+    const dx = shifts === undefined ? 0 : (shifts[2 * i + 1] as number);
+    loss += addImage(arch, params, set, index, dy, dx, scale, grads, workspace);
+    if (argmax(workspace.probabilities) === set.labels[index]) correct++;
+  }
+  return { loss: loss * scale, correct };
+}
+
+/** The trainer's next batch gradient (batchGradient over its own stream, without allocating). */
+function trainerBatchGradient(trainer: CnnTrainer): { loss: number; correct: number } {
   const { arch, params, grads, workspace: ws, data, settings } = trainer;
   const b = settings.batchSize;
   const scale = settings.reduction === "mean" ? 1 / b : 1;
@@ -176,11 +225,8 @@ function batchGradient(trainer: CnnTrainer): { loss: number; correct: number } {
     const position = trainer.steps * b + i;
     const index = imageAt(trainer, position);
     const { dy, dx } = shiftAt(settings.seed, position, settings.maxShift ?? 0);
-    loadShiftedImage(data, index, dy, dx, ws.input);
-    forwardImage(arch, params, ws);
-    const label = data.labels[index] as number;
-    loss += backwardImage(arch, params, ws, label, scale, grads);
-    if (argmax(ws.probabilities) === label) correct++;
+    loss += addImage(arch, params, data, index, dy, dx, scale, grads, ws);
+    if (argmax(ws.probabilities) === data.labels[index]) correct++;
   }
   return { loss: loss * scale, correct };
 }
@@ -243,7 +289,7 @@ export function trainSteps(trainer: CnnTrainer, steps: number): TrainStepsResult
   const accuracies = new Float64Array(steps);
   const { settings, params, grads, velocity } = trainer;
   for (let s = 0; s < steps; s++) {
-    const { loss, correct } = batchGradient(trainer);
+    const { loss, correct } = trainerBatchGradient(trainer);
     losses[s] = loss;
     accuracies[s] = correct / settings.batchSize;
     sgdMomentumStep(

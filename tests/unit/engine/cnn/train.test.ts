@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import {
+  batchGradient,
   createTrainer,
   DEFAULT_TRAIN_SETTINGS,
   evaluate,
@@ -15,6 +16,7 @@ import {
   loadImage,
   loadShiftedImage,
   nextBatch,
+  paramViews,
   predict,
   sgdMomentumStep,
   shiftAt,
@@ -65,6 +67,24 @@ describe("determinism", () => {
     expectSameBits(ra.losses, [...rb.losses, ...rb2.losses], "losses");
     expectSameBits(a.params.data, b.params.data, "params");
     expectSameBits(a.velocity.data, b.velocity.data, "velocity");
+  });
+
+  test("batchGradient over a step's images and shifts gives that step's gradient and loss, to the bit", () => {
+    const t = createTrainer({ filters: 3, filters2: 2 }, everything, data);
+    trainSteps(t, 3);
+    const before = paramViews(t.arch, t.params.data.slice());
+    const batch = nextBatch(t);
+    const shifts = new Int8Array(2 * batch.length);
+    batch.forEach((_, i) => {
+      const { dy, dx } = shiftAt(everything.seed, t.steps * everything.batchSize + i, 1);
+      shifts[2 * i] = dy;
+      shifts[2 * i + 1] = dx;
+    });
+    const { losses } = trainSteps(t, 1);
+    const grads = paramViews(t.arch);
+    const result = batchGradient(t.arch, before, data, batch, "mean", grads, undefined, shifts);
+    expectSameBits(grads.data, t.grads.data, "batch gradient");
+    expect(Object.is(result.loss, losses[0])).toBe(true);
   });
 
   test("another seed: other initial weights and another order", () => {
