@@ -2,20 +2,17 @@ import { lazy, type RefObject, Suspense, useCallback, useEffect, useRef, useStat
 import { outputShape } from "../engine/index";
 import { useApp } from "../state/useApp";
 import { Controls } from "./Controls";
-import { CodeTwinButton } from "./codeTwin/CodeTwinButton";
-import { FigureButtons } from "./FigureButtons";
 import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
 import { PaintDeltaButton } from "./paintDelta/PaintDeltaButton";
 import { LazyPractice } from "./practice/LazyPractice";
 import { PracticeButton } from "./practice/PracticeButton";
-import { ShareButton } from "./ShareButton";
-import { StateFileButtons } from "./StateFileButtons";
 import { Contents } from "./sections/Contents";
 import { ThemeToggle } from "./ThemeToggle";
 import { useAppStart } from "./useAppStart";
 
+const HeaderTools = lazy(() => import("./HeaderTools"));
 const Tour = lazy(() => import("./Tour").then((m) => ({ default: m.Tour })));
 const HelpDialog = lazy(() => import("./HelpDialog").then((m) => ({ default: m.HelpDialog })));
 
@@ -86,11 +83,9 @@ export function App() {
           <PracticeButton open={practice} onToggle={() => setPractice((p) => !p)} />
           <PaintDeltaButton />
           <ThemeToggle />
-          <FigureButtons />
-          <ShareButton />
-          <ShareButton kind="embed" />
-          <CodeTwinButton />
-          <StateFileButtons />
+          <Suspense fallback={null}>
+            <HeaderTools />
+          </Suspense>
         </div>
       </header>
       <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
