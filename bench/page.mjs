@@ -18,7 +18,7 @@
 // (ThreadTime) is printed beside it, since on a shared machine the two differ.
 // Flags: --rebuild forces a fresh build; --only=start,size,playback,training,drawing,scrubbing
 // and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks the build
-// folder (default dist).
+// folder (default dist), used as it is when it holds a build (e.g. another commit's, for A/B).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -68,8 +68,14 @@ function newest(path) {
   return t;
 }
 
-/** Builds DIST unless it is newer than every input of the build; returns whether it built. */
+/**
+ * Builds DIST unless it is newer than every input of the build; returns whether it built. A
+ * folder given by CONVSWEEP_DIST that holds a build is used as it is (it may be another
+ * commit's build, for an A/B run): only --rebuild builds it from this tree.
+ */
 function ensureBuild(force) {
+  if (!force && process.env.CONVSWEEP_DIST && existsSync(join(DIST, "asset-manifest.json")))
+    return false;
   const built = existsSync(join(DIST, "asset-manifest.json"))
     ? statSync(join(DIST, "asset-manifest.json")).mtimeMs
     : 0;

@@ -1,5 +1,5 @@
 import { useRef } from "react";
-import { positionViewOf } from "../panels/livePosition";
+import { positionViewOf, statusInterval } from "../panels/livePosition";
 import { setSpeed, togglePlay } from "../state/playback";
 import { setDragging } from "../state/problem";
 import { type AppState, appStore, SPEEDS } from "../state/store";
@@ -58,7 +58,7 @@ function useTransportPaint(): {
       }
       spoken.current.playing = s.playing;
     },
-    { throttle: false },
+    statusInterval,
   );
   return { status, slider, said };
 }

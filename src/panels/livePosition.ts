@@ -1,5 +1,5 @@
 import { focusIndex, type PositionView, positionView } from "../state/positionView";
-import type { AppState } from "../state/store";
+import { type AppState, appStore } from "../state/store";
 import { useApp } from "../state/useApp";
 
 /**
@@ -51,4 +51,46 @@ export function positionViewShape(s: AppState): string | null {
 /** The number of output positions of the state's sweep (0 before the first). */
 export function totalOf(s: AppState): number {
   return s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0;
+}
+
+/** The window's cells relative to its top-left (the kernel's taps with dilation), per shape. */
+const windows = new Map<string, { row: number; col: number }[]>();
+
+/**
+ * The cells the filter sees, relative to the window's origin, for the sweep shown (its kernel
+ * shape and dilation): the structure a MovingWindow draws once. Null before a sweep.
+ */
+export function useWindowCells(): readonly { row: number; col: number }[] | null {
+  const key = useApp((s) =>
+    s.sweep ? `${s.sweep.kernelHeight}x${s.sweep.kernelWidth}x${s.sweep.options.dilation}` : null,
+  );
+  if (key === null) return null;
+  let cells = windows.get(key);
+  if (cells === undefined) {
+    const [kH, kW, d] = key.split("x").map(Number) as [number, number, number];
+    cells = [];
+    for (let a = 0; a < kH; a++)
+      for (let b = 0; b < kW; b++) cells.push({ row: a * d, col: b * d });
+    windows.set(key, cells);
+  }
+  return cells;
+}
+
+/** Speeds above this add more than one position per 60 Hz frame. */
+const ONE_PER_FRAME = 60;
+
+/**
+ * The least time between two paints of the per-position views, for useFramePaint: once a
+ * frame, except while a sweep plays faster than one position a frame; then every other frame
+ * (30 Hz), which still shows every 2nd … 60th position and halves the page's work.
+ */
+export function paintInterval(): number {
+  const s = appStore.getState();
+  return s.playing && s.speed > ONE_PER_FRAME ? 25 : 1;
+}
+
+/** The same for the status, which otherwise shows every change at once. */
+export function statusInterval(): number {
+  const s = appStore.getState();
+  return s.playing && s.speed > ONE_PER_FRAME ? 25 : 0;
 }

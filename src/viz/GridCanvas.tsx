@@ -1,5 +1,6 @@
 import {
   type CanvasHTMLAttributes,
+  type ReactNode,
   type RefObject,
   useLayoutEffect,
   useRef,
@@ -46,8 +47,8 @@ export interface GridCanvasProps {
    * frame, with its own fade): React then only sizes it. Default true.
    */
   paintSelf?: boolean;
-  /** Receives an SVG group over the grid for outlines the panel moves itself (`setOutlines`). */
-  outlinesRef?: RefObject<SVGGElement | null>;
+  /** Drawn over the grid and its outlines, e.g. a MovingWindow the panel moves itself. */
+  overlay?: ReactNode;
 }
 
 /** A dense grid as a pixelated canvas with an SVG overlay for outlines (React owns both). */
@@ -62,7 +63,7 @@ export function GridCanvas({
   onHoverCell,
   canvasRef,
   paintSelf = true,
-  outlinesRef,
+  overlay,
 }: GridCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
@@ -125,8 +126,6 @@ export function GridCanvas({
         viewBox={`0 0 ${grid.width} ${grid.height}`}
         aria-hidden="true"
       >
-        {/* Outlines the panel moves itself, every frame, under the ones React draws. */}
-        {outlinesRef ? <g ref={outlinesRef} data-cell={cell} /> : null}
         {/* Keyed by place in the list, not by cell: when the position moves, React moves the
             outline instead of removing one node and creating another. */}
         {highlights.map((h, hi) =>
@@ -159,6 +158,7 @@ export function GridCanvas({
           ),
         )}
       </svg>
+      {overlay}
     </div>
   );
 }

@@ -1,13 +1,17 @@
 import { memo, type RefObject, useLayoutEffect, useRef } from "react";
 import {
+  canvasScale,
+  cellsKey,
+  type DrawnCell,
   drawGrid,
+  frameCells,
   type GridFrame,
   type GridGeometry,
   measureGrid,
   pulse,
   writeCells,
 } from "./numberGridPaint";
-import "./liveNumberGrid.css";
+import "./live.css";
 
 /** What a panel holds to paint a {@link LiveNumberGrid}. */
 export interface LiveNumberGridHandle {
@@ -55,18 +59,25 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     const t = table.current;
     if (box === null || c === null || t === null) return;
     let geometry: GridGeometry | null = null;
-    let last: GridFrame | null = null;
-    const draw = () => {
+    let last: { frame: GridFrame; cells: DrawnCell[] } | null = null;
+    let drawn = "";
+    const draw = (again: boolean) => {
       if (last === null) return;
+      const scale = canvasScale(last.frame.exact);
+      // Most frames change every cell; some (the kernel before an update, a patch of blank
+      // cells) look the same as the last: those are not drawn again.
+      const key = cellsKey(last.cells, scale);
+      if (!again && key === drawn) return;
+      drawn = key;
       geometry ??= measureGrid(box, t);
-      drawGrid(c, geometry, last, digits);
+      drawGrid(c, geometry, last.cells, scale);
     };
     handle.current = {
       paint(frame) {
         const changed =
-          last === null || last.data !== frame.data || last.scaleMax !== frame.scaleMax;
-        last = frame;
-        draw();
+          last === null || last.frame.data !== frame.data || last.frame.scaleMax !== frame.scaleMax;
+        last = { frame, cells: frameCells(frame, digits) };
+        draw(false);
         writeCells(t, cols, frame, digits);
         if (frame.pulse && changed)
           for (const td of Array.from(t.querySelectorAll("td"))) pulse(td);
@@ -75,7 +86,7 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     // A new layout (fonts loaded, a zoom, the theme) or a new pixel ratio: measure and redraw.
     const again = () => {
       geometry = null;
-      draw();
+      draw(true);
     };
     const observer = typeof ResizeObserver === "function" ? new ResizeObserver(again) : null;
     observer?.observe(t);

@@ -66,9 +66,14 @@ export function measureGrid(wrapper: HTMLElement, table: HTMLTableElement): Grid
   };
 }
 
-/** Canvas pixels per CSS pixel: the display's, and at least 2 so a 2x picture stays crisp. */
-export function canvasScale(): number {
-  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
+/**
+ * Canvas pixels per CSS pixel: the display's; at rest at least 2, so that a 2x picture of the
+ * page (PNG export) stays crisp. While the numbers change every frame, the display's alone: a
+ * quarter of the pixels to draw and hand to the compositor at a pixel ratio of 1.
+ */
+export function canvasScale(still: boolean): number {
+  const dpr = Math.ceil(window.devicePixelRatio || 1);
+  return still ? Math.max(2, dpr) : dpr;
 }
 
 /** Text drawn centred at (x, y), scaled down to fit `room` CSS pixels when it is wider. */
@@ -86,17 +91,44 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: numb
   ctx.restore();
 }
 
+/** One cell as drawn: its colour, its number and its note. */
+export interface DrawnCell {
+  bg: Rgb;
+  text: string;
+  note: string;
+}
+
+/** What each cell of a frame shows (colour and rounded text): frames that agree look the same. */
+export function frameCells(frame: GridFrame, digits: number): DrawnCell[] {
+  const max = frame.scaleMax ?? maxAbs(frame.data);
+  return Array.from({ length: frame.data.length }, (_, i) => {
+    const v = frame.data[i] as number;
+    return {
+      bg: frame.color ? frame.color(v) : divergingColor(v, max),
+      text: formatNumber(v, digits),
+      note: frame.notes?.[i] ?? "",
+    };
+  });
+}
+
+/** A key of what the cells look like at a scale: equal keys, equal pixels. */
+export function cellsKey(cells: readonly DrawnCell[], scale: number): string {
+  let key = String(scale);
+  for (const c of cells) key += `|${c.bg[0]},${c.bg[1]},${c.bg[2]} ${c.text} ${c.note}`;
+  return key;
+}
+
 /**
  * Draws the grid's cells, colours and numbers into its canvas (sized to the measured layout at
- * `canvasScale()`): no DOM node changes, so the page restyles and lays out nothing.
+ * `scale` canvas pixels per CSS pixel): no DOM node changes, so the page restyles and lays out
+ * nothing.
  */
 export function drawGrid(
   canvas: HTMLCanvasElement,
   geometry: GridGeometry,
-  frame: GridFrame,
-  digits: number,
+  cells: readonly DrawnCell[],
+  scale: number,
 ): void {
-  const scale = canvasScale();
   const w = Math.max(1, Math.round(geometry.width * scale));
   const h = Math.max(1, Math.round(geometry.height * scale));
   if (canvas.width !== w) canvas.width = w;
@@ -107,25 +139,22 @@ export function drawGrid(
   ctx.clearRect(0, 0, geometry.width, geometry.height);
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  const max = frame.scaleMax ?? maxAbs(frame.data);
-  const notes = frame.notes ?? null;
   geometry.cells.forEach((box, i) => {
-    const v = frame.data[i] as number;
-    const bg = frame.color ? frame.color(v) : divergingColor(v, max);
-    ctx.fillStyle = css(bg);
+    const cell = cells[i];
+    if (cell === undefined) return;
+    ctx.fillStyle = css(cell.bg);
     ctx.beginPath();
     ctx.roundRect(box.x, box.y, box.width, box.height, 4);
     ctx.fill();
-    ctx.fillStyle = textOn(bg);
-    const note = notes?.[i];
+    ctx.fillStyle = textOn(cell.bg);
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
     const room = box.width - 4;
     ctx.font = geometry.valueFont;
-    fitText(ctx, formatNumber(v, digits), cx, note ? cy - geometry.noteHeight / 2 : cy, room);
-    if (note) {
+    fitText(ctx, cell.text, cx, cell.note ? cy - geometry.noteHeight / 2 : cy, room);
+    if (cell.note) {
       ctx.font = geometry.noteFont;
-      fitText(ctx, note, cx, cy + geometry.noteHeight / 2 + 1, room);
+      fitText(ctx, cell.note, cx, cy + geometry.noteHeight / 2 + 1, room);
     }
   });
 }
@@ -140,9 +169,17 @@ export function pulse(el: Element): void {
   el.animate(LAND, { duration: 450, easing: "ease-out" });
 }
 
-/** Sets an element's text when it differs (a read of textContent costs no layout). */
+/**
+ * Sets an element's text when it differs (a read of textContent costs no layout). An element
+ * holding one text node keeps it and changes its data: replacing the node would take it out of
+ * the layout and put a new one in, a costlier invalidation every frame.
+ */
 export function setText(el: Element | null | undefined, text: string): void {
-  if (el && el.textContent !== text) el.textContent = text;
+  if (!el || el.textContent === text) return;
+  const node = el.firstChild;
+  if (node !== null && node === el.lastChild && node.nodeType === Node.TEXT_NODE)
+    (node as Text).data = text;
+  else el.textContent = text;
 }
 
 /** Sets or removes an element's title. */

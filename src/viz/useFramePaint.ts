@@ -18,16 +18,20 @@ function frameTime(): number {
  * paints once a frame with no delay; a burst of input events paints once.
  *
  * `paint` receives `force`: true after a commit (redraw everything), false after a change
- * (the painter may skip what is unchanged). `throttle: false` paints every change at once, for
- * the one text a test or a person may read right after an action (the status).
+ * (the painter may skip what is unchanged). `interval` gives the least time between two paints
+ * in milliseconds, asked at each change: 1 (the default) is once a frame; 0 paints every change
+ * at once (the status, which a test or a person may read right after an action); 25 is every
+ * other frame at 60 Hz. A change that waits is painted by a later frame.
  */
 export function useFramePaint(
   subscribe: Subscribe,
   paint: (force: boolean) => void,
-  { throttle = true }: { throttle?: boolean } = {},
+  interval: () => number = () => 1,
 ): void {
   const paintRef = useRef(paint);
   paintRef.current = paint;
+  const intervalRef = useRef(interval);
+  intervalRef.current = interval;
   // After every commit of the component: the DOM it paints may have been replaced.
   useLayoutEffect(() => {
     paintRef.current(true);
@@ -35,24 +39,22 @@ export function useFramePaint(
   useLayoutEffect(() => {
     let queued = false;
     let frameQueued = false;
-    let lastFrame = Number.NaN;
+    let lastFrame = Number.NEGATIVE_INFINITY;
     let live = true;
-    const run = () => {
-      if (!live) return;
-      lastFrame = frameTime();
-      paintRef.current(false);
-    };
-    const onFrame = () => {
-      frameQueued = false;
-      run();
-    };
     const flush = () => {
       queued = false;
       if (!live) return;
-      if (!throttle || frameTime() !== lastFrame) run();
-      else if (!frameQueued) {
+      const now = frameTime();
+      const least = intervalRef.current();
+      if (least <= 0 || now - lastFrame >= least) {
+        lastFrame = now;
+        paintRef.current(false);
+      } else if (!frameQueued) {
         frameQueued = true;
-        requestAnimationFrame(onFrame);
+        requestAnimationFrame(() => {
+          frameQueued = false;
+          flush();
+        });
       }
     };
     const unsubscribe = subscribe(() => {
@@ -64,5 +66,5 @@ export function useFramePaint(
       live = false;
       unsubscribe();
     };
-  }, [subscribe, throttle]);
+  }, [subscribe]);
 }

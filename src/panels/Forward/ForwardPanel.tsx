@@ -6,15 +6,17 @@ import { divergingColor, maxAbs } from "../../viz/color";
 import { formatNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
+import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { setText } from "../../viz/numberGridPaint";
-import { setOutlines } from "../../viz/outlines";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { positionViewOf } from "../livePosition";
+import { paintInterval, positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
 
 /** The orange the panels mark the current position with. */
 const MARK = "#ff9f1c";
+/** The mark's one cell. */
+const ONE_CELL = [{ row: 0, col: 0 }];
 
 /**
  * The output map filling in as the sweep passes, the target beside it, and the delta map.
@@ -37,32 +39,46 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
     maps !== null && maps.out.height === target.height && maps.out.width === target.width;
   const outCanvas = useRef<HTMLCanvasElement>(null);
   const deltaCanvas = useRef<HTMLCanvasElement>(null);
-  const outMark = useRef<SVGGElement>(null);
-  const targetMark = useRef<SVGGElement>(null);
-  const deltaMark = useRef<SVGGElement>(null);
+  const outMark = useRef<HTMLDivElement>(null);
+  const targetMark = useRef<HTMLDivElement>(null);
+  const deltaMark = useRef<HTMLDivElement>(null);
+  // The position's mark on each map: one cell, moved by a transform every frame.
+  const mark = (layer: React.RefObject<HTMLDivElement | null>) => (
+    <MovingWindow
+      cells={ONE_CELL}
+      color={MARK}
+      cell={size / target.width}
+      width={size}
+      height={(size / target.width) * target.height}
+      layerRef={layer}
+    />
+  );
   const readout = useRef<HTMLSpanElement>(null);
   const last = useRef<unknown[]>([]);
-  useFramePaint(appStore.subscribe, (force) => {
-    const s = appStore.getState();
-    // Until React renders a new sweep or target, the maps on the page are the old ones.
-    if (s.sweep !== sweep || s.target !== target) return;
-    const view = positionViewOf(s);
-    const key = [view, s.position];
-    if (!force && key.every((k, i) => k === last.current[i])) return;
-    last.current = key;
-    if (maps !== null && shapeMatches) {
-      if (outCanvas.current) paintGrid(outCanvas.current, maps.out, valueColor, s.position);
-      if (deltaCanvas.current) paintGrid(deltaCanvas.current, maps.delta, deltaColor, s.position);
-    }
-    const mark = view ? [{ row: view.row, col: view.col, height: 1, width: 1, color: MARK }] : [];
-    for (const g of [outMark, targetMark, deltaMark]) if (g.current) setOutlines(g.current, mark);
-    setText(
-      readout.current,
-      view
-        ? `At (row ${view.row}, col ${view.col}): out = ${formatNumber(view.out)}, target = ${formatNumber(view.target)}, δ = ${formatNumber(view.delta)}. `
-        : "",
-    );
-  });
+  useFramePaint(
+    appStore.subscribe,
+    (force) => {
+      const s = appStore.getState();
+      // Until React renders a new sweep or target, the maps on the page are the old ones.
+      if (s.sweep !== sweep || s.target !== target) return;
+      const view = positionViewOf(s);
+      const key = [view, s.position];
+      if (!force && key.every((k, i) => k === last.current[i])) return;
+      last.current = key;
+      if (maps !== null && shapeMatches) {
+        if (outCanvas.current) paintGrid(outCanvas.current, maps.out, valueColor, s.position);
+        if (deltaCanvas.current) paintGrid(deltaCanvas.current, maps.delta, deltaColor, s.position);
+      }
+      for (const layer of [outMark, targetMark, deltaMark]) moveWindow(layer.current, view);
+      setText(
+        readout.current,
+        view
+          ? `At (row ${view.row}, col ${view.col}): out = ${formatNumber(view.out)}, target = ${formatNumber(view.target)}, δ = ${formatNumber(view.delta)}. `
+          : "",
+      );
+    },
+    paintInterval,
+  );
   return (
     <Panel
       id="forward"
@@ -87,7 +103,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
               size={size}
               paintSelf={false}
               canvasRef={outCanvas}
-              outlinesRef={outMark}
+              overlay={mark(outMark)}
             />
           ) : (
             <div className="placeholder" style={{ width: size, height: size }} />
@@ -100,7 +116,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
             color={valueColor}
             label="Target map"
             size={size}
-            outlinesRef={targetMark}
+            overlay={mark(targetMark)}
           />
           <figcaption>Target</figcaption>
         </figure>
@@ -113,7 +129,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
               size={size}
               paintSelf={false}
               canvasRef={deltaCanvas}
-              outlinesRef={deltaMark}
+              overlay={mark(deltaMark)}
             />
           ) : (
             <div className="placeholder" style={{ width: size, height: size }} />

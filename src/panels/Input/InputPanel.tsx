@@ -6,9 +6,9 @@ import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
-import { setOutlines } from "../../viz/outlines";
+import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { positionViewOf } from "../livePosition";
+import { paintInterval, positionViewOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
 
 type Cell = { row: number; col: number };
@@ -40,17 +40,17 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const brushSize = useApp((s) => s.brushSize);
   const brushMode = useApp((s) => s.brushMode);
   const last = useRef<Cell | null>(null);
-  // The window (the cells the filter sees) moves every frame of a playing sweep: it is drawn
+  // The window (the cells the filter sees) moves every frame of a playing sweep: it is moved
   // outside React (src/viz/useFramePaint.ts), so the panel does not re-render for it.
-  const window_ = useRef<SVGGElement>(null);
-  useFramePaint(appStore.subscribe, () => {
-    const view = positionViewOf(appStore.getState());
-    if (window_.current)
-      setOutlines(
-        window_.current,
-        view ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }] : [],
-      );
-  });
+  const windowCells = useWindowCells();
+  const windowLayer = useRef<HTMLDivElement>(null);
+  useFramePaint(
+    appStore.subscribe,
+    () => {
+      moveWindow(windowLayer.current, positionViewOf(appStore.getState())?.origin ?? null);
+    },
+    paintInterval,
+  );
   const [cursor, setCursor] = useState<Cell | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
 
@@ -134,7 +134,18 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
         label={`Input image, ${image.width} by ${image.height} grayscale; drag to ${brushMode}, or focus and use arrow keys with Space`}
         size={size}
         highlights={highlights}
-        outlinesRef={window_}
+        overlay={
+          windowCells ? (
+            <MovingWindow
+              cells={windowCells}
+              color="#ff9f1c"
+              cell={size / image.width}
+              width={size}
+              height={(size / image.width) * image.height}
+              layerRef={windowLayer}
+            />
+          ) : null
+        }
         canvasRef={canvas}
         canvasProps={{
           className: "drawable",

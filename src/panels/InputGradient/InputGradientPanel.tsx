@@ -5,10 +5,10 @@ import { useApp } from "../../state/useApp";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Legend } from "../../viz/Legend";
-import { setOutlines } from "../../viz/outlines";
+import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { positionViewOf } from "../livePosition";
+import { paintInterval, positionViewOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
@@ -37,26 +37,25 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
   const shownMax = Math.max(max, finalMax);
   const color = useMemo(() => (v: number) => divergingColor(v, shownMax), [shownMax]);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const taps = useRef<SVGGElement>(null);
-  useFramePaint(appStore.subscribe, () => {
-    const s = appStore.getState();
-    const { sums } = s;
-    if (sums === null || `${sums.inputGrad.height}x${sums.inputGrad.width}` !== shape) return;
-    const m = maxAbs(sums.inputGrad.data);
-    if (m > shownMax) {
-      setMax(m);
-      return;
-    }
-    if (canvas.current) paintGrid(canvas.current, sums.inputGrad, color);
-    const view = positionViewOf(s);
-    if (taps.current)
-      setOutlines(
-        taps.current,
-        view && sums.position > 0
-          ? [{ row: 0, col: 0, height: 0, width: 0, color: "#ff9f1c", cells: view.taps }]
-          : [],
-      );
-  });
+  const windowCells = useWindowCells();
+  const taps = useRef<HTMLDivElement>(null);
+  useFramePaint(
+    appStore.subscribe,
+    () => {
+      const s = appStore.getState();
+      const { sums } = s;
+      if (sums === null || `${sums.inputGrad.height}x${sums.inputGrad.width}` !== shape) return;
+      const m = maxAbs(sums.inputGrad.data);
+      if (m > shownMax) {
+        setMax(m);
+        return;
+      }
+      if (canvas.current) paintGrid(canvas.current, sums.inputGrad, color);
+      const view = positionViewOf(s);
+      moveWindow(taps.current, view && sums.position > 0 ? view.origin : null);
+    },
+    paintInterval,
+  );
   const [h, w] = shape ? (shape.split("x").map(Number) as [number, number]) : [0, 0];
   const sized = useMemo(() => ({ height: h, width: w, data: new Float64Array(h * w) }), [h, w]);
   return (
@@ -73,7 +72,18 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
           size={size}
           paintSelf={false}
           canvasRef={canvas}
-          outlinesRef={taps}
+          overlay={
+            windowCells ? (
+              <MovingWindow
+                cells={windowCells}
+                color="#ff9f1c"
+                cell={size / w}
+                width={size}
+                height={(size / w) * h}
+                layerRef={taps}
+              />
+            ) : null
+          }
         />
       ) : (
         <div className="placeholder" style={{ width: size, height: size }} />

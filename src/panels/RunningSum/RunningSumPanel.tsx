@@ -5,7 +5,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { pulse, setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { positionViewOf, positionViewShape, totalOf } from "../livePosition";
+import { paintInterval, positionViewOf, positionViewShape, totalOf } from "../livePosition";
 import { Panel } from "../Panel";
 
 /** "+0.123" for a term that lands (a true minus for a negative one). */
@@ -17,40 +17,44 @@ const signed = (v: number) => `+${formatNumber(v, 3)}`.replace("+−", "−");
  */
 export function RunningSumPanel() {
   const shape = useApp((s) => (s.sums === null ? null : positionViewShape(s)));
-  const still = useApp((s) => !s.playing);
-  // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
-  // never be seen, and cost a style pass for every cell each time.
-  const pulsing = useApp((s) => !s.playing || s.speed <= 2);
   const grid = useRef<LiveNumberGridHandle>(null);
   const lead = useRef<HTMLSpanElement>(null);
   const bias = useRef<HTMLSpanElement>(null);
   const biasNote = useRef<HTMLSpanElement>(null);
   const count = useRef<HTMLParagraphElement>(null);
   const last = useRef<unknown[]>([]);
-  useFramePaint(appStore.subscribe, (force) => {
-    const s = appStore.getState();
-    const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
-    const { sums, position } = s;
-    const key = [view, sums, still];
-    if (view === null || sums === null) return;
-    if (!force && key.every((k, i) => k === last.current[i])) return;
-    const moved = last.current[1] !== sums;
-    last.current = key;
-    const total = totalOf(s);
-    setText(lead.current, `${position} of ${total} positions added.`);
-    setText(count.current, `${position} of ${total}`);
-    setText(bias.current, formatNumber(sums.biasGrad));
-    setTitle(bias.current, still ? exactNumber(sums.biasGrad) : null);
-    setText(biasNote.current, position > 0 ? signed(view.delta) : "");
-    const notes = position > 0 ? Array.from(view.kernelGradTerm.data, signed) : null;
-    grid.current?.paint({
-      data: sums.kernelGrad.data,
-      notes,
-      exact: still,
-      pulse: pulsing && !force,
-    });
-    if (pulsing && moved && !force && bias.current) pulse(bias.current);
-  });
+  useFramePaint(
+    appStore.subscribe,
+    (force) => {
+      const s = appStore.getState();
+      const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
+      const { sums, position } = s;
+      const still = !s.playing;
+      // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
+      // never be seen, and cost a style pass for every cell each time.
+      const pulsing = !s.playing || s.speed <= 2;
+      const key = [view, sums, still];
+      if (view === null || sums === null) return;
+      if (!force && key.every((k, i) => k === last.current[i])) return;
+      const moved = last.current[1] !== sums;
+      last.current = key;
+      const total = totalOf(s);
+      setText(lead.current, `${position} of ${total} positions added.`);
+      setText(count.current, `${position} of ${total}`);
+      setText(bias.current, formatNumber(sums.biasGrad));
+      setTitle(bias.current, still ? exactNumber(sums.biasGrad) : null);
+      setText(biasNote.current, position > 0 ? signed(view.delta) : "");
+      const notes = position > 0 ? Array.from(view.kernelGradTerm.data, signed) : null;
+      grid.current?.paint({
+        data: sums.kernelGrad.data,
+        notes,
+        exact: still,
+        pulse: pulsing && !force,
+      });
+      if (pulsing && moved && !force && bias.current) pulse(bias.current);
+    },
+    paintInterval,
+  );
   if (shape === null) {
     return (
       <Panel id="running-sum" title="Running sum">

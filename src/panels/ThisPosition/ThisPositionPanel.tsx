@@ -6,17 +6,16 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { positionViewOf, positionViewShape } from "../livePosition";
+import { paintInterval, positionViewOf, positionViewShape } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
  * The current position's patch, its delta, and what it adds to each gradient. React renders
- * the structure (the kernel's shape, playing or not); the numbers are painted every frame
+ * the structure (the kernel's shape); the numbers are painted every frame
  * outside React (see src/viz/useFramePaint.ts).
  */
 export function ThisPositionPanel() {
   const shape = useApp(positionViewShape);
-  const still = useApp((s) => !s.playing);
   const patch = useRef<LiveNumberGridHandle>(null);
   const kernelTerm = useRef<LiveNumberGridHandle>(null);
   const inputTerm = useRef<LiveNumberGridHandle>(null);
@@ -24,24 +23,35 @@ export function ThisPositionPanel() {
   const tag = useRef<HTMLSpanElement>(null);
   const deltas = useRef<(HTMLSpanElement | null)[]>([]);
   const last = useRef<unknown[]>([]);
-  useFramePaint(appStore.subscribe, (force) => {
-    const s = appStore.getState();
-    // React renders a new shape first: until then the grids are the old shape's.
-    const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
-    const key = [view, still];
-    if (view === null || (!force && key.every((k, i) => k === last.current[i]))) return;
-    last.current = key;
-    setText(heading.current, `row ${view.row}, col ${view.col}`);
-    setText(tag.current, s.position > 0 ? `#${view.index + 1}, just added` : "#1, next to add");
-    for (const el of deltas.current) {
-      setText(el, formatNumber(view.delta));
-      setTitle(el, still ? exactNumber(view.delta) : null);
-    }
-    const termMax = Math.max(maxAbs(view.kernelGradTerm.data), maxAbs(view.inputGradPatch.data));
-    patch.current?.paint({ data: view.patch.data, color: grayColor, exact: still });
-    kernelTerm.current?.paint({ data: view.kernelGradTerm.data, scaleMax: termMax, exact: still });
-    inputTerm.current?.paint({ data: view.inputGradPatch.data, scaleMax: termMax, exact: still });
-  });
+  useFramePaint(
+    appStore.subscribe,
+    (force) => {
+      const s = appStore.getState();
+      // React renders a new shape first: until then the grids are the old shape's.
+      const view = positionViewShape(s) === shape ? positionViewOf(s) : null;
+      // Paused or stepped, the numbers hold still: exact values in titles (read here, not in
+      // React, so that play and pause re-render nothing).
+      const still = !s.playing;
+      const key = [view, still];
+      if (view === null || (!force && key.every((k, i) => k === last.current[i]))) return;
+      last.current = key;
+      setText(heading.current, `row ${view.row}, col ${view.col}`);
+      setText(tag.current, s.position > 0 ? `#${view.index + 1}, just added` : "#1, next to add");
+      for (const el of deltas.current) {
+        setText(el, formatNumber(view.delta));
+        setTitle(el, still ? exactNumber(view.delta) : null);
+      }
+      const termMax = Math.max(maxAbs(view.kernelGradTerm.data), maxAbs(view.inputGradPatch.data));
+      patch.current?.paint({ data: view.patch.data, color: grayColor, exact: still });
+      kernelTerm.current?.paint({
+        data: view.kernelGradTerm.data,
+        scaleMax: termMax,
+        exact: still,
+      });
+      inputTerm.current?.paint({ data: view.inputGradPatch.data, scaleMax: termMax, exact: still });
+    },
+    paintInterval,
+  );
   if (shape === null) {
     return (
       <Panel id="this-position" title="This position">

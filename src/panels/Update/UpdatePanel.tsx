@@ -7,7 +7,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { setText } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { totalOf } from "../livePosition";
+import { paintInterval, totalOf } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
@@ -23,7 +23,6 @@ export function UpdatePanel() {
   const pending = useApp((s) => s.sweepPending);
   const noSums = useApp((s) => s.sums === null);
   const complete = useApp((s) => s.position >= totalOf(s));
-  const still = useApp((s) => !s.playing);
   const now = useRef<LiveNumberGridHandle>(null);
   const step = useRef<LiveNumberGridHandle>(null);
   const after = useRef<LiveNumberGridHandle>(null);
@@ -31,32 +30,37 @@ export function UpdatePanel() {
   const biasAfter = useRef<HTMLElement>(null);
   const summed = useRef<HTMLSpanElement>(null);
   const last = useRef<unknown[]>([]);
-  useFramePaint(appStore.subscribe, (force) => {
-    const { kernel, bias, sums, learningRate: eta, position } = appStore.getState();
-    const key = [kernel, bias, sums, eta, still];
-    if (kernel.height !== kH || kernel.width !== kW) return;
-    if (!force && key.every((k, i) => k === last.current[i])) return;
-    last.current = key;
-    const grad = sums !== null && sums.kernelGrad.data.length === kernel.data.length;
-    const stepData = new Float64Array(kernel.data.length);
-    const next = new Float64Array(kernel.data.length);
-    for (let t = 0; t < kernel.data.length; t++) {
-      const g = grad ? (sums.kernelGrad.data[t] as number) : 0;
-      stepData[t] = -eta * g;
-      next[t] = (kernel.data[t] as number) - eta * g;
-    }
-    const scale = Math.max(maxAbs(kernel.data), maxAbs(next));
-    now.current?.paint({ data: kernel.data, scaleMax: scale, exact: still });
-    step.current?.paint({ data: stepData, exact: still });
-    after.current?.paint({ data: next, scaleMax: scale, exact: still });
-    const biasStep = -eta * (sums?.biasGrad ?? 0);
-    setText(
-      biasText.current,
-      `${formatNumber(bias)} ${biasStep < 0 ? "−" : "+"} ${formatNumber(Math.abs(biasStep))} = `,
-    );
-    setText(biasAfter.current, formatNumber(bias + biasStep));
-    setText(summed.current, String(position));
-  });
+  useFramePaint(
+    appStore.subscribe,
+    (force) => {
+      const { kernel, bias, sums, learningRate: eta, position, playing } = appStore.getState();
+      const still = !playing;
+      const key = [kernel, bias, sums, eta, still];
+      if (kernel.height !== kH || kernel.width !== kW) return;
+      if (!force && key.every((k, i) => k === last.current[i])) return;
+      last.current = key;
+      const grad = sums !== null && sums.kernelGrad.data.length === kernel.data.length;
+      const stepData = new Float64Array(kernel.data.length);
+      const next = new Float64Array(kernel.data.length);
+      for (let t = 0; t < kernel.data.length; t++) {
+        const g = grad ? (sums.kernelGrad.data[t] as number) : 0;
+        stepData[t] = -eta * g;
+        next[t] = (kernel.data[t] as number) - eta * g;
+      }
+      const scale = Math.max(maxAbs(kernel.data), maxAbs(next));
+      now.current?.paint({ data: kernel.data, scaleMax: scale, exact: still });
+      step.current?.paint({ data: stepData, exact: still });
+      after.current?.paint({ data: next, scaleMax: scale, exact: still });
+      const biasStep = -eta * (sums?.biasGrad ?? 0);
+      setText(
+        biasText.current,
+        `${formatNumber(bias)} ${biasStep < 0 ? "−" : "+"} ${formatNumber(Math.abs(biasStep))} = `,
+      );
+      setText(biasAfter.current, formatNumber(bias + biasStep));
+      setText(summed.current, String(position));
+    },
+    paintInterval,
+  );
   const total = useApp(totalOf);
   return (
     <Panel

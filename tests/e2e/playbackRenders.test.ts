@@ -1,0 +1,91 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchChromium, openApp } from "./browser";
+import { installRenderCounter } from "./renderCounter";
+import { exportState, gridValues } from "./views";
+
+// Issue 14: a playing sweep is painted outside React. Frames move the numbers, maps and status
+// while no main panel's React component renders; paused, the exact values are back in the
+// accessibility tree, and a polite live summary speaks for the numbers while they play.
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The panels painted every frame, and the control bar (its status and slider). */
+const PANELS = ["input", "forward", "this-position", "running-sum", "input-gradient", "update"];
+
+const status = (page: Page) => page.getByRole("status").textContent();
+const shownPosition = async (page: Page) =>
+  Number(/Position (\d+)/.exec((await status(page)) ?? "")?.[1]);
+
+/** A hash of the running sum's canvas pixels: changes when a frame is painted into it. */
+const sumPixels = (page: Page) =>
+  page.locator("#running-sum .live-grid canvas").evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const px = c.getContext("2d")?.getImageData(0, 0, c.width, c.height).data ?? [];
+    let h = 0;
+    for (let i = 0; i < px.length; i += 7) h = (h * 31 + (px[i] as number)) | 0;
+    return h;
+  });
+
+test("played frames move every view without a React render; paused, the exact values are back", async () => {
+  const app = await openApp(browser, { initScript: installRenderCounter });
+  const { page } = app;
+  await expect.poll(() => status(page)).toMatch(/^Position 0 of 900$/);
+  const counts = () =>
+    page.evaluate(() => ({
+      ...(window as never as { __renderCounts: Record<string, number> }).__renderCounts,
+    }));
+  // The counter sees the app's renders at all (its first commits mounted every panel).
+  const mounted = await counts();
+  for (const id of PANELS) expect(mounted[id], id).toBeGreaterThan(0);
+
+  // 60 positions a second: one a frame.
+  await page.locator("label.speed select").selectOption("60");
+  await page.getByRole("button", { name: "Play" }).click();
+  await expect.poll(() => shownPosition(page)).toBeGreaterThan(3);
+  await page.evaluate(() =>
+    (window as never as { __resetRenderCounts: () => void }).__resetRenderCounts(),
+  );
+  const from = await shownPosition(page);
+  const before = await sumPixels(page);
+  // Playing: the numbers leave the accessibility tree (no stale titles), the status is not
+  // live, and the polite summary says where the sweep is.
+  expect(await page.locator("#this-position td[title], #running-sum td[title]").count()).toBe(0);
+  expect(await page.getByRole("status").getAttribute("aria-live")).toBe("off");
+  const summary = page.locator(".controls [aria-live='polite']:not(output)");
+  await expect
+    .poll(() => summary.textContent())
+    .toMatch(/^Playing: position \d+ of 900, row \d+, col \d+/);
+  await page.waitForTimeout(1000);
+  const to = await shownPosition(page);
+  const during = await counts();
+  expect(to - from).toBeGreaterThan(20);
+  expect(await sumPixels(page)).not.toBe(before);
+  for (const id of [...PANELS, "controls"]) expect(during[id] ?? 0, `${id} rendered`).toBe(0);
+
+  await page.getByRole("button", { name: "Pause" }).click();
+  const paused = await shownPosition(page);
+  expect(await page.getByRole("status").getAttribute("aria-live")).toBe("polite");
+  await expect.poll(() => summary.textContent()).toBe(`Sweep paused at position ${paused} of 900.`);
+  // Paused: each number's cell has its value as text and its exact value in the title.
+  const cells = page.locator("#this-position td[title], #running-sum td[title], #update td[title]");
+  await expect.poll(() => cells.count()).toBe(63);
+  // The titles are the state's sums, exactly; the text is them rounded.
+  const file = await exportState(page);
+  expect(file.position).toBe(paused);
+  const sum = page.getByRole("table", { name: "Kernel gradient so far" });
+  expect(await gridValues(sum)).toEqual(file.sums.kernelGrad.data);
+  for (let i = 0; i < 9; i++) {
+    const exact = file.sums.kernelGrad.data[i] as number;
+    const text = await sum.locator("td .value").nth(i).textContent();
+    const shown = Number((text ?? "").replace("−", "-"));
+    expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
+  }
+  expect(app.errors).toEqual([]);
+});
