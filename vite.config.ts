@@ -66,10 +66,34 @@ function digitsAsset(): Plugin {
   };
 }
 
+/**
+ * precache.json: every file of the build the offline cache (public/sw.js) fetches on install.
+ * Vite's asset manifest lists the page's chunks but not the engine worker's own chunks, without
+ * which the worker cannot start offline. The digits asset is left out: it is fetched (and then
+ * cached) only when the real-network section is opened.
+ */
+function precacheList(): Plugin {
+  return {
+    name: "convsweep-precache",
+    apply: "build",
+    enforce: "post",
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((name) => name.startsWith("assets/") && !name.endsWith(".map"))
+        .sort();
+      this.emitFile({
+        type: "asset",
+        fileName: "precache.json",
+        source: `${JSON.stringify(files, null, 1)}\n`,
+      });
+    },
+  };
+}
+
 // A relative base lets the built folder work from any static host and any sub-path.
 export default defineConfig({
   base: "./",
-  plugins: [react(), contentSecurityPolicy(), digitsAsset()],
+  plugins: [react(), contentSecurityPolicy(), digitsAsset(), precacheList()],
   worker: { format: "es" },
   // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
   build: {

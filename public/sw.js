@@ -1,18 +1,16 @@
 // ConvSweep's offline cache. Pages: network first, the cached copy when offline.
 // Built assets (content-hashed names): cache first. Only this origin's GET requests are handled.
-const CACHE = "convsweep-v1";
+const CACHE = "convsweep-v2";
 
-/** Every file of the build, from Vite's asset manifest (scripts, styles, the engine worker). */
+/**
+ * Every file of the build (scripts, styles, the engine worker and its own chunks), from the
+ * list the build writes (precache.json; see vite.config.ts).
+ */
 async function builtFiles() {
-  const response = await fetch("./asset-manifest.json", { cache: "no-store" });
+  const response = await fetch("./precache.json", { cache: "no-store" });
   if (!response.ok) return [];
-  const manifest = await response.json();
-  const files = new Set();
-  for (const entry of Object.values(manifest)) {
-    if (entry.file) files.add(`./${entry.file}`);
-    for (const f of [...(entry.css || []), ...(entry.assets || [])]) files.add(`./${f}`);
-  }
-  return [...files];
+  const files = await response.json();
+  return files.map((file) => `./${file}`);
 }
 
 self.addEventListener("install", (event) => {

@@ -8,7 +8,7 @@
 // but not counted in the budget. Sizes are in kB of 1,000 bytes, gzip at zlib's default level
 // (what Vite's build report prints).
 // Usage: node scripts/size.mjs [dist folder, default $CONVSWEEP_DIST or dist]
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -40,6 +40,23 @@ export function measureChunks(dist) {
         when.set(asset, when.get(chunk.file) === "first load" ? "worker" : "after load");
     if (chunk.file.endsWith(".js") && !when.has(chunk.file)) when.set(chunk.file, "after load");
   }
+  // The worker's own chunks are not in the manifest: follow its static imports (loaded before
+  // it runs) and list the rest of the build's scripts as loaded later.
+  const importsOf = (file) => {
+    const code = readFileSync(join(dist, file), "utf8");
+    return [...code.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)].map((m) => `assets/${m[1]}`);
+  };
+  const workerImports = (file) => {
+    for (const imported of importsOf(file)) {
+      if (when.has(imported)) continue;
+      when.set(imported, "worker");
+      workerImports(imported);
+    }
+  };
+  for (const [file, loaded] of [...when]) if (loaded === "worker") workerImports(file);
+  for (const file of readdirSync(join(dist, "assets")))
+    if (file.endsWith(".js") && !when.has(`assets/${file}`))
+      when.set(`assets/${file}`, "after load");
   return [...when].map(([file, loaded]) => {
     const bytes = readFileSync(join(dist, file));
     return { file, when: loaded, raw: bytes.length, gzip: gzipSync(bytes).length };

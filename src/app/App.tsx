@@ -2,14 +2,11 @@ import { lazy, type RefObject, Suspense, useCallback, useEffect, useRef, useStat
 import { outputShape } from "../engine/index";
 import { useApp } from "../state/useApp";
 import { Controls } from "./Controls";
+import { HeaderToolsSpace } from "./HeaderToolsSpace";
 import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
-import { PaintDeltaButton } from "./paintDelta/PaintDeltaButton";
 import { LazyPractice } from "./practice/LazyPractice";
-import { PracticeButton } from "./practice/PracticeButton";
-import { Contents } from "./sections/Contents";
-import { ThemeToggle } from "./ThemeToggle";
 import { useAppStart } from "./useAppStart";
 
 const HeaderTools = lazy(() => import("./HeaderTools"));
@@ -66,6 +63,7 @@ export function App() {
   const controls = useRef<HTMLElement>(null);
   useControlsHeight(controls);
   const openHelp = useCallback(() => setHelp(true), []);
+  const togglePractice = useCallback(() => setPractice((p) => !p), []);
   useAppStart({ onHelp: openHelp });
   return (
     <>
@@ -76,15 +74,11 @@ export function App() {
           <Tagline />
         </div>
         <div className="header-actions">
-          <Contents />
           <button type="button" onClick={openHelp} aria-keyshortcuts="?">
             Keyboard shortcuts
           </button>
-          <PracticeButton open={practice} onToggle={() => setPractice((p) => !p)} />
-          <PaintDeltaButton />
-          <ThemeToggle />
-          <Suspense fallback={null}>
-            <HeaderTools />
+          <Suspense fallback={<HeaderToolsSpace />}>
+            <HeaderTools practice={practice} onPractice={togglePractice} />
           </Suspense>
         </div>
       </header>

@@ -4,11 +4,14 @@ import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
-import { TrainingPanel } from "../panels/Training/TrainingPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useWidth } from "../viz/useWidth";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
 
+// Training (below the sweep's panels) is a chunk of its own, fetched with the first load's end.
+const TrainingPanel = lazy(() =>
+  import("../panels/Training/TrainingPanel").then((m) => ({ default: m.TrainingPanel })),
+);
 const Explanation = lazy(() => import("./Explanation").then((m) => ({ default: m.Explanation })));
 
 /** The panels' sizes for the viewport's width. */
@@ -46,7 +49,9 @@ export function MainFigure({
       <UpdatePanel />
       {sweepOnly ? null : (
         <>
-          <TrainingPanel chartWidth={chartWidth} />
+          <Suspense fallback={<section className="panel training-space" aria-hidden="true" />}>
+            <TrainingPanel chartWidth={chartWidth} />
+          </Suspense>
           {/* Text below the panels: a chunk of its own, so the first load stays small. */}
           <Suspense fallback={null}>
             <Explanation />

@@ -103,7 +103,8 @@ test("drawing with pointer events paints the image, and its sweep follows", asyn
 test("Train runs in the worker and counts its updates", async () => {
   const { page, errors } = await openApp(browser, inject("baseURL"));
   await ready(page);
-  const steps = await page.$('input[type="number"]');
+  // The training panel is a chunk of its own: wait for its Steps field.
+  const steps = await page.waitForSelector('input[type="number"]', { timeout: 10_000 });
   if (steps === null) throw new Error("no Steps field");
   await steps.click({ count: 3 });
   await steps.type("300");

@@ -75,18 +75,26 @@ export async function until(
   }
 }
 
-/** The button whose text (or aria-label) is exactly `name`. */
+/**
+ * The button whose text (or aria-label) is exactly `name`, waiting up to 10 s for it (parts
+ * of the page, like the header's tools, arrive in chunks of their own).
+ */
 export async function button(page: Page, name: string): Promise<ElementHandle<Element>> {
-  const handle = await page.evaluateHandle((n) => {
-    for (const b of document.querySelectorAll("button")) {
-      const label = b.getAttribute("aria-label") ?? b.textContent?.trim();
-      if (label === n) return b;
-    }
-    return null;
-  }, name);
-  const element = handle.asElement();
-  if (element === null) throw new Error(`no button "${name}"`);
-  return element as ElementHandle<Element>;
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const handle = await page.evaluateHandle((n) => {
+      for (const b of document.querySelectorAll("button")) {
+        if (b.getAttribute("aria-hidden") === "true") continue;
+        const label = b.getAttribute("aria-label") ?? b.textContent?.trim();
+        if (label === n) return b;
+      }
+      return null;
+    }, name);
+    const element = handle.asElement();
+    if (element !== null) return element as ElementHandle<Element>;
+    if (Date.now() > end) throw new Error(`no button "${name}"`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
 }
 
 /** Clicks a button by its name, as a pointer would (scrolled into view first). */
