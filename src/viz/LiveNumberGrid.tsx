@@ -13,6 +13,9 @@ import {
 } from "./numberGridPaint";
 import "./live.css";
 
+/** How long numbers that stopped changing wait before they are written out exactly, in ms. */
+const SETTLE_MS = 120;
+
 /** What a panel holds to paint a {@link LiveNumberGrid}. */
 export interface LiveNumberGridHandle {
   /** Shows a frame: draws the canvas; when `exact`, writes the table's cells too. */
@@ -61,9 +64,14 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     let geometry: GridGeometry | null = null;
     let last: { frame: GridFrame; cells: DrawnCell[] } | null = null;
     let drawn = "";
+    // "still": exact values in the table, canvas at 2x; "moving": a playing sweep, canvas at
+    // the display's ratio, table hidden; "settling": just stopped, still drawn as moving until
+    // SETTLE_MS pass with no new play (a sweep restarted at its end never pays for the switch).
+    let mode: "still" | "moving" | "settling" = "still";
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const draw = (again: boolean) => {
       if (last === null) return;
-      const scale = canvasScale(last.frame.exact);
+      const scale = canvasScale(mode === "still");
       // Most frames change every cell; some (the kernel before an update, a patch of blank
       // cells) look the same as the last: those are not drawn again.
       const key = cellsKey(last.cells, scale);
@@ -72,11 +80,26 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
       geometry ??= measureGrid(box, t);
       drawGrid(c, geometry, last.cells, scale);
     };
+    const settle = () => {
+      timer = undefined;
+      if (last === null || !last.frame.exact) return;
+      mode = "still";
+      draw(false);
+      writeCells(t, cols, last.frame, digits);
+    };
     handle.current = {
       paint(frame) {
         const changed =
           last === null || last.frame.data !== frame.data || last.frame.scaleMax !== frame.scaleMax;
         last = { frame, cells: frameCells(frame, digits) };
+        if (!frame.exact || mode !== "still") {
+          clearTimeout(timer);
+          mode = frame.exact ? "settling" : "moving";
+          if (frame.exact) timer = setTimeout(settle, SETTLE_MS);
+          draw(false);
+          writeCells(t, cols, { ...frame, exact: false }, digits);
+          return;
+        }
         draw(false);
         writeCells(t, cols, frame, digits);
         if (frame.pulse && changed)
@@ -92,6 +115,7 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     observer?.observe(t);
     window.addEventListener("resize", again);
     return () => {
+      clearTimeout(timer);
       observer?.disconnect();
       window.removeEventListener("resize", again);
       handle.current = null;

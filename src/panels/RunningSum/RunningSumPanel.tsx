@@ -33,10 +33,11 @@ export function RunningSumPanel() {
       // The landing pulse (0.45 s) marks one step; played faster it would restart every frame,
       // never be seen, and cost a style pass for every cell each time.
       const pulsing = !s.playing || s.speed <= 2;
-      const key = [view, sums, still];
+      const key = [view, sums, still, position];
       if (view === null || sums === null) return;
       if (!force && key.every((k, i) => k === last.current[i])) return;
-      const moved = last.current[1] !== sums;
+      // One step landed (not a jump, not the end of a fast play): the cells pulse.
+      const stepped = pulsing && !force && Math.abs(position - (last.current[3] as number)) === 1;
       last.current = key;
       const total = totalOf(s);
       setText(lead.current, `${position} of ${total} positions added.`);
@@ -49,9 +50,9 @@ export function RunningSumPanel() {
         data: sums.kernelGrad.data,
         notes,
         exact: still,
-        pulse: pulsing && !force,
+        pulse: stepped,
       });
-      if (pulsing && moved && !force && bias.current) pulse(bias.current);
+      if (stepped && bias.current) pulse(bias.current);
     },
     paintInterval,
   );
