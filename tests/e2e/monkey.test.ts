@@ -182,7 +182,7 @@ const ACTION_TABLE: [number, string, (o: Offer) => boolean, Action][] = [
     (o) => o.reduction,
     async (page, r) => {
       await page
-        .getByRole("combobox", { name: "Loss" })
+        .getByRole("combobox", { name: /^Loss/ })
         .selectOption(r() < 0.5 ? "sum" : "mean", { timeout: ACTION_TIMEOUT });
     },
   ],
