@@ -114,6 +114,13 @@ export function readSettings(value: unknown): TrainSettings {
     momentum,
     reduction: s.reduction,
     seed: checkWholeNumber(s.seed, "settings.seed", 0, 0xffffffff),
+    // Files written before these settings existed trained without them.
+    maxShift:
+      s.maxShift === undefined ? 0 : checkWholeNumber(s.maxShift, "settings.maxShift", 0, 2),
+    learningRateHalfLife:
+      s.learningRateHalfLife === undefined
+        ? 0
+        : checkWholeNumber(s.learningRateHalfLife, "settings.learningRateHalfLife", 0, 1e9),
   };
 }
 
@@ -263,13 +270,17 @@ export function networkLink(state: NetworkState): string {
   const image = choice.set === "drawn" ? ["drawn", choice.label] : [choice.set, choice.index];
   return [c.filters, c.filters2, c.stride, c.padding, s.batchSize, s.learningRate, s.momentum]
     .concat([s.reduction, s.seed, ...image, state.layer, state.filter] as never[])
+    .concat([s.maxShift ?? 0, s.learningRateHalfLife ?? 0] as never[])
     .join("~");
 }
 
 /** Reads a link's network part with the file's rules; throws StateFileError naming the field. */
 export function readNetworkLink(text: string) {
   const f = text.split("~");
-  if (f.length !== 13) fail(`The link's network part has ${f.length} fields; it needs 13.`);
+  // 13 fields: a link made before the shift and the half-life were settings (both 0).
+  if (f.length !== 15 && f.length !== 13) {
+    fail(`The link's network part has ${f.length} fields; it needs 15 (13 in an older link).`);
+  }
   const n = (i: number) => (f[i] === "" ? Number.NaN : Number(f[i]));
   const { config } = readConfig({ filters: n(0), filters2: n(1), stride: n(2), padding: n(3) });
   const settings = readSettings({
@@ -278,6 +289,7 @@ export function readNetworkLink(text: string) {
     momentum: n(6),
     reduction: f[7],
     seed: n(8),
+    ...(f.length === 15 ? { maxShift: n(13), learningRateHalfLife: n(14) } : {}),
   });
   const image = f[9] === "drawn" ? { set: "drawn", label: n(10) } : { set: f[9], index: n(10) };
   const { choice, layer, filter } = readChoice({ image, layer: n(11), filter: n(12) }, config);

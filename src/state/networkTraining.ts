@@ -205,9 +205,18 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
   if (state.training) return;
   try {
     const checked = checkTrainSettings({ ...state.settings, ...change });
-    // Only the five settings the section offers (see NETWORK_DEFAULT_SETTINGS).
+    // The settings the section offers (see NETWORK_DEFAULT_SETTINGS); no weight decay.
     const { batchSize, learningRate, momentum, reduction, seed } = checked;
-    const plain: TrainSettings = { batchSize, learningRate, momentum, reduction, seed };
+    const { maxShift = 0, learningRateHalfLife = 0 } = checked;
+    const plain: TrainSettings = {
+      batchSize,
+      learningRate,
+      momentum,
+      reduction,
+      seed,
+      maxShift,
+      learningRateHalfLife,
+    };
     const reseeded = plain.seed !== state.settings.seed;
     set({
       settings: plain,

@@ -2,6 +2,7 @@ import { checkBuffer, checkInteger, checkNumberIn } from "./checks";
 import { type ConvShape, filterSize } from "./conv";
 import { convBackward } from "./convBackward";
 import { convContributions } from "./convContributions";
+import { loadShiftedImage, shiftAt } from "./images";
 import { CLASSES, type CnnArchitecture, type CnnParams, paramViews } from "./network";
 import { backwardImage, createWorkspace, forwardImage } from "./pass";
 import { createTrainer, nextBatch, type TrainSettings, trainSteps } from "./train";
@@ -195,13 +196,12 @@ export function batchStep(
   const scale = trainer.settings.reduction === "mean" ? 1 / b : 1;
   const ws = createWorkspace(arch);
   const grads = paramViews(arch);
-  const side = Math.sqrt(ws.input.length);
+  const maxShift = trainer.settings.maxShift ?? 0;
   for (let i = 0; i < b; i++) {
     const index = images[i] as number;
-    const from = index * side * side;
-    for (let t = 0; t < ws.input.length; t++) {
-      ws.input[t] = (data.pixels[from + t] as number) / 255;
-    }
+    // The image as the step sees it: shifted as the trainer shifts it (train.ts).
+    const { dy, dx } = shiftAt(trainer.settings.seed, trainer.steps * b + i, maxShift);
+    loadShiftedImage(data, index, dy, dx, ws.input);
     labels[i] = data.labels[index] as number;
     forwardImage(arch, trainer.params, ws);
     grads.data.fill(0);

@@ -1,4 +1,5 @@
 import { useMemo } from "react";
+import { learningRateAt } from "../../engine/index";
 import { useNetwork } from "../../state/networkStore";
 import { networkSums } from "../../state/networkSums";
 import {
@@ -96,6 +97,8 @@ export function FilterSweepPanel() {
   const digits = useNetwork((s) => s.digits);
   const settings = useNetwork((s) => s.settings);
   const training = useNetwork((s) => s.training);
+  // The step's own η: it halves every learningRateHalfLife steps.
+  const stepRate = useNetwork((s) => learningRateAt(s.settings, s.steps));
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const sums = useMemo(() => (result ? networkSums(result, position) : null), [result, position]);
   const positions = result ? result.sweep.shape.outHeight * result.sweep.shape.outWidth : 0;
@@ -185,7 +188,7 @@ export function FilterSweepPanel() {
             <SweepSums result={result} position={position} sums={sums} />
             <BatchStepView
               result={result}
-              learningRate={settings.learningRate}
+              learningRate={stepRate}
               momentum={settings.momentum}
               reduction={settings.reduction}
               training={training}

@@ -104,6 +104,24 @@ export function NetworkTrainingPanel() {
           onCommit={(learningRate) => setNetworkSettings({ learningRate })}
         />
         <NumberField
+          label="η halves every (steps; 0 never)"
+          value={settings.learningRateHalfLife ?? 0}
+          min={0}
+          step={1}
+          onCommit={(learningRateHalfLife) => setNetworkSettings({ learningRateHalfLife })}
+        />
+        <label className="network-field">
+          <span>Training images shifted</span>
+          <select
+            value={settings.maxShift ?? 0}
+            onChange={(e) => setNetworkSettings({ maxShift: Number(e.target.value) })}
+          >
+            <option value={0}>not shifted</option>
+            <option value={1}>up to ±1 pixel</option>
+            <option value={2}>up to ±2 pixels</option>
+          </select>
+        </label>
+        <NumberField
           label="Momentum μ"
           value={settings.momentum}
           min={0}

@@ -255,6 +255,28 @@ describe("networkSweep", () => {
     expect([...direct.images]).toEqual([...batch.images]);
   });
 
+  test("with shifted images and a halving η, the batch view still adds up to the step", () => {
+    // The section's defaults shift each training image and halve η: the batch view must load
+    // the images as the trainer does, or its sums would not be the step's gradient.
+    const settings: TrainSettings = { ...SETTINGS, maxShift: 1, learningRateHalfLife: 10 };
+    const at = { params: start, velocity: new Float64Array(start.length), steps: 5 };
+    const batch = batchStep(arch, settings, DATA.train, at, 1, 2);
+    const size = 9;
+    const sum = new Float64Array(size);
+    for (let i = 0; i < settings.batchSize; i++) {
+      for (let t = 0; t < size; t++)
+        sum[t] = (sum[t] as number) + (batch.imageGrads[i * size + t] as number);
+    }
+    expect(bits(sum, batch.layerGrad.slice(2 * size, 3 * size))).toBe(true);
+    const trainer = createTrainer(CONFIG, settings, DATA.train);
+    trainer.steps = 5;
+    trainSteps(trainer, 1);
+    expect(bits(batch.params, trainer.params.data)).toBe(true);
+    // And the shifts matter: without them the same step's gradient differs.
+    const unshifted = batchStep(arch, { ...settings, maxShift: 0 }, DATA.train, at, 1, 2);
+    expect(bits(unshifted.layerGrad, batch.layerGrad)).toBe(false);
+  });
+
   test("layer 2 of a network without one, and an index out of range, are refused", async () => {
     const { handler, replies } = recorder({ loadDigits });
     const one = { ...CONFIG, filters2: 0 };
