@@ -170,8 +170,8 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
 }
 
 /**
- * The brush, preset and file tools. Memoised apart from the canvas: the panel re-renders on
- * every position of a playing sweep (the window moves), these controls do not change with it.
+ * The brush, preset and file tools. Memoised apart from the canvas: the panel re-renders with
+ * every new image (each move of a stroke), these controls do not change with it.
  */
 const InputTools = memo(function InputTools({
   brushMode,
