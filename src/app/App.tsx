@@ -7,10 +7,10 @@ import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
 import { NoticeBar } from "./NoticeBar";
 import { LazyPractice } from "./practice/LazyPractice";
+import { Tour } from "./Tour";
 import { useAppStart } from "./useAppStart";
 
 const HeaderTools = lazy(() => import("./HeaderTools"));
-const Tour = lazy(() => import("./Tour").then((m) => ({ default: m.Tour })));
 const HelpDialog = lazy(() => import("./HelpDialog").then((m) => ({ default: m.HelpDialog })));
 
 /**
@@ -86,9 +86,10 @@ export function App() {
         <Controls />
         <NoticeBar />
       </section>
-      {/* The tour (first visit only) and the shortcuts' list are chunks of their own. */}
+      {/* In the first load: a tour arriving later would push the panels down mid-stroke. */}
+      <Tour />
+      {/* The shortcuts' list is a chunk of its own. */}
       <Suspense fallback={null}>
-        <Tour />
         {help ? <HelpDialog open onClose={() => setHelp(false)} /> : null}
       </Suspense>
       <LazyPractice open={practice} onClose={() => setPractice(false)} />

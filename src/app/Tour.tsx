@@ -44,8 +44,12 @@ export function Tour() {
   const [open, setOpen] = useState(() => !tourDone());
   const [tip, setTip] = useState(0);
   const image = useApp((s) => s.image);
-  const position = useApp((s) => s.position);
+  // Booleans, not the position itself: the tour does not re-render on every played frame.
+  const stepped = useApp((s) => s.position >= 3);
   const total = useApp((s) => (s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0));
+  const finished = useApp(
+    (s) => s.sweep !== null && s.position === s.sweep.outHeight * s.sweep.outWidth,
+  );
   const updates = useApp((s) => s.updates);
   const shape = useApp((s) => `${s.kernel.height}x${s.kernel.width}`);
   const [startImage] = useState(image);
@@ -55,9 +59,9 @@ export function Tour() {
   useEffect(() => {
     if (!open) return;
     if (tip === 0 && image !== startImage) setTip(1);
-    else if (tip === 1 && position >= 3) setTip(2);
-    else if (tip === 2 && total > 0 && position === total) setTip(3);
-  }, [open, tip, image, startImage, position, total]);
+    else if (tip === 1 && stepped) setTip(2);
+    else if (tip === 2 && finished) setTip(3);
+  }, [open, tip, image, startImage, stepped, finished]);
   useEffect(() => {
     if (open && tip === 3 && updates > 0) {
       markDone();

@@ -54,6 +54,8 @@ test("every control is reachable with Tab and shows a focus ring", async () => {
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/of 900/);
   // Step once, so that no transport button is disabled (disabled controls take no focus).
   await page.getByRole("button", { name: "Step", exact: true }).click();
+  // The header's tools arrive in a chunk of their own, just after the first load.
+  await page.getByRole("button", { name: "Export" }).waitFor();
   // Clicking the title moves the focus navigation starting point back to the top.
   await page.locator("h1").click();
   const reached = new Set<string>();
