@@ -27,6 +27,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
   const sweep = useApp((s) => s.sweep);
   const target = useApp((s) => s.target);
   const reduction = useApp((s) => s.reduction);
+  const painted = useApp((s) => s.paintedDelta !== null);
   const maps = useMemo(() => (sweep ? sweepMaps(sweep) : null), [sweep]);
   const valueMax = useMemo(
     () => Math.max(maxAbs(target.data), maps ? maxAbs(maps.out.data) : 0),
@@ -87,7 +88,9 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
         <>
           The output fills in as the filter sweeps (faded: not reached yet). Delta is{" "}
           <span className="math">
-            ∂L/∂out = {reduction === "sum" ? "out − target" : "(out − target) / N"}
+            {painted
+              ? "∂L/∂out, painted by hand (the loss is Σ δ·out)"
+              : `∂L/∂out = ${reduction === "sum" ? "out − target" : "(out − target) / N"}`}
           </span>
           .
         </>
@@ -144,7 +147,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
       {sweep ? (
         <p className="readout">
           <span ref={readout} />
-          Loss of this sweep: {formatNumber(sweep.loss)}.
+          {painted ? "Σ δ·out of this sweep" : "Loss of this sweep"}: {formatNumber(sweep.loss)}.
         </p>
       ) : null}
     </Panel>
