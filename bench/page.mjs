@@ -28,6 +28,7 @@ import { join } from "node:path";
 import { launchChromium } from "../scripts/chromium.mjs";
 import { FIRST_LOAD_BUDGET, measureChunks } from "../scripts/size.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
+import { measureNetwork, networkRows } from "./pageNetwork.mjs";
 
 const DIST = process.env.CONVSWEEP_DIST ?? "dist";
 const VIEWPORT = { width: 1280, height: 900 };
@@ -848,6 +849,16 @@ async function main() {
           ),
         );
       }
+      await context.close();
+    }
+    if (runs("network")) {
+      // The real-network section (bench/pageNetwork.mjs), in a page of its own.
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      const net = await openPage(context, `${server.url}#view=network`);
+      errors.push(...net.errors);
+      if (!Number.isFinite(refresh)) refresh = await measureRefresh(net.page);
+      const result = await measureNetwork(net.page, net.cdp, refresh, measureWindow);
+      rows.push(...networkRows(result, { ms, median, quantile }));
       await context.close();
     }
     if (errors.length > 0) throw new Error(`the page reported errors:\n${errors.join("\n")}`);
