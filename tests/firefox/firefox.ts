@@ -108,7 +108,11 @@ export async function download(_page: Page, action: () => Promise<void>): Promis
   await action();
   let saved = "";
   await until(() => {
-    const done = readdirSync(DOWNLOADS).filter((f) => !before.has(f) && !f.endsWith(".part"));
+    // Every file the app downloads is named convsweep…; Firefox writes others (temporary
+    // names, .part files) on the way and renames them when the download is complete.
+    const done = readdirSync(DOWNLOADS).filter(
+      (f) => !before.has(f) && f.startsWith("convsweep") && !f.endsWith(".part"),
+    );
     // Firefox writes a .part file and renames it when the download is complete.
     const partial = readdirSync(DOWNLOADS).some((f) => f.endsWith(".part"));
     if (done.length === 0 || partial) return false;

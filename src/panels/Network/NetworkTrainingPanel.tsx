@@ -104,7 +104,7 @@ export function NetworkTrainingPanel() {
           onCommit={(learningRate) => setNetworkSettings({ learningRate })}
         />
         <NumberField
-          label="η halves every (steps; 0 never)"
+          label="η half-life in updates (0: constant)"
           value={settings.learningRateHalfLife ?? 0}
           min={0}
           step={1}
