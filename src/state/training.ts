@@ -4,7 +4,7 @@ import { engineLane } from "./engineClient";
 import { appendLoss, EXPLODING_FACTOR, isExploding } from "./lossHistory";
 import { MAX_UPDATES } from "./stateRules";
 import type { LossPoint } from "./store";
-import { commit, get, landUnswept, requestSweep, restoreParams } from "./sweep";
+import { backTo, commit, get, landUnswept, requestSweep } from "./sweep";
 import { beginTraining, isLive, trainingEnded } from "./trainingRun";
 import { COUNTER_FULL, withinLimit } from "./update";
 
@@ -191,7 +191,7 @@ export async function train(requested = get().trainSteps): Promise<void> {
       ? {
           kind: "error",
           text: `Training blew up after ${done} steps: the loss ${cause}, so it was stopped. Lower the learning rate (η = ${get().learningRate}).`,
-          action: { label: "Back to the last good filter", run: () => restoreParams(good) },
+          ...backTo(good),
         }
       : null,
   });

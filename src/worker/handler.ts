@@ -3,7 +3,7 @@
  * replies through a callback. It knows nothing of Workers, so unit tests drive it directly and
  * the client runs the same code in-process when Workers are unavailable.
  */
-import { computeSweep } from "../engine";
+import { computeSweep, errorText } from "../engine";
 import type { DigitsLoader, NetworkContext } from "./networkHandler";
 import { assertNever, type EngineReply, type EngineRequest, type Post } from "./protocol";
 import {
@@ -105,7 +105,7 @@ export class EngineHandler {
           type: "error",
           runId,
           request: type,
-          message: error instanceof Error ? error.message : String(error),
+          message: errorText(error),
         },
         [],
       );
