@@ -98,12 +98,6 @@ export async function encodeLink(state: LinkedState): Promise<string> {
   return `${LINK_KEY}=${toBase64Url(packed)}`;
 }
 
-/** The state value of a fragment like "state=…" (with or without "#"), or null when it has none. */
-export function linkValue(fragment: string): string | null {
-  const params = new URLSearchParams(fragment.replace(/^#/, ""));
-  return params.get(LINK_KEY);
-}
-
 /** Reads a link's state; throws LinkError (or StateFileError) naming what is wrong. */
 export async function decodeLink(value: string): Promise<LinkedState> {
   if (value.length > MAX_LINK_CHARS)

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
+import { fragmentParam } from "../../../src/app/sections/sections";
 import { createGrid } from "../../../src/engine/index";
 import { presetFilter, randomFilter } from "../../../src/state/filters";
 import { presetImage } from "../../../src/state/images";
-import { decodeLink, encodeLink, LinkError, linkValue } from "../../../src/state/link";
+import { decodeLink, encodeLink, LinkError } from "../../../src/state/link";
 import type { LinkedState } from "../../../src/state/stateFile";
 import { makeTarget } from "../../../src/state/store";
 
@@ -48,7 +49,7 @@ describe("shareable links", () => {
       const state = sample(withFilter);
       const fragment = await encodeLink(state);
       expect(fragment).toMatch(/^state=[A-Za-z0-9_-]+$/);
-      const value = linkValue(`#${fragment}`);
+      const value = fragmentParam(`#${fragment}`, "state");
       expect(value).not.toBeNull();
       expectSame(await decodeLink(value ?? ""), state);
     },
