@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchChromium, openApp } from "./browser";
 import { installRenderCounter } from "./renderCounter";
-import { exportState, gridValues } from "./views";
+import { exactValue, exportState, gridValues, ready } from "./views";
 
 // Issue 14: a playing sweep is painted outside React. Frames move the numbers, maps and status
 // while no main panel's React component renders; paused, the exact values are back in the
@@ -87,5 +87,75 @@ test("played frames move every view without a React render; paused, the exact va
     const shown = Number((text ?? "").replace("−", "-"));
     expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
   }
+  expect(app.errors).toEqual([]);
+});
+
+/** The views below the main figure that follow the position or could: each on screen in turn. */
+const VIEWS = ["formula", "weight-maps", "batch", "network-sweep"];
+
+/** What a view shows: its text and how often each of its canvases was painted (paintGrid). */
+const viewShows = (page: Page, id: string) =>
+  page.locator(`#${id}`).evaluate((el) => {
+    const painted = Array.from(el.querySelectorAll("canvas"), (c) => c.dataset.painted ?? "");
+    return `${el.textContent} ${painted.join(",")}`;
+  });
+
+test("the views below the main figure, on screen while a sweep plays, render nothing; paused, their numbers are exact", async () => {
+  const app = await openApp(browser, { initScript: installRenderCounter });
+  const page = await ready(app);
+  const counts = () =>
+    page.evaluate(() => ({
+      ...(window as never as { __renderCounts: Record<string, number> }).__renderCounts,
+    }));
+  const resetCounts = () =>
+    page.evaluate(() =>
+      (window as never as { __resetRenderCounts: () => void }).__resetRenderCounts(),
+    );
+  // The network's section loads when it is near: once loaded and settled, it is watched too.
+  await page.locator("#network").scrollIntoViewIfNeeded();
+  await page.locator("#network-sweep").waitFor({ timeout: 30_000 });
+  await expect
+    .poll(() => page.locator("#network-sweep").textContent(), { timeout: 30_000 })
+    .toMatch(/Positions summed/);
+
+  await page.locator("label.speed select").selectOption("60");
+  await page.getByRole("button", { name: "Play" }).click();
+  for (const id of VIEWS) {
+    const view = page.locator(`#${id}`);
+    await view.evaluate((el) => el.scrollIntoView({ block: "start" }));
+    // Mounted and visible: its top part is inside the viewport.
+    await expect
+      .poll(() => view.evaluate((el) => el.getBoundingClientRect().top))
+      .toBeLessThan(300);
+    expect(await view.isVisible(), id).toBe(true);
+    await page.waitForTimeout(300);
+    await resetCounts();
+    const from = await shownPosition(page);
+    const shows = await viewShows(page, id);
+    await page.waitForTimeout(700);
+    const during = await counts();
+    expect(await shownPosition(page), `${id}: the sweep moved on`).toBeGreaterThan(from + 10);
+    expect.soft(during[id] ?? 0, `${id} rendered while playing`).toBe(0);
+    // The views that follow the position show each frame all the same.
+    if (id === "formula" || id === "weight-maps")
+      expect(await viewShows(page, id), `${id} painted`).not.toBe(shows);
+  }
+
+  // Paused: the formula's and the maps' numbers are the state's, exactly.
+  await page.locator("#formula").evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await page.getByRole("button", { name: "Pause" }).click();
+  const file = await exportState(page);
+  const formula = page.locator("#formula");
+  await expect.poll(() => formula.textContent()).toMatch(`${file.position} of 900 terms`);
+  expect(await exactValue(formula.locator('.formula-table [data-quantity="after"]'))).toBe(
+    file.sums.kernelGrad.data[0],
+  );
+  expect(await exactValue(formula.locator('[data-quantity="bias-after"]'))).toBe(
+    file.sums.biasGrad,
+  );
+  const maps = page.locator("#weight-maps .weight-map-sum .num");
+  await expect.poll(() => maps.count()).toBe(9);
+  for (let t = 0; t < 9; t++)
+    expect(await exactValue(maps.nth(t)), `w tap ${t}`).toBe(file.sums.kernelGrad.data[t]);
   expect(app.errors).toEqual([]);
 });

@@ -1,9 +1,19 @@
-import { type ReactNode, useMemo, useState } from "react";
-import type { ResolvedConvOptions } from "../../engine/index";
-import { Num } from "../../viz/Num";
+import { type ReactNode, type RefObject, useRef, useState } from "react";
+import {
+  emptySums,
+  type ResolvedConvOptions,
+  type Sweep,
+  type SweepSums,
+} from "../../engine/index";
+import { type AppState, appStore } from "../../state/store";
+import { useApp } from "../../state/useApp";
+import { LiveNum, paintNum } from "../../viz/Num";
+import { setText } from "../../viz/numberGridPaint";
+import { useFramePaint } from "../../viz/useFramePaint";
+import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
-import { useAppWhile, useBusy, useLive } from "../useOnScreen";
-import { defaultOptions, formulaTerm, indexExpression } from "./formulaTerm";
+import { useLiveSubscribe } from "../useOnScreen";
+import { defaultOptions, type FormulaTerm, formulaTerm, indexExpression } from "./formulaTerm";
 import "./formula.css";
 import "./mathml";
 
@@ -113,37 +123,69 @@ function SumDelta() {
   );
 }
 
+/** True when the state's sweep and sums are there and match its image: the term can be shown. */
+function fits(s: AppState): boolean {
+  const { sweep, sums, image } = s;
+  return (
+    sweep !== null &&
+    sums !== null &&
+    !s.sweepPending &&
+    sweep.inputHeight === image.height &&
+    sweep.inputWidth === image.width &&
+    sums.kernelGrad.data.length === sweep.kernelHeight * sweep.kernelWidth
+  );
+}
+
 /**
  * The gradient of one weight as the formula it is, ∂L/∂w_ab = Σ_ij δ_ij · x(…), with the term
- * at the current position filled in with its numbers and the partial sums around it.
+ * at the current position filled in with its numbers and the partial sums around it. React
+ * renders the structure (the kernel's shape, the options, the weight picked); the numbers are
+ * painted every frame outside React (src/viz/useFramePaint.ts), and not at all while a sweep
+ * plays with the panel off screen (useLiveSubscribe).
  */
 export function FormulaPanel() {
-  // Off screen during playback or training the panel keeps what it showed (see useLive).
-  const live = useLive("formula", useBusy());
-  const sweep = useAppWhile(live, (s) => s.sweep);
-  const sums = useAppWhile(live, (s) => s.sums);
-  const position = useAppWhile(live, (s) => s.position);
-  const image = useAppWhile(live, (s) => s.image);
-  const pending = useAppWhile(live, (s) => s.sweepPending);
+  const kH = useApp((s) => s.sweep?.kernelHeight ?? 3);
+  const kW = useApp((s) => s.sweep?.kernelWidth ?? 3);
+  const stride = useApp((s) => s.sweep?.options.stride ?? 1);
+  const padding = useApp((s) => s.sweep?.options.padding ?? 0);
+  const dilation = useApp((s) => s.sweep?.options.dilation ?? 1);
+  const ready = useApp(fits);
   const [selected, setSelected] = useState(0);
-  const kH = sweep?.kernelHeight ?? 3;
-  const kW = sweep?.kernelWidth ?? 3;
   const tap = Math.min(selected, kH * kW - 1);
   const a = Math.floor(tap / kW);
   const b = tap % kW;
-  const fits =
-    sweep !== null &&
-    sums !== null &&
-    !pending &&
-    sweep.inputHeight === image.height &&
-    sweep.inputWidth === image.width &&
-    sums.kernelGrad.data.length === kH * kW;
-  const term = useMemo(
-    () => (fits && sweep ? formulaTerm(sweep, image, position, tap) : null),
-    [fits, sweep, image, position, tap],
-  );
-  const options = sweep?.options ?? { stride: 1, padding: 0, dilation: 1 };
+  const options = { stride, padding, dilation };
   const general = !defaultOptions(options);
+
+  const numbers = useRef<HTMLDivElement>(null);
+  // The partial sums of the sweep shown, carried from frame to frame (see formulaTerm).
+  const running = useRef<{ sweep: Sweep; sums: SweepSums } | null>(null);
+  const last = useRef<unknown[]>([]);
+  useFramePaint(
+    useLiveSubscribe("formula"),
+    (force) => {
+      const s = appStore.getState();
+      const { sweep, sums, image, position } = s;
+      // Until React renders a new kernel shape, the picker and the tap are the old shape's.
+      if (numbers.current === null || sweep === null || sums === null || !fits(s)) return;
+      if (sweep.kernelHeight !== kH || sweep.kernelWidth !== kW) return;
+      const still = !s.playing;
+      const key = [sweep, image, position, sums, tap, still];
+      if (!force && key.every((k, i) => k === last.current[i])) return;
+      last.current = key;
+      if (running.current?.sweep !== sweep) running.current = { sweep, sums: emptySums(sweep) };
+      const term = formulaTerm(sweep, image, position, tap, running.current.sums);
+      paintNumbers(
+        numbers.current,
+        term,
+        sums.kernelGrad.data[tap] as number,
+        sums.biasGrad,
+        still,
+      );
+    },
+    paintInterval,
+  );
+
   const w = (
     <Sub base="w">
       <mn>{a}</mn>
@@ -236,81 +278,101 @@ export function FormulaPanel() {
         </div>
       </div>
 
-      {term === null || sums === null ? (
-        <p className="placeholder-text">Computing the sweep…</p>
+      {ready ? (
+        <FormulaNumbers wText={wText} numbersRef={numbers} />
       ) : (
-        <FormulaNumbers
-          term={term}
-          wText={wText}
-          after={sums.kernelGrad.data[tap] as number}
-          biasAfter={sums.biasGrad}
-        />
+        <p className="placeholder-text">Computing the sweep…</p>
       )}
     </Panel>
   );
 }
 
-/** The numbers of the current term and the partial sums before and after it. */
+/**
+ * Writes a term into FormulaNumbers' elements: each `data-slot`'s text, each number by its
+ * `data-quantity` (exact values only when `exact`), and the parts that exist once a term is
+ * added (`data-added`) shown or hidden.
+ */
+function paintNumbers(
+  root: HTMLElement,
+  term: FormulaTerm,
+  after: number,
+  biasAfter: number,
+  exact: boolean,
+): void {
+  const { row, col, inputRow, inputCol, count, total, added } = term;
+  const slots: Record<string, string> = {
+    terms: `${count} of ${total} terms`,
+    which: added
+      ? `Term ${count} is position (row ${row}, col ${col}):`
+      : `The first term, position (row ${row}, col ${col}), is next:`,
+    ij: `${row},${col}`,
+    at: `(${row}, ${col})`,
+    xij: `${inputRow},${inputCol}`,
+    x: term.inside ? `input at (${inputRow}, ${inputCol})` : "zero padding",
+    earlier: String(count - 1),
+    count: String(count),
+  };
+  const values: Record<string, number> = {
+    delta: term.delta,
+    x: term.x,
+    product: term.product,
+    before: term.before,
+    after,
+    "bias-before": term.biasBefore,
+    "bias-after": biasAfter,
+  };
+  for (const el of root.querySelectorAll<HTMLElement>("[data-slot]"))
+    setText(el, slots[el.dataset.slot ?? ""] ?? "");
+  for (const el of root.querySelectorAll<HTMLElement>(".num[data-quantity]"))
+    paintNum(el, values[el.dataset.quantity ?? ""] ?? Number.NaN, exact);
+  for (const el of root.querySelectorAll<HTMLElement>("[data-added]"))
+    if (el.hidden === added) el.hidden = !added;
+}
+
+/**
+ * The numbers of the current term and the partial sums before and after it: the structure,
+ * which paintNumbers fills in.
+ */
 function FormulaNumbers({
-  term,
   wText,
-  after,
-  biasAfter,
+  numbersRef,
 }: {
-  /** The term at the current position. */
-  term: ReturnType<typeof formulaTerm>;
   /** The weight's name, "w[a][b]". */
   wText: string;
-  /** The store's ∂L/∂w_ab so far. */
-  after: number;
-  /** The store's ∂L/∂b so far. */
-  biasAfter: number;
+  /** Receives the element paintNumbers paints. */
+  numbersRef: RefObject<HTMLDivElement | null>;
 }) {
-  const { row, col, inputRow, inputCol } = term;
   const d = (
     <>
-      δ
-      <sub>
-        {row},{col}
-      </sub>
+      δ<sub data-slot="ij" />
     </>
   );
   const x = (
     <>
-      x
-      <sub>
-        {inputRow},{inputCol}
-      </sub>
+      x<sub data-slot="xij" />
     </>
   );
   return (
-    <div className="formula-numbers">
+    <div className="formula-numbers" ref={numbersRef}>
       <p className="formula-count">
-        <strong>
-          {term.count} of {term.total} terms
-        </strong>{" "}
-        added.{" "}
-        {term.added
-          ? `Term ${term.count} is position (row ${row}, col ${col}):`
-          : `The first term, position (row ${row}, col ${col}), is next:`}
+        <strong data-slot="terms" /> added. <span data-slot="which" />
       </p>
       <table className="formula-table">
         <tbody>
           <tr>
             <th scope="row">
-              <span className="math">{d}</span> = ∂L/∂out at ({row}, {col})
+              <span className="math">{d}</span> = ∂L/∂out at <span data-slot="at" />
             </th>
             <td>
-              <Num value={term.delta} quantity="delta" />
+              <LiveNum quantity="delta" />
             </td>
           </tr>
           <tr>
             <th scope="row">
-              <span className="math">{x}</span> ={" "}
-              {term.inside ? `input at (${inputRow}, ${inputCol})` : "zero padding"}
+              <span className="math">{x}</span> = <span data-slot="x" />
             </th>
             <td>
-              <Num value={term.x} quantity="x" />
+              <LiveNum quantity="x" />
             </td>
           </tr>
           <tr>
@@ -321,45 +383,39 @@ function FormulaNumbers({
               = this term
             </th>
             <td>
-              <Num value={term.product} quantity="product" />
+              <LiveNum quantity="product" />
             </td>
           </tr>
-          {term.added ? (
-            <tr>
-              <th scope="row">Sum of the first {term.count - 1} terms</th>
-              <td>
-                <Num value={term.before} quantity="before" />
-              </td>
-            </tr>
-          ) : null}
-          <tr className="formula-after">
+          <tr data-added>
             <th scope="row">
-              ∂L/∂{wText} so far ({term.count} terms)
+              Sum of the first <span data-slot="earlier" /> terms
             </th>
             <td>
-              <Num value={after} quantity="after" />
+              <LiveNum quantity="before" />
+            </td>
+          </tr>
+          <tr className="formula-after">
+            <th scope="row">
+              ∂L/∂{wText} so far (<span data-slot="count" /> terms)
+            </th>
+            <td>
+              <LiveNum quantity="after" />
             </td>
           </tr>
         </tbody>
       </table>
-      {term.added ? (
-        <p className="formula-line">
-          <span className="math">∂L/∂{wText}</span> = <Num value={term.before} quantity="before" />{" "}
-          + <Num value={term.delta} quantity="delta" /> × <Num value={term.x} quantity="x" /> ={" "}
-          <Num value={after} quantity="after" />
-        </p>
-      ) : null}
+      <p className="formula-line" data-added>
+        <span className="math">∂L/∂{wText}</span> = <LiveNum quantity="before" /> +{" "}
+        <LiveNum quantity="delta" /> × <LiveNum quantity="x" /> = <LiveNum quantity="after" />
+      </p>
       <p className="formula-line">
         <span className="math">∂L/∂b</span> ={" "}
-        {term.added ? (
-          <>
-            <Num value={term.biasBefore} quantity="bias-before" /> +{" "}
-            <Num value={term.delta} quantity="delta" /> ={" "}
-          </>
-        ) : null}
-        <Num value={biasAfter} quantity="bias-after" />{" "}
+        <span data-added>
+          <LiveNum quantity="bias-before" /> + <LiveNum quantity="delta" /> ={" "}
+        </span>
+        <LiveNum quantity="bias-after" />{" "}
         <span className="hint">
-          ({term.count} of {term.total} terms)
+          (<span data-slot="terms" />)
         </span>
       </p>
     </div>

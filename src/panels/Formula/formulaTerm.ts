@@ -5,6 +5,7 @@ import {
   RECORD_KERNEL_GRAD,
   type ResolvedConvOptions,
   type Sweep,
+  type SweepSums,
   sumsAt,
 } from "../../engine/index";
 import { focusIndex } from "../../state/positionView";
@@ -42,8 +43,17 @@ export interface FormulaTerm {
  * The term the panels focus on (the last one added, or the first before any is) for kernel
  * tap `tap`, with the partial sums before it. The partial sums come from the engine's `sumsAt`,
  * the same ordered sum the store keeps, so `before + product` is exactly the store's sum.
+ *
+ * `running`, sums of this same sweep kept from the last call, makes a sweep moving forward
+ * (a playing one) add one position per call instead of all of them again; it is updated.
  */
-export function formulaTerm(sweep: Sweep, image: Grid, position: number, tap: number): FormulaTerm {
+export function formulaTerm(
+  sweep: Sweep,
+  image: Grid,
+  position: number,
+  tap: number,
+  running: SweepSums = emptySums(sweep),
+): FormulaTerm {
   const { outHeight, outWidth, kernelWidth, recordLength, records } = sweep;
   const { stride, padding, dilation } = sweep.options;
   const total = outHeight * outWidth;
@@ -58,7 +68,7 @@ export function formulaTerm(sweep: Sweep, image: Grid, position: number, tap: nu
   const inside =
     inputRow >= 0 && inputRow < image.height && inputCol >= 0 && inputCol < image.width;
   const base = index * recordLength;
-  const prior = sumsAt(sweep, emptySums(sweep), added ? position - 1 : 0);
+  const prior = sumsAt(sweep, running, added ? position - 1 : 0);
   return {
     count: position,
     total,

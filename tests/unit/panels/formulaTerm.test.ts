@@ -50,6 +50,23 @@ describe("formulaTerm", () => {
     }
   });
 
+  test.each(SEEDS)(
+    "seed %i: sums carried between calls (a playing sweep) give the same terms to the bit",
+    (seed) => {
+      const { c, sweep } = caseAndSweep(seed);
+      const n = sweep.outHeight * sweep.outWidth;
+      const tap = (c.kernel.height * c.kernel.width) >> 1;
+      const running = emptySums(sweep);
+      // Forward one position at a time, then a jump back, as a played and scrubbed sweep moves.
+      const moves = [0, 1, 2, 3, ...Array.from({ length: 12 }, (_, i) => i), n, 1];
+      for (const P of moves.filter((p) => p <= n)) {
+        expect(formulaTerm(sweep, c.input, P, tap, running), `P=${P}`).toEqual(
+          formulaTerm(sweep, c.input, P, tap),
+        );
+      }
+    },
+  );
+
   test("the input cell is (i·s − p + a·d, j·s − p + b·d), outside the image in the padding", () => {
     const { sweep, c } = caseAndSweep(7);
     const { stride: s, padding: p, dilation: d } = sweep.options;
