@@ -26,8 +26,17 @@ export function pyNumber(value: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
+/**
+ * A whole number as Python source (a count, an index, a size): anything else throws, like
+ * pyNumber, so no value can put more than digits into a script.
+ */
+export function pyInt(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not a whole number: ${value}`);
+  return String(value);
+}
+
 /** A grid as a nested Python list, one row per line. */
-function pyRows(grid: Grid, indent: string): string {
+export function pyRows(grid: Grid, indent: string): string {
   const rows: string[] = [];
   for (let r = 0; r < grid.height; r++) {
     const row = Array.from(grid.data.subarray(r * grid.width, (r + 1) * grid.width), pyNumber);
@@ -35,6 +44,46 @@ function pyRows(grid: Grid, indent: string): string {
   }
   return `[\n${rows.join("\n")}\n${indent}]`;
 }
+
+/** Checks, result and printing: the same Python for arrays and tensors. */
+const COMMON_HELPERS = `
+
+def close(a, b):
+    """Equal to 1e-12, relative to the larger of 1 and the checked value."""
+    a, b = AS_ARRAY(a), AS_ARRAY(b)
+    return bool((abs(a - b) <= 1e-12 * ABS_AT_LEAST_1(b)).all())
+
+
+def as_list(a):
+    return AS_ARRAY(a).tolist()
+
+
+def show(name, value):
+    print(name)
+    print(value)
+`;
+
+/**
+ * Each flavour's imports and the helpers every script of it uses: ZEROS (a float64 buffer),
+ * close (the check's tolerance), as_list (for the result line), show (a name and a value).
+ */
+export const FLAVOUR_HELPERS: Record<Flavour, string> = {
+  numpy: `import numpy as np
+
+np.set_printoptions(precision=6, suppress=False)
+ZEROS = lambda shape: np.zeros(shape, dtype=np.float64)  # noqa: E731
+AS_ARRAY = lambda a: np.asarray(a, dtype=np.float64)  # noqa: E731
+ABS_AT_LEAST_1 = lambda b: np.maximum(1.0, abs(b))  # noqa: E731
+${COMMON_HELPERS}`,
+  pytorch: `import torch
+import torch.nn.functional as F
+
+torch.set_printoptions(precision=6)
+ZEROS = lambda shape: torch.zeros(shape, dtype=torch.float64)  # noqa: E731
+AS_ARRAY = lambda a: torch.as_tensor(a, dtype=torch.float64)  # noqa: E731
+ABS_AT_LEAST_1 = lambda b: torch.clamp(abs(b), min=1.0)  # noqa: E731
+${COMMON_HELPERS}`,
+};
 
 /** The state's numbers as Python assignments, shared by both flavours. */
 function stateLines(state: LinkedState, array: string): string {
@@ -108,11 +157,6 @@ input_grad = input_grad_padded[padding : padding + H, padding : padding + W]
 /** The closing part: print, compare, update, print the numbers for tools, exit. */
 function closing(checkName: string): string {
   return `
-def show(name, value):
-    print(name)
-    print(value)
-
-
 show("Summed over all %d positions: dL/dw =" % N, kernel_grad)
 print("dL/db =", bias_grad)
 print("The same gradient from ${checkName}:")
@@ -166,11 +210,7 @@ import sys
 /** The NumPy flavour: the loop, and a vectorised formula (one slice sum per weight) to check it. */
 function numpyScript(state: LinkedState): string {
   return `${HEADER("with NumPy alone", "a vectorised formula")}
-import numpy as np
-
-np.set_printoptions(precision=6, suppress=False)
-ZEROS = lambda shape: np.zeros(shape, dtype=np.float64)  # noqa: E731
-
+${FLAVOUR_HELPERS.numpy}
 ${stateLines(state, "np.array")}
 x = np.pad(image, padding)  # zero padding on all four sides
 ${SWEEP}
@@ -186,26 +226,13 @@ for a in range(kh):
 check_input_grad = check_input_grad_padded[padding : padding + H, padding : padding + W]
 
 
-def close(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return bool(np.all(np.abs(a - b) <= 1e-12 * np.maximum(1.0, np.abs(b))))
-
-
-def as_list(a):
-    return np.asarray(a, dtype=np.float64).tolist()
-
 ${closing("a vectorised formula (no loop over positions)")}`;
 }
 
 /** The PyTorch flavour: the loop on float64 tensors, checked against autograd through F.conv2d. */
 function pytorchScript(state: LinkedState): string {
   return `${HEADER("with PyTorch", "autograd")}
-import torch
-import torch.nn.functional as F
-
-torch.set_printoptions(precision=6)
-ZEROS = lambda shape: torch.zeros(shape, dtype=torch.float64)  # noqa: E731
-
+${FLAVOUR_HELPERS.pytorch}
 ${stateLines(state, "torch.tensor")}
 x = F.pad(image, (padding, padding, padding, padding))  # zero padding on all four sides
 # (These tensors do not require gradients: the loop below is plain arithmetic.)
@@ -226,15 +253,6 @@ check_kernel_grad = w.grad
 check_bias_grad = float(b.grad[0])
 check_input_grad = inp.grad
 
-
-def close(a, b):
-    a = torch.as_tensor(a, dtype=torch.float64)
-    b = torch.as_tensor(b, dtype=torch.float64)
-    return bool(torch.all((a - b).abs() <= 1e-12 * torch.clamp(b.abs(), min=1.0)))
-
-
-def as_list(a):
-    return torch.as_tensor(a, dtype=torch.float64).tolist()
 
 ${closing("autograd (torch.nn.functional.conv2d, then backward)")}`;
 }
