@@ -30,7 +30,7 @@ export function paintedGrid(canvas: HTMLCanvasElement | null): Grid | undefined 
  * value is the same number is the same colour.
  *
  * Each paint bumps the canvas's `data-painted` counter: pixels are invisible to a
- * MutationObserver, the attribute is not (bench/page.mjs times repaints by it). No
+ * MutationObserver, the attribute is not (bench/page/drawing.mjs times repaints by it). No
  * style rule reads it, so the write costs no style or layout work.
  */
 export function paintGrid(

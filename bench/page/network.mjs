@@ -1,6 +1,8 @@
 // The real-network section in `npm run bench:page` (issue 13): while the network trains in
 // the worker, long tasks, main-thread busy share and frames; and drawing a digit → the ten
-// probabilities on screen. Imported by bench/page.mjs, which owns the page and its helpers.
+// probabilities on screen. Run by bench/page.mjs (--only=network) in a page of its own.
+import { measureWindow } from "./session.mjs";
+import { median, ms, quantile } from "./stats.mjs";
 
 /** Strokes drawn on "Draw a digit" while the network trains. */
 const STROKES = 30;
@@ -39,7 +41,7 @@ function probabilitiesShown({ since, timeoutMs }) {
  * STROKES short strokes meanwhile, one at a time: from the pointer's last move to the frame
  * after the probabilities changed.
  */
-export async function measureNetwork(page, cdp, refresh, measureWindow) {
+export async function measureNetwork(page, cdp, refresh) {
   const train = page.getByRole("button", { name: "Train network" });
   await train.waitFor({ timeout: 30_000 });
   const canvas = page.getByRole("img", { name: /Draw a digit/ }).first();
@@ -76,8 +78,7 @@ export async function measureNetwork(page, cdp, refresh, measureWindow) {
 }
 
 /** The section's rows for the report table. */
-export function networkRows(r, helpers) {
-  const { ms, median, quantile } = helpers;
+export function networkRows(r) {
   const goalRow = (check, measured, goal, met) => [check, measured, goal, met ? "met" : "MISSED"];
   const w = r.window;
   const long = w.longTasks ?? [];

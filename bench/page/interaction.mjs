@@ -1,0 +1,98 @@
+// The measurements made on one page, on the image it shows (32x32, then 128x128), and their
+// rows: playback, training, drawing, scrubbing.
+import { GOALS, runs, WINDOW_S } from "./config.mjs";
+import { measureDrawing } from "./drawing.mjs";
+import { measurePlayback } from "./playback.mjs";
+import { measureScrubbing } from "./scrubbing.mjs";
+import { settle } from "./session.mjs";
+import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
+import { measureTraining } from "./training.mjs";
+
+/** Every interactive measurement on one page (the image it currently shows). */
+export async function measureInteraction(page, cdp, refresh) {
+  // The views are part of the page under test: wait for them before measuring.
+  await page.waitForFunction(() => window.__bench.viewsShown !== null, null, { timeout: 20_000 });
+  await settle(page);
+  const r = {};
+  if (runs("playback")) r.playback = await measurePlayback(page, cdp, refresh);
+  await settle(page);
+  if (runs("training")) r.training = await measureTraining(page, cdp, refresh);
+  if (runs("drawing")) r.drawing = await measureDrawing(page);
+  if (runs("scrubbing")) r.scrubbing = await measureScrubbing(page);
+  return r;
+}
+
+export function interactionRows(label, r, refresh) {
+  const rows = [];
+  const frameGoal = `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`;
+  const frameOk = (f) => Math.abs(f.median - refresh) <= refresh * GOALS.frameTolerance;
+  const windows = [];
+  if (r.playback) {
+    const n = r.playback.restarts;
+    windows.push([
+      `playback at ${r.playback.speed}/s`,
+      r.playback,
+      `${n} start${n === 1 ? "" : "s"}`,
+    ]);
+  }
+  if (r.training) {
+    const n = r.training.restarts;
+    const steps = r.training.steps.toLocaleString("en-US");
+    windows.push([`training, Steps ${steps}`, r.training, `${n} run${n === 1 ? "" : "s"}`]);
+  }
+  for (const [name, w, extra] of windows) {
+    const busyGoal = name.startsWith("playback")
+      ? (GOALS.playbackBusy[label] ?? GOALS.busy)
+      : GOALS.busy;
+    rows.push([
+      `${label} ${name}, ${WINDOW_S} s (${extra}): long tasks`,
+      longTaskText(w.longTasks),
+      `none > ${GOALS.longTask} ms`,
+      met(noLongTask(w.longTasks)),
+    ]);
+    rows.push([
+      `${label} ${name}: main-thread busy, wall (CPU)`,
+      `${pct(w.busy)} (${pct(w.cpu)})`,
+      `≤ ${pct(busyGoal)}`,
+      met(w.busy <= busyGoal),
+    ]);
+    rows.push([
+      `${label} ${name}: frame interval median (p95, worst; ${w.frames} frames, ${w.dropped} missed)`,
+      `${ms(w.median)} (${ms(w.p95)}, ${ms(w.worst)})`,
+      frameGoal,
+      met(frameOk(w)),
+    ]);
+  }
+  if (r.drawing) {
+    const d = r.drawing;
+    const timedOut = d.missed ? `, ${d.missed} timed out` : "";
+    rows.push([
+      `${label} drawing, move → maps repainted, next frame (${d.moves} moves${timedOut}): median (repaint)`,
+      `${ms(d.median)} (${ms(d.paintMedian)})`,
+      `< ${GOALS.drawMedian} ms`,
+      met(d.median < GOALS.drawMedian && d.missed === 0),
+    ]);
+    rows.push([
+      `${label} drawing: p95 (worst)`,
+      `${ms(d.p95)} (${ms(d.worst)})`,
+      `< ${GOALS.drawP95} ms`,
+      met(d.p95 < GOALS.drawP95 && d.missed === 0),
+    ]);
+  }
+  if (r.scrubbing) {
+    const s = r.scrubbing;
+    rows.push([
+      `${label} scrubbing ${s.from} → ${s.to} (${s.moves} moves): input → frame after commit, median (worst)`,
+      `${ms(s.median)} (${ms(s.worst)})`,
+      "≤ 1 frame (worst ≤ 2)",
+      met(s.to === 0 && s.median <= refresh * 1.1 && s.worst <= 2 * refresh * 1.1),
+    ]);
+    rows.push([
+      `  ${label} scrubbing: input → commit, median (worst); long tasks`,
+      `${ms(s.workMedian)} (${ms(s.workWorst)}); ${longTaskText(s.longTasks)}`,
+      "",
+      "",
+    ]);
+  }
+  return rows;
+}
