@@ -165,8 +165,14 @@ function readEvaluations(value: unknown, steps: number): NetworkEvaluation[] {
   });
 }
 
+/** A file's state, and the sums it saved: at the cursor, and the engine's whole gradient. */
+export interface NetworkFileContents extends NetworkFileState {
+  readonly savedSums: SavedSums | null;
+  readonly savedGradient: SavedSums | null;
+}
+
 /** Parses and checks a network file's text. Throws StateFileError naming the first problem. */
-export function parseNetworkFile(text: string): NetworkFileState {
+export function parseNetworkFile(text: string): NetworkFileContents {
   if (text.length > MAX_NETWORK_FILE_BYTES) {
     fail(`The file is ${(text.length / 1048576).toFixed(1)} MB; a network file is at most 32 MB.`);
   }
@@ -205,14 +211,8 @@ export function parseNetworkFile(text: string): NetworkFileState {
   const shape = layer === 1 ? arch.conv1 : arch.conv2;
   const positions = shape === null ? 0 : shape.outHeight * shape.outWidth;
   const position = checkWholeNumber(s.position, "sweep.position", 0, positions);
-  if (s.sums !== null && s.sums !== undefined) {
-    const sums = record(s.sums, "sweep.sums");
-    const size = shape === null ? 0 : shape.inChannels * 9;
-    numbers(sums.weightGrad, "sweep.sums.weightGrad", size).forEach((v, i) => {
-      checkFiniteNumber(v, `sweep.sums.weightGrad[${i}]`);
-    });
-    checkFiniteNumber(sums.biasGrad, "sweep.sums.biasGrad");
-  }
+  const size = shape === null ? 0 : shape.inChannels * 9;
+  const below = shape === null ? 0 : shape.inChannels * shape.inHeight * shape.inWidth;
   return {
     config,
     settings,
@@ -227,7 +227,71 @@ export function parseNetworkFile(text: string): NetworkFileState {
     layer,
     filter,
     position,
+    savedSums: readSums(s.sums, "sweep.sums", size, below),
+    savedGradient: readSums(s.engine, "sweep.engine", size, null),
   };
+}
+
+/** Sums a file holds for the sweep: as saved, to be compared with the same sweep made again. */
+export interface SavedSums {
+  readonly weightGrad: Float64Array;
+  readonly biasGrad: number;
+  /** The layer below's buffer (null: not saved, as in the engine's gradient). */
+  readonly below: Float64Array | null;
+}
+
+function finiteList(value: unknown, name: string, length: number): Float64Array {
+  const list = numbers(value, name, length);
+  return Float64Array.from(list, (v, i) => checkFiniteNumber(v, `${name}[${i}]`));
+}
+
+/** A file's sums (null when it saved none); `belowLength` null: no layer-below buffer. */
+function readSums(
+  value: unknown,
+  name: string,
+  size: number,
+  belowLength: number | null,
+): SavedSums | null {
+  if (value === null || value === undefined) return null;
+  const sums = record(value, name);
+  return {
+    weightGrad: finiteList(sums.weightGrad, `${name}.weightGrad`, size),
+    biasGrad: checkFiniteNumber(sums.biasGrad, `${name}.biasGrad`),
+    below:
+      belowLength === null || sums.below === undefined
+        ? null
+        : finiteList(sums.below, `${name}.below`, belowLength),
+  };
+}
+
+/**
+ * Where a file's saved sums part from the same sums made again (null: they agree). Each list
+ * is compared to 1e-9 of its largest magnitude: the same engine gives the same bits, and
+ * another browser's Math.exp may move the last few.
+ */
+export function sumsDisagreement(saved: SavedSums, fresh: SavedSums, name: string): string | null {
+  const lists: [string, ArrayLike<number>, ArrayLike<number>][] = [
+    [`${name}.weightGrad`, saved.weightGrad, fresh.weightGrad],
+    [`${name}.biasGrad`, [saved.biasGrad], [fresh.biasGrad]],
+  ];
+  if (saved.below !== null && fresh.below !== null) {
+    lists.push([`${name}.below`, saved.below, fresh.below]);
+  }
+  for (const [field, a, b] of lists) {
+    let scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(a[i] as number), Math.abs(b[i] as number));
+    }
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] as number;
+      const y = b[i] as number;
+      if (Math.abs(x - y) > 1e-9 * scale) {
+        const at = a.length === 1 ? field : `${field}[${i}]`;
+        return `"${at}" is ${x} in the file, but the sweep of its network gives ${y}`;
+      }
+    }
+  }
+  return null;
 }
 
 /** The file's text for a state: every number shown, the sums at the cursor included. */

@@ -3,9 +3,17 @@
  * (`#view=network&net=…`: settings, seed and the chosen image; weights go in the file).
  */
 import { errorText } from "../engine/index";
-import { networkLink, parseNetworkFile, readNetworkLink, serializeNetwork } from "./networkFile";
+import {
+  type NetworkFileContents,
+  networkLink,
+  parseNetworkFile,
+  readNetworkLink,
+  serializeNetwork,
+  sumsDisagreement,
+} from "./networkFile";
 import { freshNetwork, networkStore } from "./networkStore";
-import { requestNetworkSweep, requestPrediction } from "./networkSweep";
+import { networkSums } from "./networkSums";
+import { requestNetworkSweepThen, requestPrediction } from "./networkSweep";
 import { endNetworkTraining } from "./networkTraining";
 
 /** The file name Save network file downloads. */
@@ -18,19 +26,34 @@ export function exportNetwork(): string {
 
 /**
  * Opens a network file: on any problem nothing changes and the message names the field; on
- * success training ends and the file's network, history, drawing and sweep take over.
+ * success training ends and the file's network, history, drawing and sweep take over. The
+ * sweep is made again from the file's network and image, and the sums the file saved are
+ * compared with it: a file edited by hand, or by a build whose engine differs, is named.
  */
 export function importNetwork(text: string): boolean {
+  let file: NetworkFileContents;
   try {
-    const state = parseNetworkFile(text);
-    endNetworkTraining();
-    networkStore.setState({ ...state, sweep: null, probabilities: null, message: null });
+    file = parseNetworkFile(text);
   } catch (error) {
     networkStore.setState({ message: `That network file cannot be opened: ${errorText(error)}` });
     return false;
   }
-  requestNetworkSweep();
-  requestPrediction();
+  const { savedSums, savedGradient, ...state } = file;
+  endNetworkTraining();
+  networkStore.setState({ ...state, sweep: null, probabilities: null, message: null });
+  requestNetworkSweepThen((sweep) => {
+    const { position } = networkStore.getState();
+    const problem =
+      (savedSums && sumsDisagreement(savedSums, networkSums(sweep, position), "sweep.sums")) ??
+      (savedGradient &&
+        sumsDisagreement(savedGradient, { ...sweep.sweep, below: null }, "sweep.engine"));
+    if (problem) {
+      networkStore.setState({
+        message: `The file's saved sums do not match its network: ${problem}. The page shows the sums of the file's network and image made again; the file was edited, or written by another version of ConvSweep.`,
+      });
+    }
+  });
+  requestPrediction(true);
   return true;
 }
 

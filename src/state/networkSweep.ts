@@ -6,7 +6,13 @@
 import { errorText, IMAGE_SIDE } from "../engine/index";
 import { SupersededError } from "../worker/client";
 import { engine } from "./engineClient";
-import { type NetworkState, networkStore, type SweepChoice, sweepImageOf } from "./networkStore";
+import {
+  type NetworkState,
+  type NetworkSweepResult,
+  networkStore,
+  type SweepChoice,
+  sweepImageOf,
+} from "./networkStore";
 import { digitsUrl } from "./networkTraining";
 
 const get = () => networkStore.getState();
@@ -68,20 +74,70 @@ export function paintNetworkDigit(
 
 /** Clears the drawn digit. */
 export function clearNetworkDigit(): void {
+  // A prediction in flight is of the digit cleared: it is not shown.
+  predicting = null;
+  predictAgain = false;
   set({ drawn: new Float64Array(IMAGE_SIDE * IMAGE_SIDE), probabilities: null });
   if (get().choice.set === "drawn") requestNetworkSweep();
 }
 
-/** Asks for the drawn digit's ten probabilities; a newer request supersedes this one. */
-export function requestPrediction(): void {
+/** The prediction in flight (null: none), and whether the digit or network changed since. */
+let predicting: object | null = null;
+let predictAgain = false;
+/** When the last prediction was asked for (performance.now()). */
+let predictedAt = Number.NEGATIVE_INFINITY;
+
+/** How often training's reports ask again for the drawn digit's probabilities, at most. */
+export const TRAINING_PREDICT_MS = 200;
+
+/**
+ * The drawn digit's probabilities as training moves the network on: asked for at most every
+ * TRAINING_PREDICT_MS and never while another is in flight, which keeps the worker's answer to
+ * a stroke from waiting behind them.
+ */
+export function refreshPrediction(): void {
+  if (get().probabilities === null || predicting !== null) return;
+  if (performance.now() - predictedAt < TRAINING_PREDICT_MS) return;
+  requestPrediction();
+}
+
+/**
+ * Asks for the drawn digit's ten probabilities. One request is in flight at a time: a change
+ * meanwhile (a stroke, a training report) is asked for as soon as it lands, with the digit and
+ * network as they are then. Superseding each request by the next instead would starve the page
+ * whenever changes come faster than the worker answers (a pen drawing while the network trains:
+ * the worker finishes its step first), and the probabilities would freeze until the pen lifts.
+ * `fresh` is for a network that replaced the old one (reset, import, a new shape): the request
+ * in flight is superseded, so no probability of the old network is shown.
+ */
+export function requestPrediction(fresh = false): void {
+  if (predicting !== null && !fresh) {
+    predictAgain = true;
+    return;
+  }
+  const token = {};
+  predicting = token;
+  predictAgain = false;
+  predictedAt = performance.now();
   const { config, params, drawn } = get();
+  const landed = () => {
+    if (predicting !== token) return;
+    predicting = null;
+    if (predictAgain) requestPrediction();
+  };
   engine()
     .lane("network-predict")
     .predictNetwork({ network: { config, params }, image: drawn })
     .then(
-      (probabilities) => set({ probabilities }),
+      (probabilities) => {
+        if (predicting === token) set({ probabilities });
+        landed();
+      },
       (error: unknown) => {
-        if (!(error instanceof SupersededError)) set({ message: errorText(error) });
+        if (!(error instanceof SupersededError) && predicting === token) {
+          set({ message: errorText(error) });
+        }
+        landed();
       },
     );
 }
@@ -97,6 +153,11 @@ export function sweepPositions(state: NetworkState): number {
  * lands keeping the cursor where it was (within the new sweep's positions).
  */
 export function requestNetworkSweep(): void {
+  requestNetworkSweepThen(() => {});
+}
+
+/** requestNetworkSweep, then `landed` sees the sweep (not when a newer one superseded it). */
+export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => void): void {
   const state = get();
   const request = {
     network: { config: state.config, params: state.params },
@@ -120,6 +181,7 @@ export function requestNetworkSweep(): void {
           position: Math.min(get().position, positions),
           ...(get().training ? {} : { digits: "ready" }),
         });
+        landed(sweep);
       },
       (error: unknown) => {
         if (error instanceof SupersededError) return;

@@ -17,9 +17,9 @@ import {
   type NetworkTrainProgress,
   SupersededError,
 } from "../worker/client";
-import { engine } from "./engineClient";
+import { networkTrainingEngine } from "./engineClient";
 import { freshNetwork, type NetworkState, networkStore } from "./networkStore";
-import { requestNetworkSweep, requestPrediction } from "./networkSweep";
+import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./networkSweep";
 
 /** Steps one press of Train network may run before it stops by itself. */
 export const RUN_LIMIT = 100_000;
@@ -60,7 +60,7 @@ class Reports {
     this.#queued = [];
     if (liveRun !== this.run || reports.length === 0) return;
     set(merged(get(), reports));
-    if (get().probabilities !== null) requestPrediction();
+    refreshPrediction();
   }
 
   cancel(): void {
@@ -96,7 +96,7 @@ export function trainNetwork(): void {
   liveRun = run;
   const reports = new Reports(run);
   set({ training: true, message: null, digits: state.digits === "ready" ? "ready" : "loading" });
-  engine()
+  networkTrainingEngine()
     .lane("network-train")
     .trainNetwork(
       {
@@ -145,7 +145,7 @@ export function trainNetwork(): void {
 
 /** Pauses training where it is (Pause network): the run ends with what it reached. */
 export function pauseNetwork(): void {
-  if (get().training) engine().lane("network-train").stop();
+  if (get().training) networkTrainingEngine().lane("network-train").stop();
 }
 
 /** Train network / Pause network: the same button. */
@@ -158,7 +158,7 @@ export function toggleNetworkTraining(): void {
 export function endNetworkTraining(): void {
   if (liveRun === null) return;
   liveRun = null;
-  engine().lane("network-train").cancel();
+  networkTrainingEngine().lane("network-train").cancel();
   set({ training: false });
 }
 
@@ -168,7 +168,7 @@ export function resetNetwork(): void {
   const { config, settings } = get();
   set({ ...freshNetwork(config, settings.seed), message: null });
   requestNetworkSweep();
-  if (get().probabilities !== null) requestPrediction();
+  if (get().probabilities !== null) requestPrediction(true);
 }
 
 /**
@@ -193,7 +193,7 @@ export function setNetworkConfig(change: Partial<CnnConfig>): void {
     return;
   }
   requestNetworkSweep();
-  if (get().probabilities !== null) requestPrediction();
+  if (get().probabilities !== null) requestPrediction(true);
 }
 
 /**
