@@ -1,21 +1,36 @@
-import { lazy, Suspense, useState } from "react";
+import { lazy, type ReactNode, Suspense, useState } from "react";
 
-// The scripts and their dialog are a chunk of their own, fetched on the first click.
-const CodeTwinDialog = lazy(() => import("./CodeTwinDialog"));
+// Each twin's scripts and their dialog are chunks of their own, fetched on the first click.
+const PageCodeTwin = lazy(() => import("./PageCodeTwin"));
+
+const pageTwin = (onClose: () => void) => <PageCodeTwin onClose={onClose} />;
 
 /** "Show as code": the current state as a PyTorch and a NumPy script (CONTRACT.md §3). */
-export function CodeTwinButton() {
+export function CodeTwinButton({
+  dialog = pageTwin,
+  disabled = false,
+  why,
+}: {
+  /** The twin's dialog (default: the main view's), a lazy component given its onClose. */
+  dialog?: (onClose: () => void) => ReactNode;
+  /** True while the state cannot be written yet. */
+  disabled?: boolean;
+  /** Why it is disabled, shown as the button's description. */
+  why?: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)} aria-haspopup="dialog">
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        aria-haspopup="dialog"
+        disabled={disabled}
+        title={disabled ? why : undefined}
+      >
         Show as code
       </button>
-      {open ? (
-        <Suspense fallback={null}>
-          <CodeTwinDialog onClose={() => setOpen(false)} />
-        </Suspense>
-      ) : null}
+      {open ? <Suspense fallback={null}>{dialog(() => setOpen(false))}</Suspense> : null}
     </>
   );
 }

@@ -1,30 +1,49 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { currentLinkedState } from "../../state/loading";
 import { downloadBlob } from "../../viz/download";
-import { type Flavour, pythonScript, SCRIPT_NAMES } from "./pythonScript";
+import type { Flavour } from "./pythonScript";
 import "./codeTwin.css";
 
 const LABELS: Record<Flavour, string> = { pytorch: "PyTorch", numpy: "NumPy" };
+/** What each flavour checks its loop's buffers against. */
+const CHECKS: Record<Flavour, string> = { pytorch: "autograd", numpy: "a vectorised formula" };
 
-/**
- * The code twin of the current state: a PyTorch and a NumPy script (tabs), each shown whole
- * in a read-only text area, to copy or download. The scripts are made when the dialog opens,
- * from the state at that moment.
- */
-export default function CodeTwinDialog({
-  onClose,
-}: {
+/** What a code twin shows: a title, what its scripts do, and the two scripts. */
+export interface CodeTwin {
+  /** The dialog's title, its accessible name. */
+  readonly title: string;
+  /** What the scripts hold and do, given what the flavour checks against ("autograd", …). */
+  readonly about: (check: string) => string;
+  /** Each flavour's script, and the file name it downloads as. */
+  readonly scripts: Record<Flavour, string>;
+  readonly names: Record<Flavour, string>;
+}
+
+/** Props of a code twin's dialog, as its "Show as code" button renders it. */
+export interface CodeTwinDialogProps {
   /** Called when the dialog closes (Escape, Close). */
   onClose: () => void;
+}
+
+/**
+ * A code twin: a PyTorch and a NumPy script (tabs), each shown whole in a read-only text area,
+ * to copy or download. `make` runs once, when the dialog opens, so the scripts are of the state
+ * at that moment. Each subject (the main view, the real network) has a small lazy module that
+ * renders this with its own `make`.
+ */
+export function CodeTwinDialog({
+  make,
+  onClose,
+}: CodeTwinDialogProps & {
+  /** Makes the twin from the current state. */
+  make: () => CodeTwin;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [flavour, setFlavour] = useState<Flavour>("pytorch");
   const [copied, setCopied] = useState<string | null>(null);
   const id = useId();
-  const scripts = useMemo(() => {
-    const state = currentLinkedState();
-    return { pytorch: pythonScript(state, "pytorch"), numpy: pythonScript(state, "numpy") };
-  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the state when the dialog opens.
+  const twin = useMemo(make, []);
+  const { scripts, names } = twin;
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
@@ -40,12 +59,9 @@ export default function CodeTwinDialog({
   };
   return (
     <dialog ref={ref} className="code-twin" aria-labelledby={`${id}-title`} onClose={onClose}>
-      <h2 id={`${id}-title`}>The current state as code</h2>
+      <h2 id={`${id}-title`}>{twin.title}</h2>
       <p className="hint">
-        A self-contained script with this image, filter, bias, target, options, loss and learning
-        rate. It loops over every position, adds each one's terms into one buffer, checks the buffer
-        against {flavour === "pytorch" ? "autograd" : "a vectorised formula"}, and prints the filter
-        after one update. Run it with <code>python3 {SCRIPT_NAMES[flavour]}</code>.
+        {twin.about(CHECKS[flavour])} Run it with <code>python3 {names[flavour]}</code>.
       </p>
       <div role="tablist" aria-label="Flavour" className="code-twin-tabs">
         {(Object.keys(LABELS) as Flavour[]).map((f) => (
@@ -86,10 +102,10 @@ export default function CodeTwinDialog({
         <button
           type="button"
           onClick={() =>
-            downloadBlob(new Blob([script], { type: "text/x-python" }), SCRIPT_NAMES[flavour])
+            downloadBlob(new Blob([script], { type: "text/x-python" }), names[flavour])
           }
         >
-          Download {SCRIPT_NAMES[flavour]}
+          Download {names[flavour]}
         </button>
         <button type="button" onClick={() => void copy()}>
           Copy

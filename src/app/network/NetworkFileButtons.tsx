@@ -1,15 +1,25 @@
-import { useRef, useState } from "react";
+import { lazy, useRef, useState } from "react";
 import {
   exportNetwork,
   importNetwork,
   NETWORK_FILE_NAME,
   networkLinkParam,
 } from "../../state/networkLoading";
+import { networkStore, useNetwork } from "../../state/networkStore";
 import { downloadBlob } from "../../viz/download";
+import { CodeTwinButton } from "../codeTwin/CodeTwinButton";
 import { withParam } from "../sections/sections";
 
-/** Save network file, Open network file, and a link to these settings. */
+// The network's scripts and their dialog: chunks of their own, fetched on the first click.
+const NetworkCodeTwin = lazy(() => import("../codeTwin/NetworkCodeTwin"));
+const networkTwin = (onClose: () => void) => (
+  <NetworkCodeTwin onClose={onClose} network={networkStore.getState} />
+);
+
+/** Save network file, Open network file, a link to these settings, and Show as code. */
 export function NetworkFileButtons() {
+  // A training or test digit's pixels arrive with its sweep; a drawing's are here already.
+  const codeReady = useNetwork((s) => s.sweep !== null || s.choice.set === "drawn");
   const input = useRef<HTMLInputElement>(null);
   const [link, setLink] = useState<string | null>(null);
   const save = () =>
@@ -46,6 +56,11 @@ export function NetworkFileButtons() {
       <button type="button" onClick={makeLink}>
         Link to these network settings
       </button>
+      <CodeTwinButton
+        dialog={networkTwin}
+        disabled={!codeReady}
+        why="Waits for the sweep of the chosen digit"
+      />
       {link ? (
         <input
           className="network-link"
