@@ -246,6 +246,46 @@ test("Show as code downloads a NumPy script that runs and agrees", async () => {
   expect(errors).toEqual([]);
 });
 
+test("Show as code in the network section downloads NumPy and PyTorch scripts that agree", async () => {
+  const { page, errors } = await openApp(browser, `${inject("baseURL")}#view=network`);
+  const contributing = () =>
+    page.evaluate(() =>
+      Number(document.querySelector('[data-quantity="contributing"]')?.getAttribute("data-value")),
+    );
+  await until(async () => (await contributing()) > 0, "the sweep of a filter", 30_000);
+  const count = await contributing();
+  // The page's Σδ over all positions: the filter's bias gradient for this image.
+  await click(page, "All positions", "#network");
+  const biasSum = () =>
+    page.evaluate(() =>
+      document.querySelector('[data-quantity="network-bias-sum"]')?.getAttribute("data-value"),
+    );
+  await until(async () => (await biasSum()) !== "0", "the sum over all positions");
+  const bias = Number(await biasSum());
+  await click(page, "Show as code", "#network");
+  await until(async () => (await page.$("dialog[open] textarea")) !== null, "the code dialog");
+  for (const [tab, file] of [
+    ["NumPy", "convsweep_network_numpy.py"],
+    ["PyTorch", "convsweep_network_pytorch.py"],
+  ]) {
+    await click(page, tab as string);
+    const script = await download(page, () => click(page, `Download ${file}`));
+    expect(script).toMatch(/^FILTER = 0 /m);
+    const stdout = execFileSync("/usr/bin/python3", ["-"], {
+      input: script,
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    });
+    expect(stdout).toContain(`${count} of 900 positions contribute`);
+    expect(stdout).toMatch(/IS the gradient: yes/);
+    const printed = JSON.parse(stdout.slice(stdout.indexOf("CONVSWEEP ") + 10));
+    expect(Math.abs(printed.biasGrad - bias)).toBeLessThanOrEqual(
+      1e-12 * Math.max(1, Math.abs(bias)),
+    );
+  }
+  expect(errors).toEqual([]);
+});
+
 test("Inside a real network: train a few steps and see a test accuracy", async () => {
   const { page, errors } = await openApp(browser, `${inject("baseURL")}#view=network`);
   await until(

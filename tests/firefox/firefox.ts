@@ -76,20 +76,29 @@ export async function until(
 }
 
 /**
- * The button whose text (or aria-label) is exactly `name`, waiting up to 10 s for it (parts
- * of the page, like the header's tools, arrive in chunks of their own).
+ * The button whose text (or aria-label) is exactly `name`, inside the element `within` (a CSS
+ * selector; the whole page by default), waiting up to 10 s for it (parts of the page, like the
+ * header's tools, arrive in chunks of their own).
  */
-export async function button(page: Page, name: string): Promise<ElementHandle<Element>> {
+export async function button(
+  page: Page,
+  name: string,
+  within = "body",
+): Promise<ElementHandle<Element>> {
   const end = Date.now() + 10_000;
   for (;;) {
-    const handle = await page.evaluateHandle((n) => {
-      for (const b of document.querySelectorAll("button")) {
-        if (b.getAttribute("aria-hidden") === "true") continue;
-        const label = b.getAttribute("aria-label") ?? b.textContent?.trim();
-        if (label === n) return b;
-      }
-      return null;
-    }, name);
+    const handle = await page.evaluateHandle(
+      (n, w) => {
+        for (const b of document.querySelector(w)?.querySelectorAll("button") ?? []) {
+          if (b.getAttribute("aria-hidden") === "true") continue;
+          const label = b.getAttribute("aria-label") ?? b.textContent?.trim();
+          if (label === n) return b;
+        }
+        return null;
+      },
+      name,
+      within,
+    );
     const element = handle.asElement();
     if (element !== null) return element as ElementHandle<Element>;
     if (Date.now() > end) throw new Error(`no button "${name}"`);
@@ -97,9 +106,9 @@ export async function button(page: Page, name: string): Promise<ElementHandle<El
   }
 }
 
-/** Clicks a button by its name, as a pointer would (scrolled into view first). */
-export async function click(page: Page, name: string): Promise<void> {
-  await (await button(page, name)).click();
+/** Clicks a button by its name (inside `within`), as a pointer would (scrolled into view first). */
+export async function click(page: Page, name: string, within?: string): Promise<void> {
+  await (await button(page, name, within)).click();
 }
 
 /** The text of the file the next download (after `action`) saves. */
