@@ -24,7 +24,7 @@ function networkTwin(network: NetworkState): CodeTwin {
   return {
     title: "The network's current state as code",
     about: (check) =>
-      `A self-contained script with this image and its label, every weight of the network, its stride and padding, the chosen layer and filter, and this step's η, μ and sum or mean. It runs the forward pass, takes the filter's δ from the layers above, loops over every position adding each one's terms into one buffer, checks the buffers against ${check}, and prints the filter after one update.`,
+      `A self-contained script with this image, its label, every weight, the chosen filter and this step's settings. It runs the network forward, takes the filter's δ from the layers above, adds every position's terms into one buffer, checks it against ${check}, and prints the filter after one update.`,
     scripts: { pytorch: networkScript(state, "pytorch"), numpy: networkScript(state, "numpy") },
     names: NETWORK_SCRIPT_NAMES,
   };
