@@ -7,39 +7,73 @@ import { median, ms, quantile } from "./stats.mjs";
 /** Strokes drawn on "Draw a digit" while the network trains. */
 const STROKES = 30;
 
-/** Installs, in the page, a watcher of the probabilities' text: when it last changed. */
-function watchProbabilities() {
+/**
+ * Installs, in the page, a watcher of strokes on "Draw a digit" and of what answers them: the
+ * pointer's move (its event time), the first prediction reply to a request sent after it (the
+ * worker's messages are watched through Worker.prototype), and the frames after the
+ * probabilities' DOM changed. A stroke is answered on screen at the first frame after a change
+ * made by that reply (a change made by an older request, sent before the stroke, is not it).
+ */
+function watchStrokes() {
   const list = document.querySelector("ol.probabilities");
-  const w = { changed: 0 };
-  window.__probabilities = w;
-  if (list === null) return false;
+  const canvas = document.querySelector('canvas[aria-label^="Draw a digit"]');
+  if (list === null || canvas === null) return false;
+  const w = { stroke: null, changes: [] };
+  window.__strokes = w;
+  canvas.addEventListener(
+    "pointermove",
+    (e) => {
+      if (e.buttons !== 0) w.stroke = { moveAt: e.timeStamp, ids: new Set(), replyAt: null };
+    },
+    { capture: true },
+  );
+  const post = Worker.prototype.postMessage;
+  const watched = new WeakSet();
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (!watched.has(this)) {
+      watched.add(this);
+      this.addEventListener("message", (e) => {
+        const s = w.stroke;
+        if (e.data?.type === "networkPrediction" && s?.ids.has(e.data.runId)) {
+          s.replyAt ??= e.timeStamp;
+        }
+      });
+    }
+    if (message?.type === "networkPredict" && w.stroke) w.stroke.ids.add(message.runId);
+    return post.call(this, message, ...rest);
+  };
   new MutationObserver(() => {
-    w.changed = performance.now();
+    const change = { at: performance.now(), frame: null };
+    w.changes.push(change);
+    requestAnimationFrame((t) => {
+      change.frame = t;
+    });
   }).observe(list, { subtree: true, childList: true, characterData: true, attributes: true });
   return true;
 }
 
-/** Resolves with the time of the first frame after the probabilities change since `since`. */
-function probabilitiesShown({ since, timeoutMs }) {
+/** Resolves with the last stroke's move → the frame showing its answer (ms; null: none). */
+function strokeAnswered(timeoutMs) {
   return new Promise((resolve) => {
     const end = performance.now() + timeoutMs;
     const check = () => {
-      const changed = window.__probabilities.changed;
-      if (changed > since) {
-        requestAnimationFrame((t) => resolve(t - since));
-        return;
-      }
-      if (performance.now() > end) resolve(null);
-      else requestAnimationFrame(check);
+      const { stroke, changes } = window.__strokes;
+      const reply = stroke?.replyAt;
+      const shown =
+        reply == null ? undefined : changes.find((c) => c.at >= reply && c.frame !== null);
+      if (shown !== undefined) resolve(shown.frame - stroke.moveAt);
+      else if (performance.now() > end) resolve(null);
+      else setTimeout(check, 20);
     };
-    requestAnimationFrame(check);
+    check();
   });
 }
 
 /**
  * Opens the section (`#view=network`) in `page`, trains for the measuring window, and draws
- * STROKES short strokes meanwhile, one at a time: from the pointer's last move to the frame
- * after the probabilities changed.
+ * STROKES short strokes meanwhile, one at a time: from the stroke's pointer move (the event's
+ * time, as the main view's drawing is measured) to the frame after its answer changed the
+ * probabilities.
  */
 export async function measureNetwork(page, cdp, refresh) {
   const train = page.getByRole("button", { name: "Train network" });
@@ -58,18 +92,17 @@ export async function measureNetwork(page, cdp, refresh) {
       if (await pause.isVisible()) await pause.click();
     },
   );
-  // Drawing while training (the worker is busy with steps; a predict request waits between).
+  // Drawing while training (training has a worker of its own; predictions go to the other).
   await train.click();
-  await page.evaluate(watchProbabilities);
+  if (!(await page.evaluate(watchStrokes))) throw new Error("no probabilities or Draw a digit");
   const latencies = [];
   for (let i = 0; i < STROKES; i++) {
     const y = box.y + box.height * (0.2 + (0.6 * i) / STROKES);
     await page.mouse.move(box.x + box.width * 0.3, y);
     await page.mouse.down();
-    const since = await page.evaluate(() => performance.now());
     await page.mouse.move(box.x + box.width * 0.7, y, { steps: 1 });
     await page.mouse.up();
-    const shown = await page.evaluate(probabilitiesShown, { since, timeoutMs: 2000 });
+    const shown = await page.evaluate(strokeAnswered, 2000);
     if (shown !== null) latencies.push(shown);
   }
   const pause = page.getByRole("button", { name: "Pause network" });
