@@ -4,14 +4,15 @@ import { fragmentParam, goToSection, sectionOf } from "./sections/sections";
 
 /**
  * Opens the state in the URL fragment when there is one, else saved work (unless `saved` is
- * false), else the default; then goes to the section the fragment names (`view=…`).
+ * false: an embedded copy, which also opens its link without a notice), else the default;
+ * then goes to the section the fragment names (`view=…`).
  */
 export async function openFromLocation(saved = true): Promise<void> {
   const hash = window.location.hash;
   const value = fragmentParam(hash, "state");
   // The state file's and links' code is fetched only when there is a link to open.
   const opened =
-    (value !== null && (await (await import("../state/loading")).openLink(value))) ||
+    (value !== null && (await (await import("../state/loading")).openLink(value, saved))) ||
     (value === null && saved && (await restoreSavedWork()));
   if (!opened) await requestSweep();
   const section = sectionOf(fragmentParam(hash, "view"));

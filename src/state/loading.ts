@@ -79,13 +79,14 @@ export function importState(text: string): Promise<boolean> {
 
 /**
  * Opens the state of a shared link's fragment value (see link.ts). On a problem, shows a
- * message and keeps the current (default) state.
+ * message and keeps the current (default) state. `announce` false opens it without the notice
+ * that says so (an embedded figure: the frame is for the figure, the reader did not open it).
  */
-export function openLink(value: string): Promise<boolean> {
+export function openLink(value: string, announce = true): Promise<boolean> {
   return loadState(
     () => decodeLink(value),
     "The link could not be opened; showing the default state instead.",
-    "Opened the shared state from the link.",
+    announce ? "Opened the shared state from the link." : null,
   );
 }
 

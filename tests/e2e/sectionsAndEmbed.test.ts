@@ -106,6 +106,8 @@ ${snippet}
     expect(await frame.getByRole("heading", { name: "ConvSweep" }).count()).toBe(0);
     expect(await frame.getByRole("heading", { name: "The next questions" }).count()).toBe(0);
     expect(await frame.locator("#running-sum").count()).toBe(1);
+    // The figure opens as its author left it, without a notice that it was opened from a link.
+    expect(await frame.getByText("Opened the shared state from the link").count()).toBe(0);
     // Keys act inside the frame once it has focus.
     await frame.locator("#running-sum h2").click();
     await host.page.keyboard.press("ArrowRight");
