@@ -39,8 +39,8 @@ export default function NetworkCodeTwin({
   onClose,
   network,
 }: CodeTwinDialogProps & {
-  /** The network section's state now. */
-  network: () => NetworkState;
+  /** The network section's state when the button was clicked. */
+  network: NetworkState;
 }) {
-  return <CodeTwinDialog make={() => networkTwin(network())} onClose={onClose} />;
+  return <CodeTwinDialog make={() => networkTwin(network)} onClose={onClose} />;
 }

@@ -12,8 +12,9 @@ import { withParam } from "../sections/sections";
 
 // The network's scripts and their dialog: chunks of their own, fetched on the first click.
 const NetworkCodeTwin = lazy(() => import("../codeTwin/NetworkCodeTwin"));
+// The state of the click: a sweep that lands or goes before the chunk does changes nothing.
 const networkTwin = (onClose: () => void) => (
-  <NetworkCodeTwin onClose={onClose} network={networkStore.getState} />
+  <NetworkCodeTwin onClose={onClose} network={networkStore.getState()} />
 );
 
 /** Save network file, Open network file, a link to these settings, and Show as code. */
