@@ -355,7 +355,7 @@ function FormulaNumbers({
   return (
     <div className="formula-numbers" ref={numbersRef}>
       <p className="formula-count">
-        <strong data-slot="terms" /> added. <span data-slot="which" />
+        <strong data-slot="terms" /> added. <span className="formula-which" data-slot="which" />
       </p>
       <table className="formula-table">
         <tbody>
@@ -404,18 +404,26 @@ function FormulaNumbers({
           </tr>
         </tbody>
       </table>
+      {/* The result on a line of its own: lines that rewrap as the numbers change width
+          would move the page under the reader every frame of a playing sweep. */}
       <p className="formula-line" data-added>
         <span className="math">∂L/∂{wText}</span> = <LiveNum quantity="before" /> +{" "}
-        <LiveNum quantity="delta" /> × <LiveNum quantity="x" /> = <LiveNum quantity="after" />
+        <LiveNum quantity="delta" /> × <LiveNum quantity="x" />
+        <span className="formula-result">
+          = <LiveNum quantity="after" />
+        </span>
       </p>
       <p className="formula-line">
-        <span className="math">∂L/∂b</span> ={" "}
+        <span className="math">∂L/∂b</span>
         <span data-added>
-          <LiveNum quantity="bias-before" /> + <LiveNum quantity="delta" /> ={" "}
+          {" "}
+          = <LiveNum quantity="bias-before" /> + <LiveNum quantity="delta" />
         </span>
-        <LiveNum quantity="bias-after" />{" "}
-        <span className="hint">
-          (<span data-slot="terms" />)
+        <span className="formula-result">
+          = <LiveNum quantity="bias-after" />{" "}
+          <span className="hint">
+            (<span data-slot="terms" />)
+          </span>
         </span>
       </p>
     </div>
