@@ -24,14 +24,19 @@ const MAX_PRESSES = 400;
 async function focusReport(
   page: Page,
 ): Promise<{ key: string; name: string; hidden: boolean } | null> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    // What the person sees once the page has settled: a view scrolled near renders (its
+    // content-visibility placeholder gives way to its real height) in the frames after focus
+    // moved, and scroll anchoring then keeps the focused element in place.
+    await new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled)));
     const el = document.activeElement as HTMLElement | null;
     if (el === null || el === document.body || el === document.documentElement) return null;
     // Which element this is, to tell when focus has come back to the first one.
     el.dataset.focusProbe ??= String(Math.random());
     const key = el.dataset.focusProbe;
     const label = el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40) ?? "";
-    const name = `${el.tagName.toLowerCase()} "${label}"`;
+    const where = el.closest("section[id]")?.id ?? "page";
+    const name = `${el.tagName.toLowerCase()} "${label}" in #${where}`;
     const bar = document.querySelector('section[aria-label="Sweep controls"]');
     if (bar === null) throw new Error("no sweep controls");
     if (bar.contains(el)) return { key, name, hidden: false };
@@ -74,12 +79,14 @@ async function hiddenTabStops(
     .waitFor();
   // Everything that loads in a chunk of its own must be there first: the header's tools, the
   // training panel, the views below and the real-network section (loaded when scrolled
-  // near). Otherwise a part arriving mid-way moves the page under a focus being measured.
+  // near) with its first sweep. Otherwise a part arriving mid-way moves the page under a focus being measured.
   await page.getByRole("heading", { name: "The gradient check" }).waitFor({ timeout: 10_000 });
   await page.getByRole("button", { name: "Export" }).waitFor();
   await page.getByRole("button", { name: "Train", exact: true }).waitFor();
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await page.getByRole("button", { name: "Train network" }).waitFor({ timeout: 20_000 });
+  // The network's first sweep (after the digits load) fills its maps and batch row.
+  await page.locator('[data-quantity="contributing"]').waitFor({ timeout: 30_000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   const hidden: string[] = [];
   let first: string | null = null;
