@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import { errorText } from "../engine/index";
 import { setNotice } from "../state/sweep";
+import { withSectionParams } from "./sections/sectionParams";
 import { embedSnippet, sectionOf, viewedSection, withParam } from "./sections/sections";
 
 /** What each kind of sharing is called and what it makes. */
@@ -23,7 +24,7 @@ const KINDS = {
 async function make(kind: keyof typeof KINDS): Promise<string> {
   const { shareLink } = await import("../state/loading");
   const here = `${window.location.origin}${window.location.pathname}`;
-  const state = await shareLink();
+  const state = withSectionParams(await shareLink(), viewedSection());
   if (kind === "embed") {
     const id = viewedSection() ?? "figure";
     const title = `ConvSweep: ${sectionOf(id)?.title ?? "the sweep"}`;

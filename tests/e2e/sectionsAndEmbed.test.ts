@@ -145,3 +145,42 @@ test("an embedded view fits a 320x240 frame and scrolls inside it", async () => 
     .toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
+
+test("the real network embeds with its own settings and without the main sweep's controls", async () => {
+  // K 4, batch 32, η 0.05, seed 5, test digit 7, filter 3 (fields as networkLink writes them).
+  const net = "4~0~1~0~32~0.05~0.9~mean~5~test~7~1~2~1~1000";
+  const { page } = await openApp(browser, { hash: `#view=network&net=${net}` });
+  await expect.poll(() => page.getByLabel("Filters K").inputValue(), { timeout: 20_000 }).toBe("4");
+  await page.getByRole("button", { name: "Copy embed code" }).click();
+  const snippet = await page.getByRole("textbox", { name: "Embed code" }).inputValue();
+  const src = /src="([^"]+)"/.exec(snippet)?.[1]?.replace(/&amp;/g, "&") ?? "";
+  expect(snippet).toContain('title="ConvSweep: Inside a real network"');
+  expect(new URLSearchParams(src.split("#")[1]).get("net")).toBe(net);
+
+  const frame = await openApp(browser, { width: 640, height: 480, hash: `#${src.split("#")[1]}` });
+  const embedded = frame.page;
+  await expect.poll(() => embedded.getByLabel("Seed").inputValue(), { timeout: 20_000 }).toBe("5");
+  expect(await embedded.getByLabel("Filters K").inputValue()).toBe("4");
+  await expect
+    .poll(() => embedded.locator('[data-quantity="contributing"]').count(), { timeout: 30_000 })
+    .toBe(1);
+  // The main sweep's controls step another sweep: an embedded network leaves them out.
+  expect(await embedded.getByRole("region", { name: "Sweep controls" }).count()).toBe(0);
+  expect(await embedded.getByRole("heading", { name: "ConvSweep" }).count()).toBe(0);
+  const overflowX = await embedded.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflowX).toBeLessThanOrEqual(0);
+  // Its own link opens the whole app at the section, not another embedded copy.
+  await embedded.getByRole("button", { name: "Link to these network settings" }).click();
+  const link = await embedded
+    .getByRole("textbox", { name: "Link to the network settings" })
+    .inputValue();
+  const linked = new URLSearchParams(link.split("#")[1]);
+  expect([linked.get("view"), linked.get("embed"), linked.get("net")]).toEqual([
+    "network",
+    null,
+    net,
+  ]);
+  expect(frame.errors).toEqual([]);
+});

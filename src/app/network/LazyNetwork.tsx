@@ -3,6 +3,11 @@ import { fragmentParam } from "../sections/sections";
 
 const NetworkSection = lazy(() => import("./NetworkSection"));
 
+/** The fragment opens the section: a deep link (`#view=network`) or an embed (`#embed=network`). */
+export function networkOpened(hash: string): boolean {
+  return fragmentParam(hash, "view") === "network" || fragmentParam(hash, "embed") === "network";
+}
+
 /** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
 const NEAR = "400px";
 
@@ -12,7 +17,7 @@ const NEAR = "400px";
  * is opened (#view=network) or scrolled near.
  */
 export function LazyNetwork() {
-  const [load, setLoad] = useState(() => fragmentParam(window.location.hash, "view") === "network");
+  const [load, setLoad] = useState(() => networkOpened(window.location.hash));
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     const section = ref.current;
@@ -29,7 +34,7 @@ export function LazyNetwork() {
     );
     observer.observe(section);
     const onHash = () => {
-      if (fragmentParam(window.location.hash, "view") === "network") setLoad(true);
+      if (networkOpened(window.location.hash)) setLoad(true);
     };
     window.addEventListener("hashchange", onHash);
     return () => {

@@ -30,7 +30,8 @@ export function NetworkFileButtons() {
     if (input.current) input.current.value = "";
   };
   const makeLink = () => {
-    const hash = withParam(window.location.hash, "view", "network");
+    // The whole app at this section (from an embedded copy too).
+    const hash = withParam(withParam(window.location.hash, "embed", null), "view", "network");
     const params = new URLSearchParams(hash);
     params.delete("state");
     params.set("net", networkLinkParam());

@@ -3,10 +3,11 @@ import { DrawDigitPanel } from "../../panels/Network/DrawDigitPanel";
 import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
-import { applyNetworkLink } from "../../state/networkLoading";
+import { applyNetworkLink, networkLinkParam } from "../../state/networkLoading";
 import { useNetwork } from "../../state/networkStore";
 import { requestNetworkSweep } from "../../state/networkSweep";
-import { fragmentParam } from "../sections/sections";
+import { provideSectionParams } from "../sections/sectionParams";
+import { networkOpened } from "./LazyNetwork";
 import { NetworkFileButtons } from "./NetworkFileButtons";
 import "./network.css";
 
@@ -24,10 +25,12 @@ function NetworkMessage() {
 export default function NetworkSection() {
   useEffect(() => {
     const link = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("net");
-    if (link !== null && fragmentParam(window.location.hash, "view") === "network") {
+    if (link !== null && networkOpened(window.location.hash)) {
       applyNetworkLink(link);
     }
     requestNetworkSweep();
+    // Copy link and Copy embed code carry the network's settings when this section is shown.
+    return provideSectionParams("network", () => ({ net: networkLinkParam() }));
   }, []);
   return (
     <>

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { TrainingPanel } from "../../panels/Training/TrainingPanel";
 import { useControlsHeight } from "../App";
 import { Controls } from "../Controls";
 import { MainFigure, useFigureSizes } from "../MainFigure";
 import { NoticeBar } from "../NoticeBar";
+import { LazyNetwork } from "../network/LazyNetwork";
 import { useAppStart } from "../useAppStart";
 import { type Section, withParam } from "./sections";
 
@@ -12,7 +13,8 @@ const ViewById = lazy(() => import("./ViewById"));
 /**
  * ConvSweep embedded in another page (`#embed=<section>&state=…`): the sweep controls and one
  * section, with a link to the whole app. Keys work while the frame has focus; nothing is
- * saved, so an embedded copy never overwrites the person's own saved work.
+ * saved, so an embedded copy never overwrites the person's own saved work. The real network
+ * (`#embed=network&net=…`) has its own controls: the main sweep's are left out.
  */
 export function Embed({
   section,
@@ -29,13 +31,29 @@ export function Embed({
     "view",
     section.id === "figure" ? null : section.id,
   );
+  const network = section.id === "network";
+  useEffect(() => {
+    if (!network) return;
+    // No sticky controls above: what is scrolled to needs no room kept for them.
+    const root = document.documentElement.style;
+    root.setProperty("--sweep-controls-height", "0px");
+    return () => {
+      root.removeProperty("--sweep-controls-height");
+    };
+  }, [network]);
   return (
     <div className="embed">
-      <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
-        <Controls />
-        <NoticeBar />
-      </section>
-      {section.id === "figure" ? (
+      {network ? null : (
+        <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
+          <Controls />
+          <NoticeBar />
+        </section>
+      )}
+      {network ? (
+        <main className="panels">
+          <LazyNetwork />
+        </main>
+      ) : section.id === "figure" ? (
         <MainFigure sweepOnly />
       ) : (
         <main className="panels">
