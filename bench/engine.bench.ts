@@ -25,7 +25,7 @@ import {
   squaredErrorGrad,
   train,
 } from "../src/engine";
-import { seededRandom } from "../src/state/random";
+import { seededRandom } from "../src/engine/index";
 import { loadTfjs, type Tensor4D, type Tf } from "./tfjs";
 
 const SIZES = [32, 128, 512] as const;

@@ -2,7 +2,7 @@
 // scripts/bench-stream.mjs through `window.streamBench`) and checks it against the engine
 // run on the main thread (driven by tests/e2e/worker.test.ts).
 import { type ConvOptions, computeSweep, conv2d, type Grid, train } from "../src/engine";
-import { seededRandom } from "../src/state/random";
+import { seededRandom } from "../src/engine/index";
 import {
   createEngineClient,
   type EngineClient,

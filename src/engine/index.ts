@@ -62,6 +62,7 @@ export {
   createWorkspace,
   forwardImage,
 } from "./cnn/pass";
+export { seededRandom } from "./cnn/random";
 export { reluBackward, reluBackwardAt, reluForward } from "./cnn/relu";
 export { softmaxCrossEntropy } from "./cnn/softmaxCrossEntropy";
 export {

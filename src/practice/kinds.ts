@@ -1,4 +1,4 @@
-import { seededRandom } from "../state/random";
+import { seededRandom } from "../engine/index";
 import type { Exercise, Generator, PracticeState } from "./exercise";
 import { biasSign } from "./exercises/biasSign";
 import { contributionSign } from "./exercises/contributionSign";

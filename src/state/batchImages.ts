@@ -1,5 +1,4 @@
-import { createGrid, type Grid } from "../engine/index";
-import { seededRandom } from "./random";
+import { createGrid, type Grid, seededRandom } from "../engine/index";
 
 /** How one extra image of the batch is made from the drawn one (or loaded). */
 export type BatchSource =

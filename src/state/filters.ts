@@ -1,5 +1,4 @@
-import { createGrid, type Grid, gridFromRows } from "../engine/index";
-import { seededRandom } from "./random";
+import { createGrid, type Grid, gridFromRows, seededRandom } from "../engine/index";
 
 /** The target-filter presets, in menu order. */
 export const FILTER_PRESETS = [

@@ -1,5 +1,4 @@
-import { createGrid, type Grid } from "../engine/index";
-import { seededRandom } from "./random";
+import { createGrid, type Grid, seededRandom } from "../engine/index";
 
 /** The side of the input image, in cells. */
 export const IMAGE_SIDE = 32;

@@ -4,7 +4,7 @@
 // and every action it picks must happen.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { seededRandom } from "../../src/state/random";
+import { seededRandom } from "../../src/engine/index";
 import { launchChromium, openApp } from "./browser";
 import { expectSumsExact, exportDoc } from "./invariants";
 

@@ -1,7 +1,7 @@
 /**
- * The CNN's seeded randomness: mulberry32 (the app's PRNG, written again here because the
- * engine imports nothing from src/state). Only integer arithmetic and one division, so a
- * seed gives the same sequence in every JavaScript engine.
+ * The engine's seeded randomness, the app's one PRNG: mulberry32 (the state layer's preset
+ * images and filters, the practice exercises and the CNN all use it). Only integer arithmetic
+ * and one division, so a seed gives the same sequence in every JavaScript engine.
  */
 
 /** A seeded PRNG: uniform numbers in [0, 1); the same seed always gives the same sequence. */

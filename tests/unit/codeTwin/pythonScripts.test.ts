@@ -10,12 +10,12 @@ import {
   createGrid,
   type Grid,
   outputShape,
+  seededRandom,
   squaredErrorGrad,
   squaredErrorLoss,
 } from "../../../src/engine/index";
 import { presetFilter, randomFilter } from "../../../src/state/filters";
 import { presetImage } from "../../../src/state/images";
-import { seededRandom } from "../../../src/state/random";
 import type { LinkedState } from "../../../src/state/stateFile";
 import { checkState } from "../../../src/state/stateRules";
 

@@ -4,7 +4,7 @@
 import { createGrid, type Grid, outputShape } from "../../../src/engine";
 
 /** mulberry32, the app's own seeded PRNG: uniform numbers in [0, 1). */
-export { seededRandom as mulberry32 } from "../../../src/state/random";
+export { seededRandom as mulberry32 } from "../../../src/engine/index";
 
 export type Rand = () => number;
 

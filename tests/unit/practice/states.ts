@@ -6,11 +6,11 @@ import {
   type Grid,
   type Reduction,
   type ResolvedConvOptions,
+  seededRandom,
 } from "../../../src/engine/index";
 import type { Exercise, PracticeState } from "../../../src/practice/exercise";
 import { presetFilter, randomFilter } from "../../../src/state/filters";
 import { presetImage } from "../../../src/state/images";
-import { seededRandom } from "../../../src/state/random";
 
 /** What a test state may set; the rest is the app's default problem. */
 export interface StateSpec {

@@ -3,7 +3,13 @@
 // checks after every one that the state exports and re-imports to itself.
 import fc from "fast-check";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
-import { createGrid, type Grid, gridFromRows, outputShape } from "../../../src/engine/index";
+import {
+  createGrid,
+  type Grid,
+  gridFromRows,
+  outputShape,
+  seededRandom,
+} from "../../../src/engine/index";
 import { setEngineClient } from "../../../src/state/engineClient";
 import { FILTER_PRESETS } from "../../../src/state/filters";
 import { linkDocument } from "../../../src/state/link";
@@ -17,7 +23,6 @@ import {
   setTargetKernel,
   setTargetPreset,
 } from "../../../src/state/problem";
-import { seededRandom } from "../../../src/state/random";
 import type { LinkedState } from "../../../src/state/stateFile";
 import { MAX_UPDATES } from "../../../src/state/stateRules";
 import { appStore, refusedChanges } from "../../../src/state/store";

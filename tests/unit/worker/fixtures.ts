@@ -6,7 +6,7 @@ import {
   outputShape,
   resolveOptions,
 } from "../../../src/engine";
-import { seededRandom } from "../../../src/state/random";
+import { seededRandom } from "../../../src/engine/index";
 import { EngineHandler, type HandlerOptions } from "../../../src/worker/handler";
 import type { EngineReply, TrainRequestMessage } from "../../../src/worker/protocol";
 
