@@ -39,13 +39,21 @@ function Tagline() {
 
 /**
  * Keeps the CSS variable --sweep-controls-height at the sticky controls' height (it grows
- * with the messages below them), so that focus and scrolling stop below them (app.css).
+ * with the messages below them), so that focus and scrolling stop below them (app.css); at 0
+ * on a page without them.
  */
 export function useControlsHeight(section: RefObject<HTMLElement | null>): void {
   useEffect(() => {
     const el = section.current;
-    if (el === null || typeof ResizeObserver !== "function") return;
     const root = document.documentElement.style;
+    if (el === null) {
+      // No controls on this page (an embedded network has its own): no room kept for them.
+      root.setProperty("--sweep-controls-height", "0px");
+      return () => {
+        root.removeProperty("--sweep-controls-height");
+      };
+    }
+    if (typeof ResizeObserver !== "function") return;
     const observer = new ResizeObserver(() =>
       root.setProperty("--sweep-controls-height", `${Math.ceil(el.offsetHeight)}px`),
     );

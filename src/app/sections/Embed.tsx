@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useRef } from "react";
 import { TrainingPanel } from "../../panels/Training/TrainingPanel";
 import { useControlsHeight } from "../App";
 import { Controls } from "../Controls";
@@ -32,15 +32,6 @@ export function Embed({
     section.id === "figure" ? null : section.id,
   );
   const network = section.id === "network";
-  useEffect(() => {
-    if (!network) return;
-    // No sticky controls above: what is scrolled to needs no room kept for them.
-    const root = document.documentElement.style;
-    root.setProperty("--sweep-controls-height", "0px");
-    return () => {
-      root.removeProperty("--sweep-controls-height");
-    };
-  }, [network]);
   return (
     <div className="embed">
       {network ? null : (
