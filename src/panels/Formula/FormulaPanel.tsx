@@ -1,10 +1,5 @@
-import { type ReactNode, type RefObject, useRef, useState } from "react";
-import {
-  emptySums,
-  type ResolvedConvOptions,
-  type Sweep,
-  type SweepSums,
-} from "../../engine/index";
+import { type RefObject, useRef, useState } from "react";
+import { emptySums, type Sweep, type SweepSums } from "../../engine/index";
 import { type AppState, appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { LiveNum, paintNum } from "../../viz/Num";
@@ -13,115 +8,10 @@ import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
 import { useLiveSubscribe } from "../useOnScreen";
-import { defaultOptions, type FormulaTerm, formulaTerm, indexExpression } from "./formulaTerm";
+import { IndexMath, Partial, Sub, SumDelta } from "./FormulaMath";
+import { defaultOptions, type FormulaTerm, formulaTerm } from "./formulaTerm";
 import "./formula.css";
 import "./mathml";
-
-/** A MathML identifier with a subscript of several parts, e.g. δ with "i j". */
-function Sub({
-  base,
-  children,
-}: {
-  /** The letter. */
-  base: ReactNode;
-  /** The subscript. */
-  children: ReactNode;
-}) {
-  return (
-    <msub>
-      <mi>{base}</mi>
-      <mrow>{children}</mrow>
-    </msub>
-  );
-}
-
-/** ∂L/∂(something) as a MathML fraction. */
-function Partial({ of }: { /** The denominator's variable. */ of: ReactNode }) {
-  return (
-    <mfrac>
-      <mrow>
-        <mo>∂</mo>
-        <mi>L</mi>
-      </mrow>
-      <mrow>
-        <mo>∂</mo>
-        {of}
-      </mrow>
-    </mfrac>
-  );
-}
-
-/** The index v·s − p + t·d in MathML: the numbers put in, or the letters when `symbolicTap` is given. */
-function IndexMath({
-  v,
-  tap,
-  options,
-  symbolicTap,
-}: {
-  /** The output index letter, "i" or "j". */
-  v: string;
-  /** The tap along this axis (a or b). */
-  tap: number;
-  options: ResolvedConvOptions;
-  /** Write the tap as this letter (the general formula) instead of its number. */
-  symbolicTap?: string;
-}) {
-  if (symbolicTap !== undefined) {
-    if (defaultOptions(options)) {
-      return (
-        <mrow>
-          <mi>{v}</mi>
-          <mo>+</mo>
-          <mi>{symbolicTap}</mi>
-        </mrow>
-      );
-    }
-    return (
-      <mrow>
-        <mi>{v}</mi>
-        <mo>·</mo>
-        <mi>s</mi>
-        <mo>−</mo>
-        <mi>p</mi>
-        <mo>+</mo>
-        <mi>{symbolicTap}</mi>
-        <mo>·</mo>
-        <mi>d</mi>
-      </mrow>
-    );
-  }
-  const e = indexExpression(v, options.stride, options.padding, tap, options.dilation);
-  return (
-    <mrow>
-      {e.coefficient ? <mn>{e.coefficient}</mn> : null}
-      <mi>{e.variable}</mi>
-      {e.sign ? <mo>{e.sign}</mo> : null}
-      {e.constant ? <mn>{e.constant}</mn> : null}
-    </mrow>
-  );
-}
-
-/** Σ_ij δ_ij: the sum over every position of its delta, the start of each formula. */
-function SumDelta() {
-  return (
-    <>
-      <munder>
-        <mo className="sum-op" largeop="true" movablelimits="false">
-          ∑
-        </mo>
-        <mrow>
-          <mi>i</mi>
-          <mo>,</mo>
-          <mi>j</mi>
-        </mrow>
-      </munder>
-      <Sub base="δ">
-        <mi>i</mi>
-        <mi>j</mi>
-      </Sub>
-    </>
-  );
-}
 
 /** True when the state's sweep and sums are there and match its image: the term can be shown. */
 function fits(s: AppState): boolean {
