@@ -16,12 +16,13 @@
 //             frame interval median and the longest task
 //   network   the real-network section: long tasks, busy share and frames while it trains,
 //             and drawing a digit → the ten probabilities on screen
+//   files     a bad or huge file chosen (state file or image) → the app's answer on screen
 // and the checks from playback to scrubbing again on a 128x128 input (126x126 = 15,876
 // positions), opened through Import of a state file built here. Never part of the test suite.
 // Busy share is CDP's TaskDuration over wall time; the CPU time the main thread actually got
 // (ThreadTime) is printed beside it, since on a shared machine the two differ.
 // Flags: --rebuild forces a fresh build; --only=start,size,playback,training,drawing,scrubbing,
-// throttled,network and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks
+// throttled,network,files and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks
 // the build folder (default dist), used as it is when it holds a build (another commit's, for A/B).
 // Each part is a module of bench/page/ (its measurement and its rows); this file runs them and
 // prints the table.
@@ -32,6 +33,7 @@ import { serveStatic } from "../scripts/static-server.mjs";
 import { bigState, openImported } from "./page/bigState.mjs";
 import { ensureBuild } from "./page/build.mjs";
 import { DIST, runs, SIZES, VIEWPORT } from "./page/config.mjs";
+import { filesRows, measureFiles } from "./page/files.mjs";
 import { interactionRows, measureInteraction } from "./page/interaction.mjs";
 import { measureNetwork, networkRows } from "./page/network.mjs";
 import { measureRefresh, openPage } from "./page/session.mjs";
@@ -96,6 +98,7 @@ async function main() {
       rows.push(...networkRows(result));
       await context.close();
     }
+    if (runs("files")) rows.push(...filesRows(await measureFiles(browser, server.url)));
     if (errors.length > 0) throw new Error(`the page reported errors:\n${errors.join("\n")}`);
 
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -28,5 +28,8 @@ export const GOALS = {
   throttledLongTask: 100,
   frameTolerance: 0.1,
   drawMedian: 16,
+  /** A bad state file chosen → its message; an image file (bad or huge) → its answer. */
+  fileMessage: 4000,
+  imageFile: 2000,
   drawP95: 33,
 };

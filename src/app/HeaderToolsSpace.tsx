@@ -16,6 +16,7 @@ const LABELS = [
 /**
  * Holds the header tools' place while their chunk loads: the same buttons, invisible and out
  * of the accessibility tree, so the controls below do not move when the real ones arrive.
+ * Like every placeholder of a chunk still loading, they carry `data-pending`.
  */
 export function HeaderToolsSpace() {
   return (
@@ -27,6 +28,7 @@ export function HeaderToolsSpace() {
           disabled
           tabIndex={-1}
           aria-hidden="true"
+          data-pending
           style={{ visibility: "hidden" }}
         >
           {label}

@@ -76,7 +76,13 @@ export function LazyViews() {
       </h2>
       <div className="panels">
         {load ? (
-          <Suspense fallback={<p className="views-loading">Loading…</p>}>
+          <Suspense
+            fallback={
+              <p className="views-loading" data-pending>
+                Loading…
+              </p>
+            }
+          >
             <Views />
           </Suspense>
         ) : null}

@@ -49,7 +49,9 @@ export function MainFigure({
       <UpdatePanel />
       {sweepOnly ? null : (
         <>
-          <Suspense fallback={<section className="panel training-space" aria-hidden="true" />}>
+          <Suspense
+            fallback={<section className="panel training-space" aria-hidden="true" data-pending />}
+          >
             <TrainingPanel chartWidth={chartWidth} />
           </Suspense>
           {/* Text below the panels: a chunk of its own, so the first load stays small. */}

@@ -2,6 +2,7 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import "./app.css";
+import { engine } from "../state/engineClient";
 import { registerOffline } from "./offline";
 import { fragmentParam, sectionOf } from "./sections/sections";
 import { applyTheme, savedTheme } from "./theme";
@@ -9,6 +10,9 @@ import { applyTheme, savedTheme } from "./theme";
 // Before the first render, so a saved dark theme never flashes light.
 applyTheme(savedTheme());
 registerOffline();
+// The engine's worker starts loading now, beside the first render, rather than when the first
+// sweep is asked for after it: on a busy machine its load is most of the wait for that sweep.
+engine();
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root element");

@@ -9,7 +9,7 @@
  */
 import { REQUESTS, type Requests } from "./requests";
 import { Runs } from "./runs";
-import { inProcessTransport, workerTransport } from "./transport";
+import { inProcessTransport, type NamedWorker, workerName, workerTransport } from "./transport";
 
 export { EngineRequestError, EngineWorkerError, SupersededError } from "./errors";
 export type {
@@ -73,14 +73,19 @@ export interface EngineClient {
 
 /** Options of createEngineClient. */
 export interface EngineClientOptions {
-  /** Makes the worker (and each replacement after a failure). */
-  createWorker?: () => Worker;
+  /**
+   * Makes the worker (and each replacement after a failure), named `name`: the real worker
+   * holds the Web Lock of that name while it lives.
+   */
+  createWorker?: (name: string) => Worker;
+  /** Whether the worker called `name` still exists (default: whether its Web Lock is held). */
+  alive?: (name: string) => Promise<boolean | null>;
   /** Runs the handler on this thread instead of in a worker. */
   inProcess?: boolean;
 }
 
-function defaultCreateWorker(): Worker {
-  return new Worker(new URL("./engine.worker.ts", import.meta.url), { type: "module" });
+function defaultCreateWorker(name: string): Worker {
+  return new Worker(new URL("./engine.worker.ts", import.meta.url), { type: "module", name });
 }
 
 /** A lane's methods, made from the request table. */
@@ -105,17 +110,20 @@ function makeLane(runs: Runs, name: string): EngineLane {
  */
 export function createEngineClient(options: EngineClientOptions = {}): EngineClient {
   const createWorker = options.createWorker ?? defaultCreateWorker;
-  let first: Worker | null = null;
+  let first: NamedWorker | null = null;
   if (options.inProcess !== true && (options.createWorker || typeof Worker !== "undefined")) {
+    const name = workerName();
     try {
-      first = createWorker();
+      first = { worker: createWorker(name), name };
     } catch {
       first = null; // e.g. a page whose policy forbids workers: the in-process path still works.
     }
   }
   const worker = first;
   const runs = new Runs((sink) =>
-    worker === null ? inProcessTransport(sink) : workerTransport(sink, createWorker, worker),
+    worker === null
+      ? inProcessTransport(sink)
+      : workerTransport(sink, createWorker, worker, options.alive),
   );
   const lanes = new Map<string, EngineLane>();
   return {

@@ -228,6 +228,19 @@ export type EngineReply =
   | ErrorReply
   | NetworkReply;
 
+/**
+ * The worker's first message, once it has loaded: `locked` says whether it holds the Web Lock
+ * named after it for as long as it lives (the watchdog asks for that lock to tell a busy
+ * worker from a dead one). The transport reads it; it never reaches a run.
+ */
+export interface ReadyMessage {
+  readonly type: "ready";
+  readonly locked: boolean;
+}
+
+/** Every message a worker posts: the replies, and its `ready`. */
+export type WorkerMessage = EngineReply | ReadyMessage;
+
 /** Posts a message with the buffers to transfer (worker's `postMessage`, or a direct call). */
 export type Post<M> = (message: M, transfer: Transferable[]) => void;
 

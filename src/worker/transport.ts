@@ -4,7 +4,7 @@
  */
 import { errorText } from "../engine";
 import { EngineWorkerError } from "./errors";
-import type { EngineReply, EngineRequest } from "./protocol";
+import type { EngineReply, EngineRequest, WorkerMessage } from "./protocol";
 import { Watchdog } from "./watchdog";
 
 /** Sends requests to a handler. */
@@ -50,16 +50,46 @@ export function inProcessTransport(sink: TransportSink): Transport {
   };
 }
 
+/** A worker of the engine and the name it was made with (the name of the Web Lock it holds). */
+export interface NamedWorker {
+  readonly worker: Worker;
+  readonly name: string;
+}
+
+let workersNamed = 0;
+
+/** A name for a new worker, unique in this page (and, by its random part, across tabs). */
+export function workerName(): string {
+  workersNamed++;
+  return `convsweep-engine-${workersNamed}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * Whether the worker called `name` still holds its Web Lock: true while it exists, however
+ * busy; false once it is gone; null where the browser has no Web Locks.
+ */
+export async function holdsLock(name: string): Promise<boolean | null> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  if (locks === undefined) return null;
+  const { held = [] } = await locks.query();
+  return held.some((lock) => lock.name === name);
+}
+
 /**
  * Talks to a Worker, replacing it (lazily, on the next send) when it fails: an uncaught
- * error, an unreadable message, or silence the watchdog notices.
+ * error, an unreadable message, or silence the watchdog notices from a worker that is gone.
+ * `alive` asks whether a worker still exists (default: whether it holds its Web Lock).
  */
 export function workerTransport(
   sink: TransportSink,
-  createWorker: () => Worker,
-  first: Worker,
+  createWorker: (name: string) => Worker,
+  first: NamedWorker,
+  alive: (name: string) => Promise<boolean | null> = holdsLock,
 ): Transport {
-  let worker: Worker | null = first;
+  let worker: Worker | null = first.worker;
+  let name = first.name;
+  /** Whether the current worker said it holds its lock (then `alive` can be trusted). */
+  let locked = false;
   let closed = false;
   const watchdog = new Watchdog({
     needed: () => !closed && sink.hasLiveRuns(),
@@ -68,16 +98,19 @@ export function workerTransport(
       worker.postMessage({ type: "ping", runId } satisfies EngineRequest);
       return true;
     },
+    alive: () => (locked ? alive(name) : Promise.resolve(null)),
     silent: (reason) => {
       if (worker !== null) fail(worker, reason);
     },
   });
 
   const attach = (w: Worker): Worker => {
-    w.onmessage = (event: MessageEvent<EngineReply>) => {
+    w.onmessage = (event: MessageEvent<WorkerMessage>) => {
       if (w !== worker) return;
       watchdog.heard();
-      sink.receive(event.data);
+      const message = event.data;
+      if (message.type === "ready") locked = message.locked;
+      else sink.receive(message);
     };
     w.onerror = (event: ErrorEvent) => {
       event.preventDefault?.();
@@ -98,11 +131,11 @@ export function workerTransport(
     if (w !== worker || closed) return;
     detach(w);
     worker = null;
-    watchdog.heard(); // the ping in flight went with the old worker
+    watchdog.replaced();
     sink.workerFailed(reason);
   };
 
-  attach(first);
+  attach(first.worker);
   return {
     usesWorker: true,
     send(request, transfer) {
@@ -110,7 +143,9 @@ export function workerTransport(
       if (worker === null) {
         if (request.type === "cancel") return; // nothing runs in a worker that is gone
         try {
-          worker = attach(createWorker());
+          name = workerName();
+          locked = false;
+          worker = attach(createWorker(name));
         } catch (error) {
           throw new EngineWorkerError(
             `the engine worker could not be restarted: ${errorText(error)}`,

@@ -21,12 +21,7 @@ async function exportText(page: Page): Promise<string> {
   return readFile(await d.path(), "utf8");
 }
 
-/**
- * Chooses a file through the button's file chooser. The page notes when its file input
- * receives the file (the change event), so that sinceChosen() times the app alone: not
- * Playwright's transfer of the file into the browser, which a person's file picker does not
- * have (0.5–0.7 s for the 2 MB PNG below on this machine).
- */
+/** Chooses a file through the button's file chooser. */
 async function choose(
   page: Page,
   button: string,
@@ -34,12 +29,6 @@ async function choose(
   mimeType: string,
   buffer: Buffer,
 ): Promise<void> {
-  await page.evaluate(() => {
-    const note = () => {
-      (window as unknown as { chosenAt: number }).chosenAt = performance.now();
-    };
-    document.addEventListener("change", note, { capture: true, once: true });
-  });
   const [chooser] = await Promise.all([
     page.waitForEvent("filechooser"),
     page.getByRole("button", { name: button }).click(),
@@ -52,13 +41,6 @@ async function choose(
   } else {
     await chooser.setFiles({ name, mimeType, buffer });
   }
-}
-
-/** Milliseconds since the page received the file last chosen. */
-function sinceChosen(page: Page): Promise<number> {
-  return page.evaluate(
-    () => performance.now() - (window as unknown as { chosenAt: number }).chosenAt,
-  );
 }
 
 async function ready(page: Page) {
@@ -98,16 +80,16 @@ test("bad state files give a message naming the problem and change nothing", asy
       "application/json",
       Buffer.isBuffer(content) ? content : Buffer.from(content),
     );
-    // waitFor checks on every animation frame: the time measured is the time the message took.
-    await page.getByRole("alert").filter({ hasText: message }).waitFor({ timeout: 5000 });
-    expect(await sinceChosen(page), what).toBeLessThan(4000);
+    await page.getByRole("alert").filter({ hasText: message }).waitFor();
     expect(await exportText(page), what).toBe(before);
     await page.getByRole("button", { name: "Dismiss message" }).click();
   }
   expect(errors).toEqual([]);
 });
 
-test("bad or huge images give a message or a correct 32x32 result within 2 s", async () => {
+// How fast each answer comes is bench:page's to measure (`--only=files`); here, that it comes,
+// is right, and that the page goes on answering (Export after each is a click it must take).
+test("bad or huge images give a message or a correct 32x32 result", async () => {
   const { page, errors } = await openApp(browser);
   await ready(page);
   const before = await exportText(page);
@@ -117,20 +99,18 @@ test("bad or huge images give a message or a correct 32x32 result within 2 s", a
     ["empty.png", Buffer.alloc(0), /empty/],
   ] as const) {
     await choose(page, "Open image file", name, "image/png", content);
-    await page.getByRole("alert").filter({ hasText: message }).waitFor({ timeout: 5000 });
-    expect(await sinceChosen(page)).toBeLessThan(2000);
+    await page.getByRole("alert").filter({ hasText: message }).waitFor();
     expect(JSON.parse(await exportText(page)).image).toEqual(JSON.parse(before).image);
     await page.getByRole("button", { name: "Dismiss message" }).click();
   }
   // An SVG that claims an enormous size: scaled down, white on the right half.
   const huge = `<svg xmlns="http://www.w3.org/2000/svg" width="1000000" height="1000000" viewBox="0 0 2 2"><rect width="2" height="2" fill="black"/><rect x="1" width="1" height="2" fill="white"/></svg>`;
   await choose(page, "Open image file", "huge.svg", "image/svg+xml", Buffer.from(huge));
-  await page.getByText(/Opened huge\.svg/).waitFor({ timeout: 5000 });
-  expect(await sinceChosen(page)).toBeLessThan(2000);
+  await page.getByText(/Opened huge\.svg/).waitFor();
   const fromSvg = JSON.parse(await exportText(page)).image.data as number[];
   expect(fromSvg[5 * 32 + 2]).toBe(0);
   expect(fromSvg[5 * 32 + 29]).toBe(1);
-  // A 10,000 x 10,000 PNG made in the page: decoded and scaled within 2 s.
+  // A 10,000 x 10,000 PNG made in the page: decoded and scaled.
   const png = await page.evaluate(async () => {
     const c = new OffscreenCanvas(10000, 10000);
     const ctx = c.getContext("2d");
@@ -143,8 +123,7 @@ test("bad or huge images give a message or a correct 32x32 result within 2 s", a
     return Array.from(new Uint8Array(await blob.arrayBuffer()));
   });
   await choose(page, "Open image file", "big.png", "image/png", Buffer.from(png));
-  await page.getByText(/Opened big\.png/).waitFor({ timeout: 5000 });
-  expect(await sinceChosen(page)).toBeLessThan(2000);
+  await page.getByText(/Opened big\.png/).waitFor();
   const fromPng = JSON.parse(await exportText(page)).image.data as number[];
   expect(fromPng[16 * 32 + 3]).toBe(0);
   expect(fromPng[16 * 32 + 28]).toBe(1);

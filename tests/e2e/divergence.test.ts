@@ -27,9 +27,7 @@ test("a learning rate of 1e3 blows up: training stops, says so, and one click re
   await lr.fill("1e3");
   await lr.press("Enter");
   await page.getByRole("button", { name: "Train", exact: true }).click();
-  await expect
-    .poll(() => page.getByRole("alert").textContent(), { timeout: 30_000 })
-    .toMatch(/blew up/);
+  await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/blew up/);
   await expect.poll(() => page.getByRole("button", { name: "Train", exact: true }).count()).toBe(1);
   // No NaN is printed anywhere on the page.
   expect(await page.locator("body").textContent()).not.toMatch(/NaN/);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { expectSumsExact, exportDoc } from "./invariants";
 
 let browser: Browser;
@@ -37,9 +37,7 @@ test("a worker killed before a sweep is replaced and the sweep redone", async ()
   expect(await killWorkers(page)).toBeGreaterThan(0);
   const started = countNewWorkers(page);
   await page.getByRole("combobox", { name: "Preset" }).selectOption("checkerboard");
-  await expect
-    .poll(() => page.getByRole("status").textContent(), { timeout: 15_000 })
-    .toMatch(/^Position 0 of 900$/);
+  await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);
   await page.getByRole("slider", { name: "Position" }).fill("500");
   const doc = await exportDoc(page);
   expect(doc.position).toBe(500);
@@ -61,7 +59,7 @@ test("a worker killed mid-training is replaced and training finishes where it wo
   const started = countNewWorkers(page);
   await expect
     .poll(() => page.getByRole("button", { name: "Train", exact: true }).count(), {
-      timeout: 60_000,
+      timeout: 2 * WAIT_MS,
     })
     .toBe(1);
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);

@@ -80,13 +80,13 @@ async function hiddenTabStops(
   // Everything that loads in a chunk of its own must be there first: the header's tools, the
   // training panel, the views below and the real-network section (loaded when scrolled
   // near) with its first sweep. Otherwise a part arriving mid-way moves the page under a focus being measured.
-  await page.getByRole("heading", { name: "The gradient check" }).waitFor({ timeout: 10_000 });
+  await page.getByRole("heading", { name: "The gradient check" }).waitFor();
   await page.getByRole("button", { name: "Export" }).waitFor();
   await page.getByRole("button", { name: "Train", exact: true }).waitFor();
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.getByRole("button", { name: "Train network" }).waitFor({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Train network" }).waitFor();
   // The network's first sweep (after the digits load) fills its maps and batch row.
-  await page.locator('[data-quantity="contributing"]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-quantity="contributing"]').waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   const hidden: string[] = [];
   let first: string | null = null;

@@ -66,7 +66,7 @@ async function withState(image: Grid, kernel: Grid): Promise<{ page: Page; error
     "application/json",
     stateFile(base, image, kernel, target),
   );
-  await page.getByText("State imported.").waitFor({ timeout: 5000 });
+  await page.getByText("State imported.").waitFor();
   const positions = (image.height - kernel.height + 1) * (image.width - kernel.width + 1);
   await expect
     .poll(() => page.getByRole("status").textContent())
@@ -92,7 +92,7 @@ test("an image file opened on a 2x64 image makes a 2x64 image, centre-cropped, a
   await choose(page, "Open image file", "wide.png", "image/png", png);
   // The app writes sizes as height x width ("Position 0 of 128" is 2 rows of 64).
   const opened = page.getByText(/Opened wide\.png as a/);
-  await opened.waitFor({ timeout: 5000 });
+  await opened.waitFor();
   expect(await opened.textContent()).toMatch(/^Opened wide\.png as a 2x64 grayscale image\./);
   const doc = await exportDoc(page);
   expect([doc.image.height, doc.image.width]).toEqual([2, 64]);
@@ -130,12 +130,12 @@ test("a PNG cut short is refused with a message and the image is kept", async ()
   await page
     .getByRole("alert")
     .filter({ hasText: /Could not open half\.png: .*cut short.*The image was not changed\./ })
-    .waitFor({ timeout: 5000 });
+    .waitFor();
   expect((await exportDoc(page)).image).toEqual(before.image);
   // The same file whole opens.
   await page.getByRole("button", { name: "Dismiss message" }).click();
   await choose(page, "Open image file", "whole.png", "image/png", whole);
-  await page.getByText("Opened whole.png as a 32x32 grayscale image.").waitFor({ timeout: 5000 });
+  await page.getByText("Opened whole.png as a 32x32 grayscale image.").waitFor();
   expect((await exportDoc(page)).image).not.toEqual(before.image);
   expect(errors).toEqual([]);
 });

@@ -13,7 +13,7 @@ import {
   paramViews,
   parseDigits,
 } from "../../src/engine/index";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -41,13 +41,9 @@ test("train past 90% in bounded steps, draw a digit, sweep a filter to the engin
   const { page, errors } = await openApp(browser, { hash: "#view=network" });
   const section = page.locator("#network");
   await expect
-    .poll(() => page.getByRole("heading", { name: "Inside a real network" }).count(), {
-      timeout: 20_000,
-    })
+    .poll(() => page.getByRole("heading", { name: "Inside a real network" }).count())
     .toBe(1);
-  await expect
-    .poll(() => section.getByText("Test accuracy —").count(), { timeout: 20_000 })
-    .toBe(1);
+  await expect.poll(() => section.getByText("Test accuracy —").count()).toBe(1);
   expect(
     await section.getByText(/8,000 training digits and 2,000 held-out test digits/).count(),
   ).toBe(1);
@@ -59,7 +55,7 @@ test("train past 90% in bounded steps, draw a digit, sweep a filter to the engin
     .poll(
       async () => (await number(page, "test-accuracy")) > 0.9 || (await steps(page)) > STEP_LIMIT,
       {
-        timeout: 120_000,
+        timeout: 4 * WAIT_MS,
         interval: 250,
       },
     )
@@ -92,9 +88,7 @@ test("train past 90% in bounded steps, draw a digit, sweep a filter to the engin
   expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
 
   // The sweep of filter 1, layer 1, training image 0: step, then all positions.
-  await expect
-    .poll(() => section.getByText(/\d+ of 900 positions contribute/).count(), { timeout: 20_000 })
-    .toBe(1);
+  await expect.poll(() => section.getByText(/\d+ of 900 positions contribute/).count()).toBe(1);
   await page.getByRole("button", { name: "Next contributing position" }).click();
   await page.getByRole("button", { name: "All positions" }).click();
   await expect

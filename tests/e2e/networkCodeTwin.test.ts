@@ -22,7 +22,7 @@ test("Show as code in the network section gives scripts that print the page's sw
   const { page, errors } = await openApp(browser, { hash: "#view=network" });
   const section = page.locator("#network");
   const count = section.locator('[data-quantity="contributing"]');
-  await expect.poll(() => count.count(), { timeout: 30_000 }).toBe(1);
+  await expect.poll(() => count.count()).toBe(1);
 
   // One step of training (the momentum buffer is no longer zero), then filter 3 of 8.
   await section.getByRole("button", { name: /Take this step/ }).click();
@@ -30,9 +30,7 @@ test("Show as code in the network section gives scripts that print the page's sw
     .poll(() => section.locator('[data-quantity="network-steps"]').textContent())
     .toBe("Step 1");
   await section.getByRole("combobox", { name: "Filter" }).selectOption({ label: "3 of 8" });
-  await expect
-    .poll(() => section.getByText(/its own sum for filter 3$/).count(), { timeout: 20_000 })
-    .toBe(1);
+  await expect.poll(() => section.getByText(/its own sum for filter 3$/).count()).toBe(1);
   const contributing = Number(await count.getAttribute("data-value"));
   expect(await count.textContent()).toMatch(`${contributing} of 900 positions contribute`);
 

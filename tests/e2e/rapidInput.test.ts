@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { conv2d, conv2dBackward, squaredErrorGrad } from "../../src/engine/index";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { expectSumsExact, exportDoc, gridOf, type StateDoc } from "./invariants";
 
 let browser: Browser;
@@ -18,7 +18,7 @@ afterAll(async () => {
 const status = (page: Page) => page.getByRole("status").textContent();
 
 async function settled(page: Page) {
-  await expect.poll(() => status(page), { timeout: 20_000 }).toMatch(/^Position \d+ of \d+$/);
+  await expect.poll(() => status(page)).toMatch(/^Position \d+ of \d+$/);
 }
 
 async function stroke(page: Page, from: [number, number], to: [number, number]) {
@@ -45,7 +45,7 @@ test("drawing while playing, and scrubbing while training, never show a stale sw
   for (let i = 0; i < 20; i++) await slider.fill(String((i * 97) % 900));
   await expect
     .poll(() => page.getByRole("button", { name: "Train", exact: true }).count(), {
-      timeout: 60_000,
+      timeout: 2 * WAIT_MS,
     })
     .toBe(1);
   await settled(page);
@@ -87,7 +87,7 @@ test("a hundred quick imports: the last one wins and its sums are exact", async 
   const input = page.locator('input[type="file"][aria-label="State file to import"]');
   for (const path of paths) await input.setInputFiles(path);
   const last = positions[positions.length - 1] as number;
-  await expect.poll(() => status(page), { timeout: 20_000 }).toBe(`Position ${last} of 900`);
+  await expect.poll(() => status(page)).toBe(`Position ${last} of 900`);
   const doc = await exportDoc(page);
   expect(doc.position).toBe(last);
   expectSumsExact(doc);
@@ -99,7 +99,7 @@ test("views off screen wait while the slider or a stroke is dragged, and catch u
   const { page, errors } = await openApp(browser);
   await settled(page);
   const count = page.locator("#formula .formula-count strong");
-  await expect.poll(() => count.textContent(), { timeout: 20_000 }).toBe("0 of 900 terms");
+  await expect.poll(() => count.textContent()).toBe("0 of 900 terms");
   expect(await count.evaluate((el) => el.getBoundingClientRect().top > innerHeight)).toBe(true);
 
   // The Position slider, dragged from its start to about two thirds, then let go.

@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { expectSumsExact, exportDoc } from "./invariants";
 
 let browser: Browser;
@@ -24,7 +24,7 @@ async function trainSteps(page: Page, steps: number): Promise<void> {
   await page.getByRole("button", { name: "Train", exact: true }).click();
   await expect
     .poll(() => page.getByRole("button", { name: "Train", exact: true }).count(), {
-      timeout: 120_000,
+      timeout: 4 * WAIT_MS,
     })
     .toBe(1);
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);
@@ -35,7 +35,7 @@ test("100,000 training steps: the JS heap stays within 20% of its size after the
   await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);
   const cdp = await page.context().newCDPSession(page);
   // The baseline includes everything the page holds in use: the lazily loaded views too.
-  await page.getByRole("heading", { name: "Weight sharing in time" }).waitFor({ timeout: 15_000 });
+  await page.getByRole("heading", { name: "Weight sharing in time" }).waitFor();
   await trainSteps(page, 1000);
   const baseline = await heapAfterGc(cdp);
   for (let i = 0; i < 3; i++) await trainSteps(page, 33_000);

@@ -185,7 +185,15 @@ test("at updates = 2^53 − 1 the update is refused and the work survives a relo
   await expect.poll(() => alertText(page)).toMatch(/update counter has reached its limit/);
   const kept = await expectOwnExportImports(page);
   expect(kept.updates).toBe(Number.MAX_SAFE_INTEGER);
-  await page.waitForTimeout(600);
+  // Saved (after a short delay): the reload opens what was saved.
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const saved = localStorage.getItem("convsweep-saved");
+        return saved === null ? null : (JSON.parse(saved) as { updates: number }).updates;
+      }),
+    )
+    .toBe(Number.MAX_SAFE_INTEGER);
   await page.reload();
   await expect.poll(() => status(page)).toMatch(/Position 900 of 900/);
   expect((await exportDoc(page)).updates).toBe(Number.MAX_SAFE_INTEGER);

@@ -67,9 +67,7 @@ describe("the views of issue 5 in Chromium", () => {
 
     // The control here switches the app's loss; the Training panel follows.
     await panel.getByRole("radio", { name: "mean" }).check();
-    await expect
-      .poll(async () => (await exportState(page)).loss.reduction, { timeout: 10_000 })
-      .toBe("mean");
+    await expect.poll(async () => (await exportState(page)).loss.reduction).toBe("mean");
     const lossSelect = page
       .locator("#training select")
       .filter({ has: page.locator('option[value="mean"]') });

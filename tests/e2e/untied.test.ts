@@ -2,7 +2,7 @@
 // layer memorises the image, the shared filter wins on a shifted copy, the app's state is untouched.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { exportState, ready } from "./views";
 
 let browser: Browser;
@@ -33,7 +33,7 @@ describe("the views of issue 5 in Chromium", () => {
     // Back to 200 steps: the running comparison is superseded and starts again.
     await panel.getByRole("combobox", { name: /^Steps/ }).selectOption("200");
     const shiftedUntied = panel.locator("#untied-loss-shifted-untied");
-    await shiftedUntied.waitFor({ timeout: 60_000 });
+    await shiftedUntied.waitFor({ timeout: 2 * WAIT_MS });
     await expect
       .poll(() => panel.locator(".untied-status").textContent())
       .toMatch(/^Done: 200 steps each/);

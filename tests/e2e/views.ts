@@ -28,9 +28,7 @@ export interface StateJson {
 /** Waits for the first sweep and for the views, which load once the page is idle after it. */
 export async function ready(app: AppPage): Promise<Page> {
   const { page } = app;
-  await expect
-    .poll(() => page.getByRole("status").textContent(), { timeout: 20_000 })
-    .toMatch(/Position 0 of 900/);
+  await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
   await expect
     .poll(() => page.getByRole("button", { name: "Step", exact: true }).isEnabled())
     .toBe(true);

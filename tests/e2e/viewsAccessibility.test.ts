@@ -1,7 +1,7 @@
 // axe-core on the gradient-check, sum-or-mean and untied views, filled in, in both themes.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchChromium, openApp } from "./browser";
+import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { axeViolations, ready } from "./views";
 
 let browser: Browser;
@@ -21,7 +21,7 @@ describe("the views of issue 5 in Chromium", () => {
       const page = await ready(app);
       await page.getByRole("button", { name: "Check the gradient" }).click();
       await page.getByRole("button", { name: "Compare shared and untied" }).click();
-      await page.locator("#untied-loss-shifted-untied").waitFor({ timeout: 60_000 });
+      await page.locator("#untied-loss-shifted-untied").waitFor({ timeout: 2 * WAIT_MS });
       await page.locator("#reduction-n").waitFor();
       await expect.poll(() => page.locator(".gc-verdict").textContent()).toMatch(/Max relative/);
       expect(await axeViolations(page, ["gradient-check", "reduction", "untied"])).toEqual([]);

@@ -293,9 +293,7 @@ describe("the visualizer in Chromium", () => {
     await page.getByRole("spinbutton", { name: "Steps" }).fill("200");
     await page.getByRole("button", { name: "Train", exact: true }).click();
     await expect
-      .poll(() => page.getByRole("button", { name: "Train", exact: true }).count(), {
-        timeout: 30_000,
-      })
+      .poll(() => page.getByRole("button", { name: "Train", exact: true }).count())
       .toBe(1);
     await expect.poll(() => status(page)).toMatch(/Position 0 of 900$/);
     const after = JSON.parse(await exportState(page));

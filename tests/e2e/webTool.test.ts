@@ -116,9 +116,7 @@ describe("a web tool", () => {
     await page.getByRole("button", { name: "Finish sweep" }).click();
     await page.getByRole("button", { name: "Train", exact: true }).click();
     await expect
-      .poll(() => page.getByRole("button", { name: "Train", exact: true }).count(), {
-        timeout: 30_000,
-      })
+      .poll(() => page.getByRole("button", { name: "Train", exact: true }).count())
       .toBe(1);
     const origin = new URL(page.url()).origin;
     const foreign = requests.filter(

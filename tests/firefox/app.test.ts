@@ -104,7 +104,7 @@ test("Train runs in the worker and counts its updates", async () => {
   const { page, errors } = await openApp(browser, inject("baseURL"));
   await ready(page);
   // The training panel is a chunk of its own: wait for its Steps field.
-  const steps = await page.waitForSelector('input[type="number"]', { timeout: 10_000 });
+  const steps = await page.waitForSelector('input[type="number"]');
   if (steps === null) throw new Error("no Steps field");
   await steps.click({ count: 3 });
   await steps.type("300");
@@ -207,7 +207,6 @@ test("the views below load and the gradient check runs", async () => {
   await until(
     () => page.evaluate(() => /Max relative error/.test(document.body.textContent ?? "")),
     "the gradient check's verdict",
-    30_000,
   );
   expect(errors).toEqual([]);
 });
@@ -252,7 +251,7 @@ test("Show as code in the network section downloads NumPy and PyTorch scripts th
     page.evaluate(() =>
       Number(document.querySelector('[data-quantity="contributing"]')?.getAttribute("data-value")),
     );
-  await until(async () => (await contributing()) > 0, "the sweep of a filter", 30_000);
+  await until(async () => (await contributing()) > 0, "the sweep of a filter");
   const count = await contributing();
   // The page's Σδ over all positions: the filter's bias gradient for this image.
   await click(page, "All positions", "#network");

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
+import { WAIT_MS } from "../waits";
 
 /** Debian's Firefox ESR (FIREFOX_PATH overrides it). */
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
@@ -40,10 +41,14 @@ export interface FirefoxPage {
   errors: string[];
 }
 
-/** Opens the app in a context of its own (its own storage, like a new profile). */
-export async function openApp(browser: Browser, url: string): Promise<FirefoxPage> {
+/**
+ * Opens the app in a context of its own (its own storage, like a new profile) and, unless
+ * `ready` is false, waits until it is ready (appReady). Every wait of puppeteer's gets WAIT_MS.
+ */
+export async function openApp(browser: Browser, url: string, ready = true): Promise<FirefoxPage> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
   await page.setViewport({ width: 1280, height: 900 });
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -51,7 +56,25 @@ export async function openApp(browser: Browser, url: string): Promise<FirefoxPag
   });
   page.on("pageerror", (error) => errors.push(String(error)));
   await page.goto(url);
+  if (ready) await appReady(page);
   return { page, errors };
+}
+
+/**
+ * Waits, up to WAIT_MS, until the app says it is ready: its status line shows a sweep and no
+ * placeholder of a chunk still loading (`data-pending`) is left (as tests/e2e/browser.ts).
+ */
+export function appReady(page: Page): Promise<void> {
+  return until(
+    () =>
+      page.evaluate(
+        () =>
+          /^Position \d+ of [1-9]\d*$/.test(
+            document.querySelector("output.status")?.textContent ?? "",
+          ) && document.querySelector("[data-pending]") === null,
+      ),
+    "the app's first sweep",
+  );
 }
 
 /** The text of the status line ("Position P of N"). */
@@ -65,7 +88,7 @@ export function status(page: Page): Promise<string> {
 export async function until(
   probe: () => Promise<boolean> | boolean,
   what: string,
-  ms = 20_000,
+  ms = WAIT_MS,
 ): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
@@ -77,15 +100,15 @@ export async function until(
 
 /**
  * The button whose text (or aria-label) is exactly `name`, inside the element `within` (a CSS
- * selector; the whole page by default), waiting up to 10 s for it (parts of the page, like the
- * header's tools, arrive in chunks of their own).
+ * selector; the whole page by default), waiting up to WAIT_MS for it (parts of the page, like
+ * the header's tools, arrive in chunks of their own).
  */
 export async function button(
   page: Page,
   name: string,
   within = "body",
 ): Promise<ElementHandle<Element>> {
-  const end = Date.now() + 10_000;
+  const end = Date.now() + WAIT_MS;
   for (;;) {
     const handle = await page.evaluateHandle(
       (n, w) => {

@@ -50,7 +50,13 @@ export function LazyNetwork() {
         pooling and a classifier. Each position's δ now comes from the layers above.
       </p>
       {load ? (
-        <Suspense fallback={<p className="views-loading">Loading the network…</p>}>
+        <Suspense
+          fallback={
+            <p className="views-loading" data-pending>
+              Loading the network…
+            </p>
+          }
+        >
           <NetworkSection />
         </Suspense>
       ) : (

@@ -14,7 +14,13 @@ export function LazyPaintDelta({
   const painting = useApp((s) => s.paintedDelta !== null);
   if (!painting) return null;
   return (
-    <Suspense fallback={<p className="views-loading">Loading Paint δ…</p>}>
+    <Suspense
+      fallback={
+        <p className="views-loading" data-pending>
+          Loading Paint δ…
+        </p>
+      }
+    >
       <PaintDeltaPanel size={size} />
     </Suspense>
   );

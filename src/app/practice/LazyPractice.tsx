@@ -15,7 +15,13 @@ export function LazyPractice({
 }) {
   if (!open) return null;
   return (
-    <Suspense fallback={<p className="views-loading">Loading Practice…</p>}>
+    <Suspense
+      fallback={
+        <p className="views-loading" data-pending>
+          Loading Practice…
+        </p>
+      }
+    >
       <PracticeSection onClose={onClose} />
     </Suspense>
   );

@@ -51,7 +51,13 @@ export function Embed({
           {section.id === "training" ? (
             <TrainingPanel chartWidth={chartWidth} />
           ) : (
-            <Suspense fallback={<p className="views-loading">Loading…</p>}>
+            <Suspense
+              fallback={
+                <p className="views-loading" data-pending>
+                  Loading…
+                </p>
+              }
+            >
               <ViewById id={section.id} />
             </Suspense>
           )}

@@ -2,7 +2,7 @@
 // structured-cloned with their transfer lists (so detached buffers behave as in a browser) and
 // delivered asynchronously, and a test can make it die.
 import { EngineHandler } from "../../../src/worker/handler";
-import type { EngineReply, EngineRequest } from "../../../src/worker/protocol";
+import type { EngineReply, EngineRequest, WorkerMessage } from "../../../src/worker/protocol";
 
 export interface FakeWorkerOptions {
   /** Dies (an `error` event) instead of handling a request for which this returns true. */
@@ -11,18 +11,20 @@ export interface FakeWorkerOptions {
   dieAfter?: (reply: EngineReply) => boolean;
   /** Holds replies until release() (to deliver stale replies at a chosen moment). */
   hold?: boolean;
+  /** What its `ready` says of its Web Lock (default false: the watchdog cannot ask). */
+  locked?: boolean;
   /** Fires `messageerror` instead of `error` when it dies. */
   failWith?: "error" | "messageerror";
 }
 
 export class FakeWorker {
-  onmessage: ((event: { data: EngineReply }) => void) | null = null;
+  onmessage: ((event: { data: WorkerMessage }) => void) | null = null;
   onerror: ((event: { message: string; preventDefault(): void }) => void) | null = null;
   onmessageerror: ((event: unknown) => void) | null = null;
   terminated = false;
   /** Every request received, after cloning. */
   readonly received: EngineRequest[] = [];
-  readonly #held: EngineReply[] = [];
+  readonly #held: WorkerMessage[] = [];
   readonly #handler: EngineHandler;
   readonly #options: FakeWorkerOptions;
   #hold: boolean;
@@ -36,6 +38,13 @@ export class FakeWorker {
       if (this.#hold) this.#held.push(data);
       else setImmediate(() => this.#deliver(data));
       if (this.#options.dieAfter?.(reply)) this.die();
+    });
+    // Like the real worker, it says `ready` once loaded (it holds no Web Lock).
+    setImmediate(() => {
+      if (this.terminated) return;
+      const ready: WorkerMessage = { type: "ready", locked: this.#options.locked ?? false };
+      if (this.#hold) this.#held.push(ready);
+      else this.#deliver(ready);
     });
   }
 
@@ -74,7 +83,7 @@ export class FakeWorker {
     for (const data of this.#held.splice(0)) this.#deliver(data);
   }
 
-  #deliver(data: EngineReply): void {
+  #deliver(data: WorkerMessage): void {
     this.onmessage?.({ data });
   }
 }
