@@ -1,7 +1,6 @@
 /** The default network in convnetjs (float64) for bench/cnn.bench.ts. */
 import convnetjs from "convnetjs";
-import type { CnnContender, CnnProblem } from "./cnn.bench";
-import { convIndex, denseInputIndex } from "./cnn-layout";
+import { type CnnContender, type CnnProblem, convIndex, denseInputIndex } from "./cnn-layout";
 
 /** The part of convnetjs's Net and Trainer used here (its own types cover Vol and ConvLayer). */
 interface Weights {

@@ -1,6 +1,5 @@
 /** The default network in TensorFlow.js (CPU backend, float32) for bench/cnn.bench.ts. */
-import type { CnnContender, CnnProblem } from "./cnn.bench";
-import { convIndex, denseInputIndex } from "./cnn-layout";
+import { type CnnContender, type CnnProblem, convIndex, denseInputIndex } from "./cnn-layout";
 import type { Tf } from "./tfjs";
 
 type Tensor4D = import("@tensorflow/tfjs-core").Tensor4D;

@@ -16,7 +16,6 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { buildDigitsAsset } from "../scripts/digits";
 import {
-  type CnnTrainer,
   createTrainer,
   imageAt,
   type LabelledImages,
@@ -25,6 +24,7 @@ import {
   trainSteps,
 } from "../src/engine";
 import { convnetjsContender } from "./cnn-convnetjs";
+import type { CnnContender, CnnProblem } from "./cnn-layout";
 import { tfjsContender } from "./cnn-tfjs";
 import { loadTfjs } from "./tfjs";
 
@@ -40,24 +40,6 @@ const ROUNDS = 21;
 const BATCH_MS = 40;
 const WARMUP_MS = 1500;
 const GOALS = { tfjs: 20, convnetjs: 5 };
-
-/** A contender: `step` runs one mini-batch step; `params` reads its parameters in the engine's layout. */
-export interface CnnContender {
-  name: string;
-  step: () => void;
-  params: () => Float64Array;
-  dispose?: () => void;
-}
-
-/** What every contender is given: the data, the batches in order, and the initial weights. */
-export interface CnnProblem {
-  data: LabelledImages;
-  settings: TrainSettings;
-  /** The image indices of each step's batch (the engine's order), cycled through. */
-  batches: Int32Array[];
-  /** The engine's trainer at step 0 (its params are the shared initial weights). */
-  reference: CnnTrainer;
-}
 
 function makeProblem(data: LabelledImages): CnnProblem {
   const reference = createTrainer({}, SETTINGS, data);

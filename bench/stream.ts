@@ -76,7 +76,7 @@ function concat(parts: readonly Float64Array[]): Float64Array {
 }
 
 const engineWorker = () =>
-  new Worker(new URL("../src/worker/engine.worker.ts", import.meta.url), { type: "module" });
+  new Worker(new URL("../src/worker/host/engine.worker.ts", import.meta.url), { type: "module" });
 
 let shared: EngineClient | null = null;
 function client(): EngineClient {

@@ -1,4 +1,4 @@
-// The real-network section in `npm run bench:page` (issue 13): while the network trains in
+// The real-network section in `npm run bench:page`: while the network trains in
 // the worker, long tasks, main-thread busy share and frames; and drawing a digit → the ten
 // probabilities on screen. Run by bench/page.mjs (--only=network) in a page of its own.
 import { measureWindow } from "./session.mjs";

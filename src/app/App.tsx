@@ -1,6 +1,7 @@
 import { lazy, type RefObject, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { outputShape } from "../engine/index";
 import { useApp } from "../state/useApp";
+import { useDeferredReleased } from "../viz/deferred";
 import { Controls } from "./Controls";
 import { HeaderToolsSpace } from "./HeaderToolsSpace";
 import { LazyViews } from "./LazyViews";
@@ -73,6 +74,7 @@ export function App() {
   const openHelp = useCallback(() => setHelp(true), []);
   const togglePractice = useCallback(() => setPractice((p) => !p), []);
   useAppStart({ onHelp: openHelp });
+  const deferred = useDeferredReleased();
   return (
     <>
       {/* index.html shows a copy of the title and tagline until this replaces it: keep them alike. */}
@@ -86,7 +88,11 @@ export function App() {
             Keyboard shortcuts
           </button>
           <Suspense fallback={<HeaderToolsSpace />}>
-            <HeaderTools practice={practice} onPractice={togglePractice} />
+            {deferred ? (
+              <HeaderTools practice={practice} onPractice={togglePractice} />
+            ) : (
+              <HeaderToolsSpace />
+            )}
           </Suspense>
         </div>
       </header>

@@ -1,5 +1,5 @@
 import { errorText } from "../engine/index";
-import { setNotice } from "../state/sweep";
+import { setNotice } from "../state/commit";
 
 async function save(kind: "svg" | "png"): Promise<void> {
   const figure = document.getElementById("figure");

@@ -5,6 +5,7 @@ import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
+import { useDeferredReleased } from "../viz/deferred";
 import { useWidth } from "../viz/useWidth";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
 
@@ -38,6 +39,10 @@ export function MainFigure({
   sweepOnly?: boolean;
 }) {
   const { mapSize, bigSize, chartWidth } = useFigureSizes();
+  const deferred = useDeferredReleased();
+  const trainingSpace = (
+    <section className="panel training-space" aria-hidden="true" data-pending />
+  );
   return (
     <main className="panels" id="figure">
       <InputPanel size={bigSize} />
@@ -49,15 +54,11 @@ export function MainFigure({
       <UpdatePanel />
       {sweepOnly ? null : (
         <>
-          <Suspense
-            fallback={<section className="panel training-space" aria-hidden="true" data-pending />}
-          >
-            <TrainingPanel chartWidth={chartWidth} />
+          {/* Chunks of their own, loaded once the app is interactive (viz/deferred.ts). */}
+          <Suspense fallback={trainingSpace}>
+            {deferred ? <TrainingPanel chartWidth={chartWidth} /> : trainingSpace}
           </Suspense>
-          {/* Text below the panels: a chunk of its own, so the first load stays small. */}
-          <Suspense fallback={null}>
-            <Explanation />
-          </Suspense>
+          <Suspense fallback={null}>{deferred ? <Explanation /> : null}</Suspense>
         </>
       )}
     </main>

@@ -1,4 +1,4 @@
-import { setNotice } from "../state/sweep";
+import { setNotice } from "../state/commit";
 import { useApp } from "../state/useApp";
 
 /** The latest message: errors are alerts, other news is announced politely. */

@@ -1,6 +1,6 @@
 import { useRef, useState } from "react";
 import { errorText } from "../engine/index";
-import { setNotice } from "../state/sweep";
+import { setNotice } from "../state/commit";
 import { withSectionParams } from "./sections/sectionParams";
 import { embedSnippet, sectionOf, viewedSection, withParam } from "./sections/sections";
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import { setNotice } from "../state/sweep";
+import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
 
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */

@@ -1,4 +1,6 @@
 import { useEffect } from "react";
+import { useApp } from "../state/useApp";
+import { releaseDeferred } from "../viz/deferred";
 import { handleShortcut } from "./shortcuts";
 import { startApp } from "./start";
 
@@ -8,6 +10,14 @@ import { startApp } from "./start";
  */
 export function useAppStart(options: { save?: boolean; onHelp?: () => void }): void {
   const { save = true, onHelp } = options;
+  // The deferred chunks (src/viz/deferred.ts) load a frame after the first sweep is shown, or
+  // after an engine error, so the first interaction never waits for them.
+  const shown = useApp((s) => s.sweep !== null || s.engineError !== null);
+  useEffect(() => {
+    if (!shown) return;
+    const frame = requestAnimationFrame(releaseDeferred);
+    return () => cancelAnimationFrame(frame);
+  }, [shown]);
   useEffect(() => {
     const stop = startApp({ save });
     const onKey = (e: KeyboardEvent) => {

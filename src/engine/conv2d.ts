@@ -9,7 +9,7 @@ import {
 /**
  * Cross-correlation, as every deep-learning library calls "convolution":
  * `out[i][j] = bias + Σ_a Σ_b kernel[a][b] * inPadded[i*stride + a*dilation][j*stride + b*dilation]`.
- * Throws RangeError for bad arguments (see CONTRACT.md §1).
+ * Throws RangeError for bad arguments (see docs/engine.md).
  */
 export function conv2d(input: Grid, kernel: Grid, bias: number, options?: ConvOptions): Grid {
   const checked = checkConvArguments(input, kernel, options);

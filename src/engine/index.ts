@@ -1,7 +1,7 @@
 /**
  * ConvSweep's engine: the mathematics of one shared convolution filter and nothing else.
  * Pure TypeScript with no DOM, workers or timers; all numbers are float64.
- * The public API is described in shared/CONTRACT.md §1.
+ * The public API is described in docs/engine.md.
  */
 
 export {

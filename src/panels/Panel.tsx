@@ -1,6 +1,6 @@
 import { type ReactNode, useRef } from "react";
 import { errorText } from "../engine/index";
-import { setNotice } from "../state/sweep";
+import { setNotice } from "../state/commit";
 
 export interface PanelProps {
   /** Stable id, also used for the heading's id. */

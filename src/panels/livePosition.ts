@@ -1,6 +1,6 @@
-import { focusIndex, type PositionView, positionView } from "../state/positionView";
 import { type AppState, appStore } from "../state/store";
 import { useApp } from "../state/useApp";
+import { focusIndex, type PositionView, positionView } from "./positionView";
 
 /**
  * What the per-frame painters of the main panels share: the focused position's view of a
@@ -48,9 +48,9 @@ export function positionViewShape(s: AppState): string | null {
   return `${sweep.kernelHeight}x${sweep.kernelWidth}`;
 }
 
-/** The number of output positions of the state's sweep (0 before the first). */
-export function totalOf(s: AppState): number {
-  return s.sweep ? s.sweep.outHeight * s.sweep.outWidth : 0;
+/** The numbers of a shape key made as `${height}x${width}` (and more `x…` parts). */
+export function sizesOf(key: string): number[] {
+  return key.split("x").map(Number);
 }
 
 /** The window's cells relative to its top-left (the kernel's taps with dilation), per shape. */
@@ -67,7 +67,7 @@ export function useWindowCells(): readonly { row: number; col: number }[] | null
   if (key === null) return null;
   let cells = windows.get(key);
   if (cells === undefined) {
-    const [kH, kW, d] = key.split("x").map(Number) as [number, number, number];
+    const [kH, kW, d] = sizesOf(key) as [number, number, number];
     cells = [];
     for (let a = 0; a < kH; a++)
       for (let b = 0; b < kW; b++) cells.push({ row: a * d, col: b * d });

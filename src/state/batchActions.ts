@@ -8,9 +8,9 @@ import {
 } from "../engine/index";
 import { SupersededError } from "../worker/client";
 import { type BatchSource, sourceImage } from "./batchImages";
+import { setNotice } from "./commit";
 import { engineLane } from "./engineClient";
 import { type AppState, appStore, copySums, makeTarget } from "./store";
-import { setNotice } from "./sweep";
 import { applyGradient } from "./update";
 
 const get = appStore.getState;

@@ -1,5 +1,6 @@
 import { emptySums, errorText, type Sweep, type SweepSums, sumsAt } from "../engine/index";
 import { SupersededError } from "../worker/client";
+import { commit, get } from "./commit";
 import { engineLane } from "./engineClient";
 import { decodeLink, encodeLink, LinkError } from "./link";
 import {
@@ -10,12 +11,12 @@ import {
   StateFileError,
   serializeState,
 } from "./stateFile";
-import { commit, get, requestSweep } from "./sweep";
+import { requestSweep } from "./sweep";
 import { endTraining } from "./trainingRun";
 
 /** Saving and loading the whole state: the state file, share links and saved work. */
 
-/** The current state as a state file's text (CONTRACT.md §2). */
+/** The current state as a state file's text (docs/state-file.md). */
 export function exportState(): string {
   const s = get();
   return serializeState({

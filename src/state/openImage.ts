@@ -1,6 +1,6 @@
 import { errorText } from "../engine/index";
+import { get, setNotice } from "./commit";
 import { setImage } from "./problem";
-import { get, setNotice } from "./sweep";
 
 /**
  * Opens an image file as the input: decoded off the main thread, centre-cropped and scaled to

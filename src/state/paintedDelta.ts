@@ -1,8 +1,9 @@
 import { conv2d, createGrid, type Grid, outputShape, squaredErrorGrad } from "../engine/index";
+import { commit, current, get, pendingFields } from "./commit";
 import { type CellPoint, paintSegment } from "./images";
 import { MAX_PAINTED_DELTA } from "./stateRules";
 import type { AppState } from "./store";
-import { commit, current, get, pendingFields, requestSweep } from "./sweep";
+import { requestSweep } from "./sweep";
 import { endTraining } from "./trainingRun";
 
 /**

@@ -1,5 +1,6 @@
+import { commit } from "./commit";
 import { appStore } from "./store";
-import { commit, setPosition, totalPositions } from "./sweep";
+import { setPosition, totalPositions } from "./sweep";
 
 // A generation counter cancels an old animation loop when a new one starts.
 let generation = 0;

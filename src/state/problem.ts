@@ -6,12 +6,13 @@ import {
   type ResolvedConvOptions,
   resolveOptions,
 } from "../engine/index";
+import { commit, current, get, pendingFields } from "./commit";
 import { type FilterPreset, presetFilter } from "./filters";
 import { type CellPoint, type ImagePreset, paintSegment, presetImage } from "./images";
 import { fitPaintedDelta } from "./paintedDeltaFit";
 import { MAX_LEARNING_RATE, MAX_WEIGHT } from "./stateRules";
 import { type AppState, makeTarget } from "./store";
-import { commit, current, get, pendingFields, requestSweep } from "./sweep";
+import { requestSweep } from "./sweep";
 import { endTraining } from "./trainingRun";
 import { withinLimit } from "./update";
 

@@ -1,7 +1,7 @@
 import { downloadBlob } from "../viz/download";
+import { setNotice } from "./commit";
 import { stateProblem } from "./stateRules";
 import { appStore } from "./store";
-import { setNotice } from "./sweep";
 
 /** The localStorage key of the work saved in this browser. */
 export const SAVED_KEY = "convsweep-saved";

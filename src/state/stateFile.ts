@@ -21,7 +21,7 @@ import {
 
 export { StateFileError } from "./stateRules";
 
-/** The state file's format name and version (CONTRACT.md §2). */
+/** The state file's format name and version (docs/state-file.md). */
 export const STATE_FORMAT = "convsweep-state";
 export const STATE_VERSION = 1;
 /** Larger files are refused before they are parsed. */
@@ -29,7 +29,7 @@ export const MAX_STATE_FILE_BYTES = 5 * 1024 * 1024;
 /** The file name Export downloads. */
 export const STATE_FILE_NAME = "convsweep-state.json";
 
-/** Everything the state file records (CONTRACT.md §2), with grids as engine Grids. */
+/** Everything the state file records (docs/state-file.md), with grids as engine Grids. */
 export type SavedState = Omit<StateFields, "sums"> & { sums: NonNullable<StateFields["sums"]> };
 
 /** What a link carries: the state without the sums (they are derived again). */

@@ -9,7 +9,7 @@ import {
 } from "../engine/index";
 
 /**
- * The rules every state obeys: the state file's (CONTRACT.md §2) and the app's own limits.
+ * The rules every state obeys: the state file's (docs/state-file.md) and the app's own limits.
  * Import checks a file against them, and the store refuses any change that breaks them (see
  * guard.ts), so the app never holds, saves or exports a state its own Import would refuse.
  *

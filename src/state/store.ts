@@ -186,7 +186,7 @@ export function initialState(): AppState {
   };
 }
 
-/** The one store of the app. Actions live in actions.ts. */
+/** The one store of the app. Its actions change it through `commit` (commit.ts), by concern. */
 export const appStore = createStore<AppState>()(() => initialState());
 
 /** How many changes the guard has refused since the page opened (tests read it). */

@@ -1,10 +1,11 @@
 import { errorText, type Grid } from "../engine/index";
 import { SupersededError, type TrainOutcome, type TrainProgress } from "../worker/client";
+import { commit, get, landUnswept } from "./commit";
 import { engineLane } from "./engineClient";
 import { appendLoss, EXPLODING_FACTOR, isExploding } from "./lossHistory";
 import { MAX_UPDATES } from "./stateRules";
 import type { LossPoint } from "./store";
-import { backTo, commit, get, landUnswept, requestSweep } from "./sweep";
+import { backTo, requestSweep } from "./sweep";
 import { beginTraining, isLive, trainingEnded } from "./trainingRun";
 import { COUNTER_FULL, withinLimit } from "./update";
 

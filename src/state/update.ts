@@ -1,7 +1,8 @@
 import { type Grid, sgdUpdate } from "../engine/index";
+import { commit, get } from "./commit";
 import { randomFilter } from "./filters";
 import { MAX_UPDATES, MAX_WEIGHT } from "./stateRules";
-import { backTo, commit, get, requestSweep } from "./sweep";
+import { backTo, requestSweep } from "./sweep";
 import { endTraining } from "./trainingRun";
 
 /** The one update of the one filter, and going back to where it started. */

@@ -1,7 +1,11 @@
-import { memo, useId } from "react";
+import { lazy, memo, Suspense, useId } from "react";
 import { css, divergingColor } from "./color";
+import { useDeferredReleased } from "./deferred";
 import { formatNumber } from "./format";
-import { linearScale } from "./scales";
+
+// The ticks need d3-scale, which the first load does not carry: they are a chunk of their own,
+// loaded once the app is interactive (deferred.ts).
+const LegendTicks = lazy(() => import("./LegendTicks").then((m) => ({ default: m.LegendTicks })));
 
 export interface LegendProps {
   /** The colour saturates at ±max. */
@@ -13,14 +17,14 @@ export interface LegendProps {
 }
 
 /**
- * A diverging colour bar with ticks from d3-array's ticks(). Memoised: its props are numbers
- * and a string, and the panels around it re-render on every position of a playing sweep.
+ * A diverging colour bar, its ticks placed by d3-scale. The bar shows at once; the ticks follow
+ * when their chunk has loaded. Memoised: its props are numbers and a string, and the panels
+ * around it re-render on every position of a playing sweep.
  */
 export const Legend = memo(function Legend({ max, width = 160, title }: LegendProps) {
-  const x = linearScale([-max, max], [0, width]);
-  const ticks = x.ticks(3);
   const stops = Array.from({ length: 11 }, (_, i) => -1 + i / 5);
   const id = useId();
+  const deferred = useDeferredReleased();
   return (
     <svg
       className="legend"
@@ -45,14 +49,9 @@ export const Legend = memo(function Legend({ max, width = 160, title }: LegendPr
       </text>
       <g transform="translate(8,14)">
         <rect width={width} height={10} fill={`url(#${id})`} stroke="#8888" />
-        {ticks.map((t) => (
-          <g key={t} transform={`translate(${x(t)},10)`}>
-            <line y2={4} stroke="currentColor" />
-            <text y={14} dy="0.71em" textAnchor="middle" fontSize={10} fill="currentColor">
-              {formatNumber(t, 2)}
-            </text>
-          </g>
-        ))}
+        <Suspense fallback={null}>
+          {deferred ? <LegendTicks max={max} width={width} /> : null}
+        </Suspense>
       </g>
     </svg>
   );

@@ -1,6 +1,6 @@
+import { type ScaleLogarithmic, scaleLinear, scaleLog } from "d3-scale";
+import { line } from "d3-shape";
 import { ChartAxes } from "./ChartAxes";
-import { linePath } from "./linePath";
-import { linearScale, logScale, type Scale } from "./scales";
 
 /** One loss curve of a {@link LossChart}. */
 export interface LossCurve {
@@ -55,11 +55,11 @@ function thin<T>(points: readonly T[], max: number): readonly T[] {
 }
 
 /** The y ticks: see LossChartProps.yTicks. */
-function lossTicks(y: Scale, kind: "readable" | "decades"): number[] {
+function lossTicks(y: ScaleLogarithmic<number, number>, kind: "readable" | "decades"): number[] {
   if (kind === "readable") {
     return y.ticks(4).filter((t, i, all) => all.length <= 6 || Math.log10(t) % 1 === 0 || i === 0);
   }
-  const [y0, y1] = y.domain;
+  const [y0, y1] = y.domain() as [number, number];
   const every = Math.max(1, Math.ceil(Math.round(Math.log10(y1 / y0)) / 5));
   return y.ticks().filter((t) => {
     const e = Math.log10(t);
@@ -69,10 +69,9 @@ function lossTicks(y: Scale, kind: "readable" | "decades"): number[] {
 
 /**
  * Loss curves on a log axis, the one loss chart of the app (training, and the untied
- * comparison). D3's maths computes the scales and paths, React renders the SVG. The maths is
- * src/viz/scales.ts and linePath.ts, written out to match d3-scale and d3-shape exactly
- * (tests/unit/viz/scales.test.ts), because this chart is in the first load: see scales.ts for
- * the measured sizes. Losses below the axis's bottom are drawn on it.
+ * comparison). d3-scale computes the scales and their ticks, d3-shape the paths; React renders
+ * the SVG. Only lazily loaded panels draw it, so d3 stays out of the first load. Losses below
+ * the axis's bottom are drawn on it.
  */
 export function LossChart({
   curves,
@@ -90,11 +89,15 @@ export function LossChart({
 }: LossChartProps) {
   const innerW = width - labelSpace.ticks - MARGIN.right;
   const innerH = height - MARGIN.top - MARGIN.bottom;
-  const x = linearScale(xDomain, [0, innerW]);
-  const y = logScale(lossDomain, [innerH, 0], true);
+  const x = scaleLinear().domain(xDomain).range([0, innerW]);
+  const y = scaleLog().domain(lossDomain).range([innerH, 0]).nice();
   // The axis's bottom; no loss is above its top, which is the largest loss or more.
-  const [bottom] = y.domain;
+  const [bottom] = y.domain() as [number, number];
   const ly = (loss: number) => y(Math.max(loss, bottom));
+  const path = line<readonly [number, number]>(
+    ([px]) => x(px),
+    ([, loss]) => ly(loss),
+  );
   const last = curves[0]?.points[(curves[0]?.points.length ?? 0) - 1];
   return (
     <svg
@@ -116,17 +119,7 @@ export function LossChart({
           yTitleOffset={labelSpace.title}
         />
         {curves.map((c) => (
-          <path
-            key={c.name}
-            d={
-              linePath(
-                thin(c.points, maxPoints),
-                ([px]) => x(px),
-                ([, loss]) => ly(loss),
-              ) ?? ""
-            }
-            className={c.className}
-          />
+          <path key={c.name} d={path(thin(c.points, maxPoints)) ?? ""} className={c.className} />
         ))}
         {markLast && last ? (
           <circle cx={x(last[0])} cy={ly(last[1])} r={3.5} className="loss-dot" />

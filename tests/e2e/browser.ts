@@ -3,7 +3,7 @@ import { inject } from "vitest";
 import { SLOWDOWN, WAIT_MS } from "../waits";
 
 export { launchChromium } from "../../scripts/chromium.mjs";
-export { SLOWDOWN, WAIT_MS } from "../waits";
+export { SLOWDOWN, TEST_MS, WAIT_MS } from "../waits";
 
 /** A page of the built app with every console error and uncaught exception recorded. */
 export interface AppPage {

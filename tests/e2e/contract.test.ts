@@ -1,4 +1,4 @@
-// The accessible names of CONTRACT.md §3: each finds exactly one control, even with
+// The accessible names of docs/accessible-names.md: each finds exactly one control, even with
 // Playwright's default (substring, case-insensitive) matching that outside tests may use.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";

@@ -15,7 +15,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe("the views of issue 5 in Chromium", () => {
+describe("the views below the figure, in Chromium", () => {
   test("the gradient check: the summed gradient is the derivative, to rounding", async () => {
     const app = await openApp(browser);
     const page = await ready(app);

@@ -1,5 +1,5 @@
 // Image files and presets on images of any shape, a file cut short, and the running sum's
-// words for any kernel size (issue 17, item 8).
+// words for any kernel size.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { conv2d, createGrid, type Grid } from "../../src/engine/index";

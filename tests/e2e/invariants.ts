@@ -16,7 +16,7 @@ export interface GridJson {
   data: number[];
 }
 
-/** A state file as the app exports it (CONTRACT.md §2). */
+/** A state file as the app exports it (docs/state-file.md). */
 export interface StateDoc {
   image: GridJson;
   kernel: GridJson;

@@ -1,4 +1,4 @@
-// Paint δ (issue 16, part 2) in Chromium: paint one hot cell and exactly one position
+// Paint δ in Chromium: paint one hot cell and exactly one position
 // contributes; the export carries the painted δ and imports back to the same file; axe finds
 // no violation in the panel.
 import { readFile, writeFile } from "node:fs/promises";

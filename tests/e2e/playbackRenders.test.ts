@@ -4,7 +4,7 @@ import { launchChromium, openApp } from "./browser";
 import { installRenderCounter } from "./renderCounter";
 import { exactValue, exportState, gridValues, ready } from "./views";
 
-// Issue 14: a playing sweep is painted outside React. Frames move the numbers, maps and status
+// A playing sweep is painted outside React. Frames move the numbers, maps and status
 // while no main panel's React component renders; paused, the exact values are back in the
 // accessibility tree, and a polite live summary speaks for the numbers while they play.
 

@@ -1,4 +1,4 @@
-// Practice (issue 16, part 1) in Chromium: open it, answer, Check answer, see the reveal with
+// Practice in Chromium: open it, answer, Check answer, see the reveal with
 // its reason and the panel it points at, and the score, kept across a reload; axe finds no
 // violation in the section, before and after the reveal.
 import type { Browser } from "playwright-core";

@@ -1,5 +1,5 @@
 // Deep links (#view=…), the table of contents, and ConvSweep embedded in a plain HTML page of
-// another origin (issue 15, part 3).
+// another origin.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

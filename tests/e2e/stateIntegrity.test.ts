@@ -1,4 +1,4 @@
-// Issue 17 in the page: what a careless or hostile person does cannot leave a state the app's
+// In the page: what a careless or hostile person does cannot leave a state the app's
 // own Import refuses, nor lose saved work. Each test reproduces a defect seen on eae1cd6.
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -15,7 +15,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe("the views of issue 5 in Chromium", () => {
+describe("the views below the figure, in Chromium", () => {
   test("sum or mean: mean = sum / N entry by entry, and η/N on the sum is η on the mean", async () => {
     const app = await openApp(browser);
     const page = await ready(app);

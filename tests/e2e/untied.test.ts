@@ -13,7 +13,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe("the views of issue 5 in Chromium", () => {
+describe("the views below the figure, in Chromium", () => {
   test("untied: 9,000 parameters memorise the image; on a shifted copy the shared filter wins", async () => {
     const app = await openApp(browser);
     const page = await ready(app);

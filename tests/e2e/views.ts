@@ -10,7 +10,7 @@ import type { Reduction } from "../../src/engine/index";
 import type { AppPage } from "./browser";
 import type { GridJson } from "./invariants";
 
-/** The exported state file (CONTRACT.md §2), as far as these tests read it. */
+/** The exported state file (docs/state-file.md), as far as these tests read it. */
 export interface StateJson {
   image: GridJson;
   kernel: GridJson;

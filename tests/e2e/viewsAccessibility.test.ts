@@ -12,7 +12,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe("the views of issue 5 in Chromium", () => {
+describe("the views below the figure, in Chromium", () => {
   test.each(["light", "dark"] as const)(
     "axe finds no violation in the three views, filled in, in the %s theme",
     async (colorScheme) => {

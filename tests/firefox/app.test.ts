@@ -1,4 +1,4 @@
-// The built app in Debian's Firefox ESR (issue 15, part 2): the same things a person does in
+// The built app in Debian's Firefox ESR: the same things a person does in
 // Chromium, done in Firefox, with no console error. What differs is fixed in the app.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { serveStatic } from "../../scripts/static-server.mjs";
 import { pngFile } from "../unit/app/imageFiles";
+import { WAIT_MS } from "../waits";
 import { click, download, launchFirefox, openApp, status, until } from "./firefox";
 
 let browser: Browser;
@@ -110,7 +111,7 @@ test("Train runs in the worker and counts its updates", async () => {
   await steps.type("300");
   await steps.press("Enter");
   await click(page, "Train");
-  await until(async () => (await exportDoc(page)).updates === 300, "300 updates", 60_000);
+  await until(async () => (await exportDoc(page)).updates === 300, "300 updates", 2 * WAIT_MS);
   expect(errors).toEqual([]);
 });
 

@@ -5,7 +5,7 @@ const PageCodeTwin = lazy(() => import("./PageCodeTwin"));
 
 const pageTwin = (onClose: () => void) => <PageCodeTwin onClose={onClose} />;
 
-/** "Show as code": the current state as a PyTorch and a NumPy script (CONTRACT.md §3). */
+/** "Show as code": the current state as a PyTorch and a NumPy script (docs/accessible-names.md). */
 export function CodeTwinButton({
   dialog = pageTwin,
   disabled = false,

@@ -1,12 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { fragmentParam } from "../sections/sections";
+import { networkOpened } from "../sections/sections";
 
 const NetworkSection = lazy(() => import("./NetworkSection"));
-
-/** The fragment opens the section: a deep link (`#view=network`) or an embed (`#embed=network`). */
-export function networkOpened(hash: string): boolean {
-  return fragmentParam(hash, "view") === "network" || fragmentParam(hash, "embed") === "network";
-}
 
 /** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
 const NEAR = "400px";

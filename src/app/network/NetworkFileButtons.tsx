@@ -4,14 +4,14 @@ import {
   importNetwork,
   NETWORK_FILE_NAME,
   networkLinkParam,
-} from "../../state/networkLoading";
-import { networkStore, useNetwork } from "../../state/networkStore";
+} from "../../state/network/loading";
+import { networkStore, useNetwork } from "../../state/network/store";
 import { downloadBlob } from "../../viz/download";
 import { CodeTwinButton } from "../codeTwin/CodeTwinButton";
 import { withParam } from "../sections/sections";
 
 // The network's scripts and their dialog: chunks of their own, fetched on the first click.
-const NetworkCodeTwin = lazy(() => import("../codeTwin/NetworkCodeTwin"));
+const NetworkCodeTwin = lazy(() => import("./NetworkCodeTwin"));
 // The state of the click: a sweep that lands or goes before the chunk does changes nothing.
 const networkTwin = (onClose: () => void) => (
   <NetworkCodeTwin onClose={onClose} network={networkStore.getState()} />

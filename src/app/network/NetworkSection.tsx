@@ -3,11 +3,11 @@ import { DrawDigitPanel } from "../../panels/Network/DrawDigitPanel";
 import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
-import { applyNetworkLink, networkLinkParam } from "../../state/networkLoading";
-import { useNetwork } from "../../state/networkStore";
-import { requestNetworkSweep } from "../../state/networkSweep";
+import { applyNetworkLink, networkLinkParam } from "../../state/network/loading";
+import { useNetwork } from "../../state/network/store";
+import { requestNetworkSweep } from "../../state/network/sweep";
 import { provideSectionParams } from "../sections/sectionParams";
-import { networkOpened } from "./LazyNetwork";
+import { networkOpened } from "../sections/sections";
 import { NetworkFileButtons } from "./NetworkFileButtons";
 import "./network.css";
 

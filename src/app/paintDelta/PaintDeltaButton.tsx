@@ -7,7 +7,7 @@ async function toggle(painting: boolean): Promise<void> {
 }
 
 /**
- * "Paint δ" (CONTRACT.md §3): switches between δ derived from the target and δ painted by
+ * "Paint δ" (docs/accessible-names.md): switches between δ derived from the target and δ painted by
  * hand; pressed while painting.
  */
 export function PaintDeltaButton() {

@@ -1,4 +1,4 @@
-/** "Practice" (CONTRACT.md §3): opens and closes the predict-then-reveal exercises. */
+/** "Practice" (docs/accessible-names.md): opens and closes the predict-then-reveal exercises. */
 export function PracticeButton({
   open,
   onToggle,

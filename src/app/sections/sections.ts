@@ -35,6 +35,11 @@ export function fragmentParam(fragment: string, key: "view" | "embed" | "state")
   return new URLSearchParams(fragment.replace(/^#/, "")).get(key);
 }
 
+/** The fragment opens the real network's section: a deep link (`#view=network`) or an embed. */
+export function networkOpened(hash: string): boolean {
+  return fragmentParam(hash, "view") === "network" || fragmentParam(hash, "embed") === "network";
+}
+
 /** The fragment with `key` set to `value` (null removes it), other parameters kept. */
 export function withParam(fragment: string, key: "view" | "embed", value: string | null): string {
   const params = new URLSearchParams(fragment.replace(/^#/, ""));

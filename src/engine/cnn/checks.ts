@@ -1,6 +1,6 @@
 /**
  * Argument checks of the CNN layers: each throws a RangeError that names the argument and
- * the value, as the rest of the engine does (shared/CONTRACT.md §1). Nothing is clamped.
+ * the value, as the rest of the engine does (docs/engine.md). Nothing is clamped.
  */
 
 function describeValue(value: unknown): string {

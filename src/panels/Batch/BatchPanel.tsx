@@ -11,7 +11,6 @@ import {
   watchBatchInputs,
 } from "../../state/batchActions";
 import { type BatchSource, defaultSource, describeSource } from "../../state/batchImages";
-import { focusIndex, positionView } from "../../state/positionView";
 import { makeTarget } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { grayColor, maxAbs } from "../../viz/color";
@@ -19,6 +18,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { Panel } from "../Panel";
+import { focusIndex, positionView } from "../positionView";
 import { useLive } from "../useOnScreen";
 import "./batch.css";
 

@@ -8,7 +8,7 @@ import {
   type SweepSums,
   sumsAt,
 } from "../../engine/index";
-import { focusIndex } from "../../state/positionView";
+import { focusIndex } from "../positionView";
 
 /** One term of ∂L/∂w_ab = Σ_ij δ_ij · x(…), read from a sweep, and the partial sums around it. */
 export interface FormulaTerm {

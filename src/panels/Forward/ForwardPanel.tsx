@@ -1,5 +1,4 @@
 import { useMemo, useRef } from "react";
-import { sweepMaps } from "../../state/positionView";
 import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { divergingColor, maxAbs } from "../../viz/color";
@@ -12,6 +11,7 @@ import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
+import { sweepMaps } from "../positionView";
 
 /** The orange the panels mark the current position with. */
 const MARK = "#ff9f1c";

@@ -8,7 +8,7 @@ import { Legend } from "../../viz/Legend";
 import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { paintInterval, positionViewOf, useWindowCells } from "../livePosition";
+import { paintInterval, positionViewOf, sizesOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
@@ -56,7 +56,7 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
     },
     paintInterval,
   );
-  const [h, w] = shape ? (shape.split("x").map(Number) as [number, number]) : [0, 0];
+  const [h, w] = shape ? (sizesOf(shape) as [number, number]) : [0, 0];
   const sized = useMemo(() => ({ height: h, width: w, data: new Float64Array(h * w) }), [h, w]);
   return (
     <Panel

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
-import type { NetworkSweepResult } from "../../state/networkStore";
-import { batchSum } from "../../state/networkSums";
-import { applyBatchStep } from "../../state/networkSweep";
+import type { NetworkSweepResult } from "../../state/network/store";
+import { batchSum } from "../../state/network/sums";
+import { applyBatchStep } from "../../state/network/sweep";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { NumberGrid } from "../../viz/NumberGrid";

@@ -1,7 +1,7 @@
 import { useRef } from "react";
 import { IMAGE_SIDE } from "../../engine/index";
-import { useNetwork } from "../../state/networkStore";
-import { clearNetworkDigit, paintNetworkDigit } from "../../state/networkSweep";
+import { useNetwork } from "../../state/network/store";
+import { clearNetworkDigit, paintNetworkDigit } from "../../state/network/sweep";
 import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Panel } from "../Panel";

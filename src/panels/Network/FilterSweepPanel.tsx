@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { learningRateAt } from "../../engine/index";
-import { useNetwork } from "../../state/networkStore";
-import { networkSums } from "../../state/networkSums";
+import { useNetwork } from "../../state/network/store";
+import { networkSums } from "../../state/network/sums";
 import {
   chooseSweepFilter,
   chooseSweepImage,
@@ -9,7 +9,7 @@ import {
   nextContributing,
   requestNetworkSweep,
   setNetworkPosition,
-} from "../../state/networkSweep";
+} from "../../state/network/sweep";
 import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
 import { BatchStepView } from "./BatchStepView";

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { latestEvaluation, useNetwork } from "../../state/networkStore";
+import { latestEvaluation, useNetwork } from "../../state/network/store";
 import { css, divergingColor, maxAbs, type Rgb, textOn } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Panel } from "../Panel";

@@ -1,12 +1,12 @@
 import { useMemo } from "react";
-import { latestEvaluation, useNetwork } from "../../state/networkStore";
+import { latestEvaluation, useNetwork } from "../../state/network/store";
 import {
   NETWORK_RANGES,
   resetNetwork,
   setNetworkConfig,
   setNetworkSettings,
   toggleNetworkTraining,
-} from "../../state/networkTraining";
+} from "../../state/network/training";
 import { LossChart, type LossCurve } from "../../viz/LossChart";
 import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { NetworkSweepResult } from "../../state/networkStore";
+import type { NetworkSweepResult } from "../../state/network/store";
 import { divergingColor, grayColor, maxAbs, type Rgb } from "../../viz/color";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
-import type { NetworkSweepResult } from "../../state/networkStore";
-import type { NetworkSums } from "../../state/networkSums";
+import type { NetworkSweepResult } from "../../state/network/store";
+import type { NetworkSums } from "../../state/network/sums";
 import { divergingColor, maxAbs } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Num } from "../../viz/Num";

@@ -1,5 +1,5 @@
 import type { RecurrentProblem } from "../../engine/index";
-import { parseDecimal } from "../../state/decimal";
+import { parseDecimal } from "../decimal";
 
 /** The most time steps the panel offers (the engine takes more). */
 export const PANEL_MAX_STEPS = 8;

@@ -1,11 +1,12 @@
 import { useRef } from "react";
 import { appStore } from "../../state/store";
+import { totalPositions } from "../../state/sweep";
 import { useApp } from "../../state/useApp";
 import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { pulse, setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { paintInterval, positionViewOf, positionViewShape, totalOf } from "../livePosition";
+import { paintInterval, positionViewOf, positionViewShape, sizesOf } from "../livePosition";
 import { Panel } from "../Panel";
 
 /** "+0.123" for a term that lands (a true minus for a negative one). */
@@ -39,7 +40,7 @@ export function RunningSumPanel() {
       // One step landed (not a jump, not the end of a fast play): the cells pulse.
       const stepped = pulsing && !force && Math.abs(position - (last.current[3] as number)) === 1;
       last.current = key;
-      const total = totalOf(s);
+      const total = totalPositions(s);
       setText(lead.current, `${position} of ${total} positions added.`);
       setText(count.current, `${position} of ${total}`);
       setText(bias.current, formatNumber(sums.biasGrad));
@@ -63,7 +64,7 @@ export function RunningSumPanel() {
       </Panel>
     );
   }
-  const [rows, cols] = shape.split("x").map(Number) as [number, number];
+  const [rows, cols] = sizesOf(shape) as [number, number];
   return (
     <Panel
       id="running-sum"

@@ -6,7 +6,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { paintInterval, positionViewOf, positionViewShape } from "../livePosition";
+import { paintInterval, positionViewOf, positionViewShape, sizesOf } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
@@ -59,7 +59,7 @@ export function ThisPositionPanel() {
       </Panel>
     );
   }
-  const [rows, cols] = shape.split("x").map(Number) as [number, number];
+  const [rows, cols] = sizesOf(shape) as [number, number];
   const delta = (i: number) => (
     <span
       className="big-number"

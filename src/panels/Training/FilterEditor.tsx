@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from "react";
 import { createGrid, type Grid } from "../../engine/index";
-import { type Decimal, parseDecimal } from "../../state/decimal";
+import { type Decimal, parseDecimal } from "../decimal";
 
 export interface FilterEditorProps {
   /** The filter shown in the inputs. */

@@ -1,5 +1,4 @@
 import { useId, useState } from "react";
-import { type Decimal, parseDecimal } from "../../state/decimal";
 import {
   FILTER_PRESET_LABELS,
   FILTER_PRESETS,
@@ -19,6 +18,7 @@ import { maxAbs } from "../../viz/color";
 import { downloadBlob } from "../../viz/download";
 import { formatNumber } from "../../viz/format";
 import { NumberGrid } from "../../viz/NumberGrid";
+import { type Decimal, parseDecimal } from "../decimal";
 import { Panel } from "../Panel";
 import { FilterEditor } from "./FilterEditor";
 import { lossCsv } from "./lossCsv";

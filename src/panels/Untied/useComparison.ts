@@ -73,6 +73,39 @@ function appended(losses: number[], more: Float64Array): number[] {
   return more.length === 0 ? losses : losses.concat(Array.from(more));
 }
 
+type SideName = "shared" | "untied";
+
+/** The comparison with a report of one side's run landed. */
+function reported<K extends SideName>(
+  c: Comparison,
+  side: K,
+  losses: Float64Array,
+  params: Comparison[K]["params"],
+  steps: number,
+): Comparison {
+  return { ...c, [side]: { ...c[side], losses: appended(c[side].losses, losses), params, steps } };
+}
+
+/** The comparison with the end of one side's run landed. */
+function ended<K extends SideName>(
+  c: Comparison,
+  side: K,
+  end: { losses: Float64Array; steps: number; diverged: boolean; cancelled: boolean },
+  params: Comparison[K]["params"],
+): Comparison {
+  return {
+    ...c,
+    [side]: {
+      losses: appended(c[side].losses, end.losses),
+      params,
+      steps: end.steps,
+      finished: true,
+      diverged: end.diverged,
+      stopped: end.cancelled,
+    },
+  };
+}
+
 /** The learning rate of the untied layer for η and N positions. */
 export function untiedRateFor(mode: UntiedRate, learningRate: number, positions: number): number {
   return mode === "scaled" ? learningRate * positions : learningRate;
@@ -148,27 +181,11 @@ export function useComparison() {
               reportEvery: reportEveryFor(steps),
             },
             (p) =>
-              updateIf(current, (c) => ({
-                ...c,
-                shared: {
-                  ...c.shared,
-                  losses: appended(c.shared.losses, p.losses),
-                  params: { kernel: p.kernel, bias: p.bias },
-                  steps: p.step,
-                },
-              })),
+              updateIf(current, (c) =>
+                reported(c, "shared", p.losses, { kernel: p.kernel, bias: p.bias }, p.step),
+              ),
           );
-          updateIf(current, (c) => ({
-            ...c,
-            shared: {
-              losses: appended(c.shared.losses, o.losses),
-              params: { kernel: o.kernel, bias: o.bias },
-              steps: o.steps,
-              finished: true,
-              diverged: o.diverged,
-              stopped: o.cancelled,
-            },
-          }));
+          updateIf(current, (c) => ended(c, "shared", o, { kernel: o.kernel, bias: o.bias }));
           return o;
         },
     [started],
@@ -194,27 +211,11 @@ export function useComparison() {
               reportEvery: reportEveryFor(steps),
             },
             (p) =>
-              updateIf(current, (c) => ({
-                ...c,
-                untied: {
-                  ...c.untied,
-                  losses: appended(c.untied.losses, p.losses),
-                  params: { weights: p.weights, biases: p.biases },
-                  steps: p.step,
-                },
-              })),
+              updateIf(current, (c) =>
+                reported(c, "untied", p.losses, { weights: p.weights, biases: p.biases }, p.step),
+              ),
           );
-          updateIf(current, (c) => ({
-            ...c,
-            untied: {
-              losses: appended(c.untied.losses, o.losses),
-              params: { weights: o.weights, biases: o.biases },
-              steps: o.steps,
-              finished: true,
-              diverged: o.diverged,
-              stopped: o.cancelled,
-            },
-          }));
+          updateIf(current, (c) => ended(c, "untied", o, { weights: o.weights, biases: o.biases }));
           return o;
         },
     [started],

@@ -1,5 +1,6 @@
 import { useRef } from "react";
 import { appStore } from "../../state/store";
+import { totalPositions } from "../../state/sweep";
 import { applyUpdate } from "../../state/update";
 import { useApp } from "../../state/useApp";
 import { maxAbs } from "../../viz/color";
@@ -7,7 +8,7 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { setText } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
-import { paintInterval, totalOf } from "../livePosition";
+import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
 
 /**
@@ -22,7 +23,7 @@ export function UpdatePanel() {
   const updates = useApp((s) => s.updates);
   const pending = useApp((s) => s.sweepPending);
   const noSums = useApp((s) => s.sums === null);
-  const complete = useApp((s) => s.position >= totalOf(s));
+  const complete = useApp((s) => s.position >= totalPositions(s));
   const now = useRef<LiveNumberGridHandle>(null);
   const step = useRef<LiveNumberGridHandle>(null);
   const after = useRef<LiveNumberGridHandle>(null);
@@ -61,7 +62,7 @@ export function UpdatePanel() {
     },
     paintInterval,
   );
-  const total = useApp(totalOf);
+  const total = useApp(totalPositions);
   return (
     <Panel
       id="update"

@@ -1,6 +1,5 @@
 import { createRef, type KeyboardEvent, type RefObject, useMemo, useRef, useState } from "react";
 import type { Grid } from "../../engine/index";
-import { focusIndex } from "../../state/positionView";
 import { appStore } from "../../state/store";
 import { setPosition } from "../../state/sweep";
 import { useApp } from "../../state/useApp";
@@ -15,6 +14,7 @@ import { useFramePaint } from "../../viz/useFramePaint";
 import { useWidth } from "../../viz/useWidth";
 import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
+import { focusIndex } from "../positionView";
 import { useLiveSubscribe } from "../useOnScreen";
 import { movedIndex, tapName, weightTermMaps } from "./weightMaps";
 import "./weightMaps.css";

@@ -6,12 +6,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { buildDigitsAsset } from "../../../scripts/digits";
+import type { Flavour } from "../../../src/app/codeTwin/pythonScript";
 import {
   NETWORK_SCRIPT_NAMES,
   type NetworkScriptState,
   networkScript,
-} from "../../../src/app/codeTwin/networkScript";
-import type { Flavour } from "../../../src/app/codeTwin/pythonScript";
+} from "../../../src/app/network/networkScript";
 import { filterSweep } from "../../../src/engine/cnn/filterSweep";
 import {
   type CnnConfig,
@@ -27,9 +27,9 @@ import {
   type TrainSettings,
   trainSteps,
 } from "../../../src/engine/index";
-import type { NetworkSweepResult } from "../../../src/state/networkStore";
-import { networkSums } from "../../../src/state/networkSums";
-import { paintedDigit } from "../../../src/state/networkSweep";
+import type { NetworkSweepResult } from "../../../src/state/network/store";
+import { networkSums } from "../../../src/state/network/sums";
+import { paintedDigit } from "../../../src/state/network/sweep";
 
 /** Debian's Python: the python3 first on PATH may be another build without Debian's packages. */
 const PYTHON = "/usr/bin/python3";

@@ -1,6 +1,6 @@
 /**
  * Bad arguments throw a RangeError whose message names the argument and the value
- * (CONTRACT.md §1), at every public entry point; nothing is clamped silently.
+ * (docs/engine.md), at every public entry point; nothing is clamped silently.
  */
 import { describe, expect, test } from "vitest";
 import {

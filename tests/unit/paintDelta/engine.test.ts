@@ -14,7 +14,7 @@ import {
   RECORD_KERNEL_GRAD,
   sumsAt,
 } from "../../../src/engine/index";
-import { EngineHandler } from "../../../src/worker/handler";
+import { EngineHandler } from "../../../src/worker/host/handler";
 import type { EngineReply } from "../../../src/worker/protocol";
 
 function grid(height: number, width: number, at: (i: number) => number): Grid {

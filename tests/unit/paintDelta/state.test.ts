@@ -8,6 +8,7 @@ import {
   type Grid,
   RECORD_DELTA,
 } from "../../../src/engine/index";
+import { resetApp } from "../../../src/state/commit";
 import { setEngineClient } from "../../../src/state/engineClient";
 import { decodeLink, encodeLink } from "../../../src/state/link";
 import { currentLinkedState, exportState, importState } from "../../../src/state/loading";
@@ -24,7 +25,7 @@ import { setOptions } from "../../../src/state/problem";
 import { parseState, readState } from "../../../src/state/stateFile";
 import { stateProblem } from "../../../src/state/stateRules";
 import { appStore } from "../../../src/state/store";
-import { finishSweep, requestSweep, resetApp } from "../../../src/state/sweep";
+import { finishSweep, requestSweep } from "../../../src/state/sweep";
 import { train } from "../../../src/state/training";
 import { applyUpdate } from "../../../src/state/update";
 import { createEngineClient } from "../../../src/worker/client";

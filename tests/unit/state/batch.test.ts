@@ -18,9 +18,10 @@ import {
   setBatchSize,
 } from "../../../src/state/batchActions";
 import { defaultSource, noisyImage, shiftImage } from "../../../src/state/batchImages";
+import { resetApp } from "../../../src/state/commit";
 import { setEngineClient } from "../../../src/state/engineClient";
 import { appStore, makeTarget } from "../../../src/state/store";
-import { requestSweep, resetApp } from "../../../src/state/sweep";
+import { requestSweep } from "../../../src/state/sweep";
 import { createEngineClient } from "../../../src/worker/client";
 
 const state = () => appStore.getState();

@@ -1,4 +1,4 @@
-// Issue 17: nothing a person does may corrupt the state. Each test names the defect it
+// Nothing a person does may corrupt the state. Each test names the defect it
 // protects; the property test at the end throws random sequences of actions at the store and
 // checks after every one that the state exports and re-imports to itself.
 import fc from "fast-check";
@@ -10,6 +10,7 @@ import {
   outputShape,
   seededRandom,
 } from "../../../src/engine/index";
+import { resetApp } from "../../../src/state/commit";
 import { setEngineClient } from "../../../src/state/engineClient";
 import { FILTER_PRESETS } from "../../../src/state/filters";
 import { linkDocument } from "../../../src/state/link";
@@ -26,7 +27,7 @@ import {
 import type { LinkedState } from "../../../src/state/stateFile";
 import { MAX_UPDATES } from "../../../src/state/stateRules";
 import { appStore, refusedChanges } from "../../../src/state/store";
-import { finishSweep, requestSweep, resetApp, setPosition } from "../../../src/state/sweep";
+import { finishSweep, requestSweep, setPosition } from "../../../src/state/sweep";
 import { train } from "../../../src/state/training";
 import { applyUpdate, reset } from "../../../src/state/update";
 import { createEngineClient } from "../../../src/worker/client";

@@ -1,4 +1,4 @@
-// The state file's parser, rule by rule (CONTRACT.md §2 and stateRules.ts). Each bad file
+// The state file's parser, rule by rule (docs/state-file.md and stateRules.ts). Each bad file
 // breaks exactly one rule of a good one, and the message expected is one only that rule
 // writes: a test passes on the right reason, not on whatever message came first.
 import { describe, expect, test } from "vitest";

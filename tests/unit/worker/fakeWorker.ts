@@ -1,7 +1,7 @@
 // A stand-in for a Web Worker in Node: the real EngineHandler runs behind it, messages are
 // structured-cloned with their transfer lists (so detached buffers behave as in a browser) and
 // delivered asynchronously, and a test can make it die.
-import { EngineHandler } from "../../../src/worker/handler";
+import { EngineHandler } from "../../../src/worker/host/handler";
 import type { EngineReply, EngineRequest, WorkerMessage } from "../../../src/worker/protocol";
 
 export interface FakeWorkerOptions {

@@ -7,7 +7,7 @@ import {
   resolveOptions,
 } from "../../../src/engine";
 import { seededRandom } from "../../../src/engine/index";
-import { EngineHandler, type HandlerOptions } from "../../../src/worker/handler";
+import { EngineHandler, type HandlerOptions } from "../../../src/worker/host/handler";
 import type { EngineReply, TrainRequestMessage } from "../../../src/worker/protocol";
 
 /** mulberry32, the app's own seeded PRNG: uniform numbers in [0, 1). */

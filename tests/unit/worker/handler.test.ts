@@ -10,14 +10,14 @@ import {
   squaredErrorGrad,
   train,
 } from "../../../src/engine";
-import { EngineHandler } from "../../../src/worker/handler";
+import { EngineHandler } from "../../../src/worker/host/handler";
+import { createYield } from "../../../src/worker/host/yield";
 import type {
   DoneReply,
   ErrorReply,
   ProgressReply,
   SweepReply,
 } from "../../../src/worker/protocol";
-import { createYield } from "../../../src/worker/yield";
 import {
   type Case,
   concat,

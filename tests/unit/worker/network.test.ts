@@ -16,7 +16,7 @@ import {
 import type {
   NetworkSweepRequestMessage,
   NetworkTrainRequestMessage,
-} from "../../../src/worker/networkProtocol";
+} from "../../../src/worker/network/protocol";
 import { mulberry32, of, recorder } from "./fixtures";
 
 /** Random "digits": enough to exercise every path (no learning is asked of them). */

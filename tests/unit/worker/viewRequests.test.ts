@@ -14,7 +14,7 @@ import {
   trainLocallyConnected,
   untie,
 } from "../../../src/engine";
-import type { EngineHandler } from "../../../src/worker/handler";
+import type { EngineHandler } from "../../../src/worker/host/handler";
 import type {
   DoneReply,
   GradientCheckReply,

@@ -1,6 +1,6 @@
 /**
  * Bad arguments to the CNN engine throw a RangeError whose message names the argument and
- * the value (shared/CONTRACT.md §1); nothing is clamped silently.
+ * the value (docs/engine.md); nothing is clamped silently.
  */
 import { describe, expect, test } from "vitest";
 import {

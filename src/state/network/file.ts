@@ -1,0 +1,361 @@
+/**
+ * The real network's state file ("convsweep-network", version 1) and its share link. Every
+ * number the section shows is in the file: the network (config, every parameter, momentum),
+ * the settings, the history (losses, batch accuracies, evaluations with confusion matrices),
+ * the drawn digit, and the sweep's choice, cursor and sums. Reading is as strict as the main
+ * state file's: the first problem is refused with a message naming the field.
+ */
+import {
+  CNN_CONFIG_RANGES,
+  type CnnConfig,
+  cnnArchitecture,
+  errorText,
+  IMAGE_SIDE,
+  type TrainSettings,
+} from "../../engine";
+import {
+  checkFiniteNumber,
+  checkMagnitude,
+  checkWholeNumber,
+  StateFileError,
+  shown,
+} from "../stateRules";
+import type { NetworkEvaluation, NetworkState, SweepChoice } from "./store";
+import { networkSums } from "./sums";
+
+/** The file's format name and version. */
+export const NETWORK_FORMAT = "convsweep-network";
+export const NETWORK_VERSION = 1;
+/** The largest file read (a long run's history included). */
+export const MAX_NETWORK_FILE_BYTES = 32 * 1048576;
+/** Parameters stay within ±this; momentum buffers within ±MAX_VELOCITY. */
+export const MAX_PARAM = 1e6;
+export const MAX_VELOCITY = 1e8;
+/** The training and test sets' sizes (the build's fixed split). */
+export const TRAIN_COUNT = 8000;
+export const TEST_COUNT = 2000;
+
+/** What a file restores (the rest of the state is derived or transient). */
+export type NetworkFileState = Pick<
+  NetworkState,
+  | "config"
+  | "settings"
+  | "params"
+  | "velocity"
+  | "steps"
+  | "losses"
+  | "batchAccuracies"
+  | "evaluations"
+  | "drawn"
+  | "choice"
+  | "layer"
+  | "filter"
+  | "position"
+>;
+
+function fail(message: string): never {
+  throw new StateFileError(message);
+}
+
+function record(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail(`"${name}" must be an object, but it is ${shown(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function numbers(value: unknown, name: string, length: number | null): unknown[] {
+  if (!Array.isArray(value))
+    fail(`"${name}" must be an array of numbers, but it is ${shown(value)}.`);
+  if (length !== null && value.length !== length) {
+    fail(`"${name}" must hold ${length} numbers for this network, but it holds ${value.length}.`);
+  }
+  return value;
+}
+
+function magnitudes(value: unknown, name: string, length: number, limit: number, what: string) {
+  const list = numbers(value, name, length);
+  return Float64Array.from(list, (v, i) => checkMagnitude(v, `${name}[${i}]`, limit, what));
+}
+
+function between(value: unknown, name: string, min: number, max: number): number {
+  const n = checkFiniteNumber(value, name);
+  if (n < min || n > max) fail(`"${name}" must be from ${min} to ${max}, but it is ${n}.`);
+  return n;
+}
+
+/** Checks the network's shape; returns it with its parameter count. */
+export function readConfig(value: unknown): { config: CnnConfig; length: number } {
+  const c = record(value, "config");
+  const r = CNN_CONFIG_RANGES;
+  const config: CnnConfig = {
+    filters: checkWholeNumber(c.filters, "config.filters", r.filters.min, r.filters.max),
+    filters2: checkWholeNumber(c.filters2, "config.filters2", 0, 16),
+    stride: checkWholeNumber(c.stride, "config.stride", r.stride.min, r.stride.max),
+    padding: checkWholeNumber(c.padding, "config.padding", r.padding.min, r.padding.max),
+  };
+  try {
+    return { config, length: cnnArchitecture(config).layout.length };
+  } catch (error) {
+    fail(`"config" does not make a network: ${errorText(error)}`);
+  }
+}
+
+/** Checks the training settings. */
+export function readSettings(value: unknown): TrainSettings {
+  const s = record(value, "settings");
+  if (s.reduction !== "sum" && s.reduction !== "mean") {
+    fail(`"settings.reduction" must be "sum" or "mean", but it is ${shown(s.reduction)}.`);
+  }
+  const momentum = between(s.momentum, "settings.momentum", 0, 0.999999);
+  return {
+    batchSize: checkWholeNumber(s.batchSize, "settings.batchSize", 1, 1024),
+    learningRate: between(s.learningRate, "settings.learningRate", 0, 1e6),
+    momentum,
+    reduction: s.reduction,
+    seed: checkWholeNumber(s.seed, "settings.seed", 0, 0xffffffff),
+    // Files written before these settings existed trained without them.
+    maxShift:
+      s.maxShift === undefined ? 0 : checkWholeNumber(s.maxShift, "settings.maxShift", 0, 2),
+    learningRateHalfLife:
+      s.learningRateHalfLife === undefined
+        ? 0
+        : checkWholeNumber(s.learningRateHalfLife, "settings.learningRateHalfLife", 0, 1e9),
+  };
+}
+
+/** Checks the sweep's choice of image, layer and filter against the network. */
+export function readChoice(value: unknown, config: CnnConfig) {
+  const s = record(value, "sweep");
+  const image = record(s.image, "sweep.image");
+  let choice: SweepChoice;
+  if (image.set === "drawn") {
+    choice = { set: "drawn", label: checkWholeNumber(image.label, "sweep.image.label", 0, 9) };
+  } else if (image.set === "train" || image.set === "test") {
+    const count = image.set === "train" ? TRAIN_COUNT : TEST_COUNT;
+    choice = {
+      set: image.set,
+      index: checkWholeNumber(image.index, "sweep.image.index", 0, count - 1),
+    };
+  } else {
+    fail(`"sweep.image.set" must be "train", "test" or "drawn", but it is ${shown(image.set)}.`);
+  }
+  const layer = checkWholeNumber(s.layer, "sweep.layer", 1, config.filters2 > 0 ? 2 : 1) as 1 | 2;
+  const filters = layer === 1 ? config.filters : config.filters2;
+  const filter = checkWholeNumber(s.filter, "sweep.filter", 0, filters - 1);
+  return { choice, layer, filter, s };
+}
+
+function readEvaluations(value: unknown, steps: number): NetworkEvaluation[] {
+  if (!Array.isArray(value)) fail(`"evaluations" must be an array, but it is ${shown(value)}.`);
+  let last = -1;
+  return value.map((item, i) => {
+    const e = record(item, `evaluations[${i}]`);
+    const step = checkWholeNumber(e.step, `evaluations[${i}].step`, Math.max(0, last), steps);
+    last = step;
+    const confusion = numbers(e.confusion, `evaluations[${i}].confusion`, 100);
+    return {
+      step,
+      accuracy: between(e.accuracy, `evaluations[${i}].accuracy`, 0, 1),
+      loss: between(e.loss, `evaluations[${i}].loss`, 0, 1e6),
+      confusion: Int32Array.from(confusion, (n, j) =>
+        checkWholeNumber(n, `evaluations[${i}].confusion[${j}]`, 0, TEST_COUNT),
+      ),
+    };
+  });
+}
+
+/** A file's state, and the sums it saved: at the cursor, and the engine's whole gradient. */
+export interface NetworkFileContents extends NetworkFileState {
+  readonly savedSums: SavedSums | null;
+  readonly savedGradient: SavedSums | null;
+}
+
+/** Parses and checks a network file's text. Throws StateFileError naming the first problem. */
+export function parseNetworkFile(text: string): NetworkFileContents {
+  if (text.length > MAX_NETWORK_FILE_BYTES) {
+    fail(`The file is ${(text.length / 1048576).toFixed(1)} MB; a network file is at most 32 MB.`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    fail("The file is not JSON, so it is not a ConvSweep network file.");
+  }
+  const d = record(doc, "the file");
+  if (d.format !== NETWORK_FORMAT) {
+    fail(`"format" must be "${NETWORK_FORMAT}", but it is ${shown(d.format ?? "missing")}.`);
+  }
+  if (d.version !== NETWORK_VERSION) {
+    fail(
+      `This app reads network files of version ${NETWORK_VERSION}; this one is version ${shown(d.version ?? "missing")}.`,
+    );
+  }
+  const { config, length } = readConfig(d.config);
+  const settings = readSettings(d.settings);
+  const steps = checkWholeNumber(d.steps, "steps", 0, Number.MAX_SAFE_INTEGER);
+  const params = magnitudes(d.params, "params", length, MAX_PARAM, "parameters");
+  const velocity = magnitudes(d.velocity, "velocity", length, MAX_VELOCITY, "momentum values");
+  const lossList = numbers(d.losses, "losses", null);
+  if (lossList.length > steps) {
+    fail(`"losses" holds ${lossList.length} losses, more than the ${steps} steps taken.`);
+  }
+  const losses = lossList.map((v, i) => between(v, `losses[${i}]`, 0, 1e12));
+  const accuracies = numbers(d.batchAccuracies, "batchAccuracies", losses.length);
+  const batchAccuracies = accuracies.map((v, i) => between(v, `batchAccuracies[${i}]`, 0, 1));
+  const evaluations = readEvaluations(d.evaluations, steps);
+  const drawnList = numbers(d.drawn, "drawn", IMAGE_SIDE * IMAGE_SIDE);
+  const drawn = Float64Array.from(drawnList, (v, i) => between(v, `drawn[${i}]`, 0, 1));
+  const { choice, layer, filter, s } = readChoice(d.sweep, config);
+  const arch = cnnArchitecture(config);
+  const shape = layer === 1 ? arch.conv1 : arch.conv2;
+  const positions = shape === null ? 0 : shape.outHeight * shape.outWidth;
+  const position = checkWholeNumber(s.position, "sweep.position", 0, positions);
+  const size = shape === null ? 0 : shape.inChannels * 9;
+  const below = shape === null ? 0 : shape.inChannels * shape.inHeight * shape.inWidth;
+  return {
+    config,
+    settings,
+    params,
+    velocity,
+    steps,
+    losses,
+    batchAccuracies,
+    evaluations,
+    drawn,
+    choice,
+    layer,
+    filter,
+    position,
+    savedSums: readSums(s.sums, "sweep.sums", size, below),
+    savedGradient: readSums(s.engine, "sweep.engine", size, null),
+  };
+}
+
+/** Sums a file holds for the sweep: as saved, to be compared with the same sweep made again. */
+export interface SavedSums {
+  readonly weightGrad: Float64Array;
+  readonly biasGrad: number;
+  /** The layer below's buffer (null: not saved, as in the engine's gradient). */
+  readonly below: Float64Array | null;
+}
+
+function finiteList(value: unknown, name: string, length: number): Float64Array {
+  const list = numbers(value, name, length);
+  return Float64Array.from(list, (v, i) => checkFiniteNumber(v, `${name}[${i}]`));
+}
+
+/** A file's sums (null when it saved none); `belowLength` null: no layer-below buffer. */
+function readSums(
+  value: unknown,
+  name: string,
+  size: number,
+  belowLength: number | null,
+): SavedSums | null {
+  if (value === null || value === undefined) return null;
+  const sums = record(value, name);
+  return {
+    weightGrad: finiteList(sums.weightGrad, `${name}.weightGrad`, size),
+    biasGrad: checkFiniteNumber(sums.biasGrad, `${name}.biasGrad`),
+    below:
+      belowLength === null || sums.below === undefined
+        ? null
+        : finiteList(sums.below, `${name}.below`, belowLength),
+  };
+}
+
+/**
+ * Where a file's saved sums part from the same sums made again (null: they agree). Each list
+ * is compared to 1e-9 of its largest magnitude: the same engine gives the same bits, and
+ * another browser's Math.exp may move the last few.
+ */
+export function sumsDisagreement(saved: SavedSums, fresh: SavedSums, name: string): string | null {
+  const lists: [string, ArrayLike<number>, ArrayLike<number>][] = [
+    [`${name}.weightGrad`, saved.weightGrad, fresh.weightGrad],
+    [`${name}.biasGrad`, [saved.biasGrad], [fresh.biasGrad]],
+  ];
+  if (saved.below !== null && fresh.below !== null) {
+    lists.push([`${name}.below`, saved.below, fresh.below]);
+  }
+  for (const [field, a, b] of lists) {
+    let scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(a[i] as number), Math.abs(b[i] as number));
+    }
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] as number;
+      const y = b[i] as number;
+      if (Math.abs(x - y) > 1e-9 * scale) {
+        const at = a.length === 1 ? field : `${field}[${i}]`;
+        return `"${at}" is ${x} in the file, but the sweep of its network gives ${y}`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The file's text for a state: every number shown, the sums at the cursor included. */
+export function serializeNetwork(state: NetworkState): string {
+  const sums = state.sweep === null ? null : networkSums(state.sweep, state.position);
+  const sweep = state.sweep;
+  return JSON.stringify({
+    format: NETWORK_FORMAT,
+    version: NETWORK_VERSION,
+    config: state.config,
+    settings: state.settings,
+    steps: state.steps,
+    params: [...state.params],
+    velocity: [...state.velocity],
+    losses: state.losses,
+    batchAccuracies: state.batchAccuracies,
+    evaluations: state.evaluations.map((e) => ({ ...e, confusion: [...e.confusion] })),
+    drawn: [...state.drawn],
+    sweep: {
+      image: state.choice,
+      layer: state.layer,
+      filter: state.filter,
+      position: state.position,
+      contributing: sweep?.sweep.contributing ?? null,
+      sums:
+        sums === null
+          ? null
+          : { weightGrad: [...sums.weightGrad], biasGrad: sums.biasGrad, below: [...sums.below] },
+      engine:
+        sweep === null
+          ? null
+          : { weightGrad: [...sweep.sweep.weightGrad], biasGrad: sweep.sweep.biasGrad },
+    },
+  });
+}
+
+/** A link's network part: the settings, seed and chosen image (weights go in the file). */
+export function networkLink(state: NetworkState): string {
+  const { config: c, settings: s, choice } = state;
+  const image = choice.set === "drawn" ? ["drawn", choice.label] : [choice.set, choice.index];
+  return [c.filters, c.filters2, c.stride, c.padding, s.batchSize, s.learningRate, s.momentum]
+    .concat([s.reduction, s.seed, ...image, state.layer, state.filter] as never[])
+    .concat([s.maxShift ?? 0, s.learningRateHalfLife ?? 0] as never[])
+    .join("~");
+}
+
+/** Reads a link's network part with the file's rules; throws StateFileError naming the field. */
+export function readNetworkLink(text: string) {
+  const f = text.split("~");
+  // 13 fields: a link made before the shift and the half-life were settings (both 0).
+  if (f.length !== 15 && f.length !== 13) {
+    fail(`The link's network part has ${f.length} fields; it needs 15 (13 in an older link).`);
+  }
+  const n = (i: number) => (f[i] === "" ? Number.NaN : Number(f[i]));
+  const { config } = readConfig({ filters: n(0), filters2: n(1), stride: n(2), padding: n(3) });
+  const settings = readSettings({
+    batchSize: n(4),
+    learningRate: n(5),
+    momentum: n(6),
+    reduction: f[7],
+    seed: n(8),
+    ...(f.length === 15 ? { maxShift: n(13), learningRateHalfLife: n(14) } : {}),
+  });
+  const image = f[9] === "drawn" ? { set: "drawn", label: n(10) } : { set: f[9], index: n(10) };
+  const { choice, layer, filter } = readChoice({ image, layer: n(11), filter: n(12) }, config);
+  return { config, settings, choice, layer, filter };
+}

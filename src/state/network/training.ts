@@ -1,0 +1,236 @@
+/**
+ * The real network's settings and training: Train network / Pause network runs in the worker
+ * on the lane "network-train"; its reports are applied at most once per animation frame, and
+ * only while their run is the live one. Settings change only while no run is live.
+ */
+import {
+  CNN_CONFIG_RANGES,
+  type CnnConfig,
+  checkTrainSettings,
+  cnnArchitecture,
+  errorText,
+  type TrainSettings,
+} from "../../engine";
+import {
+  type NetworkTrainOutcome,
+  type NetworkTrainProgress,
+  SupersededError,
+} from "../../worker/client";
+import { networkTrainingEngine } from "../engineClient";
+import { digitsUrl } from "./digits";
+import { freshNetwork, type NetworkState, networkStore } from "./store";
+import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./sweep";
+
+/** Steps one press of Train network may run before it stops by itself. */
+export const RUN_LIMIT = 100_000;
+/**
+ * Shortest time between two reports of the worker: 50 ms, 20 a second. Each report repaints
+ * the loss curve, the numbers and the K filters; at one a frame that kept the main thread
+ * 46–55% busy while training (bench:page, --only=network), at 20 a second 29%, and the curve
+ * still moves smoothly.
+ */
+export const REPORT_MS = 50;
+/** Steps between two evaluations of the 2,000 held-out digits (about 250 ms each). */
+export const EVALUATE_EVERY = 100;
+
+const get = () => networkStore.getState();
+const set = (change: Partial<NetworkState>) => networkStore.setState(change);
+
+/** The live run's token: a report or an end of an older run is dropped. */
+let liveRun: object | null = null;
+
+/** Applies the reports of the live run once per animation frame. */
+class Reports {
+  #queued: NetworkTrainProgress[] = [];
+  #frame: number | null = null;
+  constructor(readonly run: object) {}
+
+  add(report: NetworkTrainProgress): void {
+    this.#queued.push(report);
+    if (typeof requestAnimationFrame !== "function") this.apply();
+    else this.#frame ??= requestAnimationFrame(() => this.apply());
+  }
+
+  /** Lands every queued report in one change of the store. */
+  apply(): void {
+    this.#frame = null;
+    const reports = this.#queued;
+    this.#queued = [];
+    if (liveRun !== this.run || reports.length === 0) return;
+    set(merged(get(), reports));
+    refreshPrediction();
+  }
+
+  cancel(): void {
+    if (this.#frame !== null && typeof cancelAnimationFrame === "function") {
+      cancelAnimationFrame(this.#frame);
+    }
+    this.#queued = [];
+  }
+}
+
+/** The state after some reports (or a run's end): the last one's parameters, all their numbers. */
+function merged(
+  state: NetworkState,
+  reports: readonly NetworkTrainProgress[],
+): Partial<NetworkState> {
+  const last = reports.at(-1);
+  if (last === undefined) return {};
+  return {
+    params: last.params,
+    velocity: last.velocity,
+    steps: last.step,
+    losses: [...state.losses, ...reports.flatMap((r) => [...r.losses])],
+    batchAccuracies: [...state.batchAccuracies, ...reports.flatMap((r) => [...r.accuracies])],
+    evaluations: [...state.evaluations, ...reports.flatMap((r) => r.evaluations)],
+  };
+}
+
+/** Starts training from where the network is (Train network). */
+export function trainNetwork(): void {
+  const state = get();
+  if (state.training) return;
+  const run = {};
+  liveRun = run;
+  const reports = new Reports(run);
+  set({ training: true, message: null, digits: state.digits === "ready" ? "ready" : "loading" });
+  networkTrainingEngine()
+    .lane("network-train")
+    .trainNetwork(
+      {
+        network: { config: state.config, params: state.params },
+        velocity: state.velocity,
+        steps: state.steps,
+        settings: state.settings,
+        run: RUN_LIMIT,
+        reportMs: REPORT_MS,
+        evaluateEvery: EVALUATE_EVERY,
+        digits: digitsUrl(),
+      },
+      (report) => {
+        if (liveRun === run) set({ digits: "ready" });
+        reports.add(report);
+      },
+    )
+    .then(
+      (end: NetworkTrainOutcome) => {
+        reports.apply();
+        if (liveRun !== run) return;
+        liveRun = null;
+        set({
+          ...merged(get(), [end]),
+          training: false,
+          digits: "ready",
+          message: end.diverged
+            ? "Training stopped: a step made a number too large to hold (lower η and press Train network again)."
+            : null,
+        });
+        requestNetworkSweep();
+        if (get().probabilities !== null) requestPrediction();
+      },
+      (error: unknown) => {
+        reports.cancel();
+        if (liveRun !== run) return;
+        liveRun = null;
+        if (error instanceof SupersededError) {
+          set({ training: false });
+          return;
+        }
+        set({ training: false, digits: "error", message: errorText(error) });
+      },
+    );
+}
+
+/** Pauses training where it is (Pause network): the run ends with what it reached. */
+export function pauseNetwork(): void {
+  if (get().training) networkTrainingEngine().lane("network-train").stop();
+}
+
+/** Train network / Pause network: the same button. */
+export function toggleNetworkTraining(): void {
+  if (get().training) pauseNetwork();
+  else trainNetwork();
+}
+
+/** Ends a live run at once, dropping what it has not reported (before a reset or an import). */
+export function endNetworkTraining(): void {
+  if (liveRun === null) return;
+  liveRun = null;
+  networkTrainingEngine().lane("network-train").cancel();
+  set({ training: false });
+}
+
+/** Back to the seed's initial parameters, history cleared (the drawn digit stays). */
+export function resetNetwork(): void {
+  endNetworkTraining();
+  const { config, settings } = get();
+  set({ ...freshNetwork(config, settings.seed), message: null });
+  requestNetworkSweep();
+  if (get().probabilities !== null) requestPrediction(true);
+}
+
+/**
+ * Changes the network's shape (K, K2, stride, padding): a new network from the seed. Refused
+ * with a message naming the field when it does not fit (e.g. a stride that leaves no 2x2 pool).
+ */
+export function setNetworkConfig(change: Partial<CnnConfig>): void {
+  endNetworkTraining();
+  const state = get();
+  try {
+    const { config } = cnnArchitecture({ ...state.config, ...change });
+    const layer = config.filters2 === 0 ? 1 : state.layer;
+    const filters = layer === 1 ? config.filters : config.filters2;
+    set({
+      ...freshNetwork(config, state.settings.seed),
+      layer,
+      filter: Math.min(state.filter, filters - 1),
+      message: null,
+    });
+  } catch (error) {
+    set({ message: `That network cannot be built: ${errorText(error)}` });
+    return;
+  }
+  requestNetworkSweep();
+  if (get().probabilities !== null) requestPrediction(true);
+}
+
+/**
+ * Changes how the network trains. A new seed starts a new network (it seeds the initial
+ * weights); the other settings apply from the next step. Refused naming the field.
+ */
+export function setNetworkSettings(change: Partial<TrainSettings>): void {
+  const state = get();
+  if (state.training) return;
+  try {
+    const checked = checkTrainSettings({ ...state.settings, ...change });
+    // The settings the section offers (see NETWORK_DEFAULT_SETTINGS); no weight decay.
+    const { batchSize, learningRate, momentum, reduction, seed } = checked;
+    const { maxShift = 0, learningRateHalfLife = 0 } = checked;
+    const plain: TrainSettings = {
+      batchSize,
+      learningRate,
+      momentum,
+      reduction,
+      seed,
+      maxShift,
+      learningRateHalfLife,
+    };
+    const reseeded = plain.seed !== state.settings.seed;
+    set({
+      settings: plain,
+      ...(reseeded ? freshNetwork(state.config, plain.seed) : {}),
+      message: null,
+    });
+  } catch (error) {
+    set({ message: `That setting cannot be used: ${errorText(error)}` });
+    return;
+  }
+  requestNetworkSweep();
+}
+
+/** The ranges the section's controls offer. */
+export const NETWORK_RANGES = {
+  filters: CNN_CONFIG_RANGES.filters,
+  filters2: { min: 1, max: 16 },
+  batchSize: { min: 1, max: 1024 },
+} as const;

@@ -1,0 +1,309 @@
+/**
+ * The worker side of the real network's requests (network/protocol.ts): training in steps with
+ * a yield between them, predicting a drawn digit, and one filter's sweep. The digits asset is
+ * fetched once per URL and kept; nothing else outlives a request.
+ */
+
+import {
+  CLASSES,
+  type CnnArchitecture,
+  type CnnParams,
+  checkTrainSettings,
+  cnnArchitecture,
+  createTrainer,
+  type DigitsDataset,
+  evaluate,
+  type LabelledImages,
+  paramViews,
+  parseDigits,
+  predict,
+  trainSteps,
+} from "../../engine";
+import { batchStep, filterSweep, type SweepLayer } from "../../engine/cnn/filterSweep";
+import { BadRequest, bufferOf, describe, isObject, isWholeNumber } from "../host/requestChecks";
+import type { YieldToEvents } from "../host/yield";
+import type { EngineReply, Post } from "../protocol";
+import type {
+  NetworkEvaluation,
+  NetworkMessage,
+  NetworkPredictRequestMessage,
+  NetworkSweepRequestMessage,
+  NetworkTrainRequestMessage,
+  SweepImage,
+} from "./protocol";
+
+/** Loads the digits asset at a URL (tests give a synthetic one). */
+export type DigitsLoader = (url: string) => Promise<DigitsDataset>;
+
+/** Fetches and parses the asset; a refused asset throws DigitsAssetError's message. */
+export const fetchDigits: DigitsLoader = async (url) => {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`The digits could not be loaded from ${url}: HTTP ${response.status}`);
+  }
+  return parseDigits(await response.arrayBuffer());
+};
+
+/** Test images per evaluation chunk: about 30 ms, so a cancel waits no longer. */
+const EVALUATION_CHUNK = 250;
+
+/** What the network's requests need from the handler. */
+export interface NetworkContext {
+  readonly post: Post<EngineReply>;
+  readonly yieldToEvents: YieldToEvents;
+  /** False once a `cancel` for the run or a newer run of its lane has arrived. */
+  isLive(lane: string, runId: number): boolean;
+  /** The digits at a URL (loaded once, then kept). */
+  digits(url: string): Promise<DigitsDataset>;
+}
+
+/** A cache of loaders by URL: a failed load is forgotten, so the next request tries again. */
+export function digitsCache(load: DigitsLoader): (url: string) => Promise<DigitsDataset> {
+  const loaded = new Map<string, Promise<DigitsDataset>>();
+  return (url) => {
+    if (typeof url !== "string" || url === "") {
+      return Promise.reject(new BadRequest(`digits must be the asset's URL; got ${describe(url)}`));
+    }
+    let entry = loaded.get(url);
+    if (entry === undefined) {
+      entry = load(url);
+      entry.catch(() => loaded.delete(url));
+      loaded.set(url, entry);
+    }
+    return entry;
+  };
+}
+
+/** The architecture and parameter views of a request's network. */
+function networkOf(network: NetworkMessage): { arch: CnnArchitecture; params: CnnParams } {
+  if (!isObject(network)) {
+    throw new BadRequest(`network must be an object {config, params}; got ${describe(network)}`);
+  }
+  const arch = cnnArchitecture(network.config);
+  return { arch, params: paramViews(arch, network.params) };
+}
+
+function wholeNumber(name: string, value: unknown, min: number): number {
+  if (!isWholeNumber(value, min)) {
+    throw new BadRequest(`${name} must be a whole number ≥ ${min}; got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The held-out digits' evaluation, in chunks with a yield between them (false: cancelled). */
+async function evaluateInChunks(
+  arch: CnnArchitecture,
+  params: CnnParams,
+  test: LabelledImages,
+  step: number,
+  live: () => boolean,
+  yieldToEvents: YieldToEvents,
+): Promise<NetworkEvaluation | null> {
+  const confusion = new Int32Array(CLASSES * CLASSES);
+  let loss = 0;
+  const side = test.pixels.length / test.count;
+  for (let from = 0; from < test.count; from += EVALUATION_CHUNK) {
+    if (!live()) return null;
+    const count = Math.min(EVALUATION_CHUNK, test.count - from);
+    const part = evaluate(arch, params, {
+      count,
+      pixels: test.pixels.subarray(from * side, (from + count) * side),
+      labels: test.labels.subarray(from, from + count),
+    });
+    for (let i = 0; i < confusion.length; i++) {
+      confusion[i] = (confusion[i] as number) + (part.confusion[i] as number);
+    }
+    loss += part.loss * count;
+    await yieldToEvents();
+  }
+  let correct = 0;
+  for (let c = 0; c < CLASSES; c++) correct += confusion[c * CLASSES + c] as number;
+  return { step, accuracy: correct / test.count, loss: loss / test.count, confusion };
+}
+
+const allFinite = (values: Float64Array) => values.every(Number.isFinite);
+
+/**
+ * A training run: one step at a time (about 10 ms for the default network) with a yield after
+ * each, reports at most every `reportMs`, the held-out digits every `evaluateEvery` steps and
+ * at the end. A step that makes a non-finite value is undone and ends the run (`diverged`).
+ */
+export async function runNetworkTraining(
+  request: NetworkTrainRequestMessage,
+  lane: string,
+  context: NetworkContext,
+): Promise<void> {
+  const { runId } = request;
+  const { arch, params: start } = networkOf(request.network);
+  const settings = checkTrainSettings(request.settings);
+  const startStep = wholeNumber("steps", request.steps, 0);
+  const run = wholeNumber("run", request.run, 0);
+  const evaluateEvery = wholeNumber("evaluateEvery", request.evaluateEvery, 1);
+  const reportMs = request.reportMs;
+  if (typeof reportMs !== "number" || !(reportMs >= 0)) {
+    throw new BadRequest(`reportMs must be a number ≥ 0; got ${describe(reportMs)}`);
+  }
+  const data = await context.digits(request.digits);
+  const trainer = createTrainer(arch.config, settings, data.train);
+  trainer.params.data.set(start.data);
+  if (!(request.velocity instanceof Float64Array)) {
+    throw new BadRequest(`velocity must be a Float64Array; got ${describe(request.velocity)}`);
+  }
+  paramViews(arch, request.velocity);
+  trainer.velocity.data.set(request.velocity);
+  trainer.steps = startStep;
+  const live = () => context.isLive(lane, runId);
+
+  let losses: number[] = [];
+  let accuracies: number[] = [];
+  let evaluations: NetworkEvaluation[] = [];
+  let lastReport = performance.now();
+  const body = () => {
+    const reply = {
+      step: trainer.steps,
+      params: trainer.params.data.slice(),
+      velocity: trainer.velocity.data.slice(),
+      losses: Float64Array.from(losses),
+      accuracies: Float64Array.from(accuracies),
+      evaluations,
+    };
+    losses = [];
+    accuracies = [];
+    evaluations = [];
+    lastReport = performance.now();
+    return reply;
+  };
+  const transfer = (b: ReturnType<typeof body>) => [
+    bufferOf(b.params),
+    bufferOf(b.velocity),
+    bufferOf(b.losses),
+    bufferOf(b.accuracies),
+    ...b.evaluations.map((e) => e.confusion.buffer as ArrayBuffer),
+  ];
+  const backup = new Float64Array(trainer.params.data.length);
+  const velocityBackup = new Float64Array(backup.length);
+  let diverged = false;
+  let cancelled = false;
+  let evaluatedAt = -1;
+  for (let done = 0; done < run; done++) {
+    if (!live()) {
+      cancelled = true;
+      break;
+    }
+    backup.set(trainer.params.data);
+    velocityBackup.set(trainer.velocity.data);
+    const step = trainSteps(trainer, 1);
+    const loss = step.losses[0] as number;
+    if (!Number.isFinite(loss) || !allFinite(trainer.params.data)) {
+      trainer.params.data.set(backup);
+      trainer.velocity.data.set(velocityBackup);
+      trainer.steps--;
+      diverged = true;
+      break;
+    }
+    losses.push(loss);
+    accuracies.push(step.accuracies[0] as number);
+    if (trainer.steps % evaluateEvery === 0) {
+      const e = await evaluateInChunks(
+        arch,
+        trainer.params,
+        data.test,
+        trainer.steps,
+        live,
+        context.yieldToEvents,
+      );
+      if (e === null) {
+        cancelled = true;
+        break;
+      }
+      evaluations.push(e);
+      evaluatedAt = trainer.steps;
+    }
+    if (performance.now() - lastReport >= reportMs && done + 1 < run) {
+      const b = body();
+      context.post({ type: "networkProgress", runId, ...b }, transfer(b));
+    }
+    await context.yieldToEvents();
+  }
+  if (evaluatedAt !== trainer.steps) {
+    // The end's accuracy is always the parameters it hands back (a cancel still evaluates).
+    const e = await evaluateInChunks(
+      arch,
+      trainer.params,
+      data.test,
+      trainer.steps,
+      () => true,
+      context.yieldToEvents,
+    );
+    if (e !== null) evaluations.push(e);
+  }
+  const b = body();
+  context.post({ type: "networkDone", runId, ...b, diverged, cancelled }, transfer(b));
+}
+
+/** The ten probabilities of a drawn digit. */
+export function networkPredict(request: NetworkPredictRequestMessage, post: Post<EngineReply>) {
+  const { arch, params } = networkOf(request.network);
+  const probabilities = predict(arch, params, request.image);
+  post({ type: "networkPrediction", runId: request.runId, probabilities }, [
+    bufferOf(probabilities),
+  ]);
+}
+
+/** The pixels and label of the image a sweep is about. */
+function imageOf(source: SweepImage, data: DigitsDataset): { pixels: Float64Array; label: number } {
+  if (!isObject(source)) {
+    throw new BadRequest(`image must be an object {set, index}; got ${describe(source)}`);
+  }
+  if (source.set === "drawn") {
+    if (!(source.image instanceof Float64Array)) {
+      throw new BadRequest(`image.image must be a Float64Array; got ${describe(source.image)}`);
+    }
+    return { pixels: source.image.slice(), label: source.label };
+  }
+  if (source.set !== "train" && source.set !== "test") {
+    throw new BadRequest(
+      `image.set must be "train", "test" or "drawn"; got ${describe((source as { set: unknown }).set)}`,
+    );
+  }
+  const images = data[source.set];
+  const index = source.index;
+  if (!isWholeNumber(index, 0) || index >= images.count) {
+    throw new BadRequest(
+      `image.index must be a whole number from 0 to ${images.count - 1}; got ${describe(index)}`,
+    );
+  }
+  const side = images.pixels.length / images.count;
+  const pixels = new Float64Array(side);
+  for (let i = 0; i < side; i++) pixels[i] = (images.pixels[index * side + i] as number) / 255;
+  return { pixels, label: images.labels[index] as number };
+}
+
+/** One filter's sweep for an image, and the run's next step seen from that filter. */
+export async function networkSweep(
+  request: NetworkSweepRequestMessage,
+  context: NetworkContext,
+): Promise<void> {
+  const { arch, params } = networkOf(request.network);
+  const settings = checkTrainSettings(request.settings);
+  const steps = wholeNumber("steps", request.steps, 0);
+  if (request.layer !== 1 && request.layer !== 2) {
+    throw new BadRequest(`layer must be 1 or 2; got ${describe(request.layer)}`);
+  }
+  const layer: SweepLayer = request.layer;
+  const data = await context.digits(request.digits);
+  const { pixels, label } = imageOf(request.image, data);
+  const scale = settings.reduction === "mean" ? 1 / settings.batchSize : 1;
+  const sweep = filterSweep(arch, params, pixels, label, scale, layer, request.filter);
+  const at = { params: params.data, velocity: request.velocity, steps };
+  const batch = batchStep(arch, settings, data.train, at, layer, request.filter);
+  const s = sweep;
+  context.post({ type: "networkSweep", runId: request.runId, pixels, label, sweep, batch }, [
+    ...[s.input, s.weights, s.out, s.poolGrad, s.reluGrad, s.delta, s.kernelTerms].map(bufferOf),
+    ...[s.weightGrad, s.belowGrad, s.probabilities, pixels].map(bufferOf),
+    ...[batch.imageGrads, batch.layerGrad, batch.layerBiasGrad].map(bufferOf),
+    ...[batch.layerBefore, batch.layerAfter, batch.params, batch.velocity].map(bufferOf),
+    s.winners.buffer as ArrayBuffer,
+    batch.images.buffer as ArrayBuffer,
+  ]);
+}
