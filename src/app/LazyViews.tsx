@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useApp } from "../state/useApp";
+import { useDeferredReleased } from "../viz/deferred";
 import { fragmentParam, LOAD_VIEWS_EVENT, sectionOf } from "./sections/sections";
 
 const Views = lazy(() => import("./Views"));
@@ -8,19 +9,18 @@ const Views = lazy(() => import("./Views"));
 const NEAR = "800px";
 /** The longest the idle callback may wait once the first sweep is shown, in ms. */
 const IDLE_TIMEOUT = 1000;
-/** Load anyway this long after mounting, in ms. */
-const AT_THE_LATEST = 4000;
 
 /**
  * "The next questions" section. Its panels are a chunk of their own, kept out of the first load:
- * once the first sweep is on screen, fetched when the browser is idle or as soon as the section
- * is near the viewport, whichever comes first (and after AT_THE_LATEST in any case). The
+ * once the first sweep (or an engine error) is on screen, fetched when the browser is idle or as
+ * soon as the section is near the viewport, whichever comes first. The
  * section and its heading are always there, so the landmark and the page's layout above it
  * never wait for the chunk.
  */
 export function LazyViews() {
   const [load, setLoad] = useState(false);
-  const ready = useApp((s) => s.sweep !== null);
+  // Once the first sweep (or an engine error) is on screen: never before the app is interactive.
+  const ready = useDeferredReleased();
   const busy = useApp((s) => s.playing || s.training);
   const ref = useRef<HTMLElement>(null);
 
@@ -31,13 +31,6 @@ export function LazyViews() {
     if (sectionOf(fragmentParam(window.location.hash, "view"))?.later) now();
     window.addEventListener(LOAD_VIEWS_EVENT, now);
     return () => window.removeEventListener(LOAD_VIEWS_EVENT, now);
-  }, [load]);
-
-  // The latest moment: a first sweep that never comes (an engine error) still gets the views.
-  useEffect(() => {
-    if (load) return;
-    const timer = window.setTimeout(() => setLoad(true), AT_THE_LATEST);
-    return () => window.clearTimeout(timer);
   }, [load]);
 
   useEffect(() => {

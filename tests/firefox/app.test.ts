@@ -178,6 +178,9 @@ test("after one visit the app works offline", async () => {
   const server = await serveStatic(process.env.CONVSWEEP_DIST ?? "dist");
   const { page, errors } = await openApp(browser, server.url);
   await ready(page);
+  // The whole first visit, the views below included (their requests reach the worker), before
+  // the server goes: what is fetched after it must come from the offline cache.
+  await until(async () => (await page.$("::-p-text(Check the gradient)")) !== null, "the views");
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await until(
     () =>
