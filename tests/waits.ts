@@ -16,3 +16,15 @@ export const WAIT_MS = 30_000 * SLOWDOWN;
 
 /** A browser test's (and its hooks') own time limit, in ms. */
 export const TEST_MS = 180_000 * SLOWDOWN;
+
+/**
+ * Whether the app says it is ready, evaluated in the page (self-contained, so both drivers can
+ * send it there): its status line shows a sweep ("Position P of N" with N > 0, not computing)
+ * and no placeholder of a chunk still loading (`data-pending`) is left.
+ */
+export function appIsReady(): boolean {
+  return (
+    /^Position \d+ of [1-9]\d*$/.test(document.querySelector("output.status")?.textContent ?? "") &&
+    document.querySelector("[data-pending]") === null
+  );
+}

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
+import { Loading } from "./Loading";
 import { fragmentParam, LOAD_VIEWS_EVENT, sectionOf } from "./sections/sections";
 
 const Views = lazy(() => import("./Views"));
@@ -69,13 +70,7 @@ export function LazyViews() {
       </h2>
       <div className="panels">
         {load ? (
-          <Suspense
-            fallback={
-              <p className="views-loading" data-pending>
-                Loading…
-              </p>
-            }
-          >
+          <Suspense fallback={<Loading>Loading…</Loading>}>
             <Views />
           </Suspense>
         ) : null}

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { inject } from "vitest";
-import { SLOWDOWN, WAIT_MS } from "../waits";
+import { appIsReady, SLOWDOWN, WAIT_MS } from "../waits";
 
 export { launchChromium } from "../../scripts/chromium.mjs";
 export { SLOWDOWN, TEST_MS, WAIT_MS } from "../waits";
@@ -72,12 +72,5 @@ export async function throttle(page: Page): Promise<void> {
  * in chunks of their own (marked `data-pending` while they load) are there.
  */
 export async function appReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      /^Position \d+ of [1-9]\d*$/.test(
-        document.querySelector("output.status")?.textContent ?? "",
-      ) && document.querySelector("[data-pending]") === null,
-    null,
-    { timeout: WAIT_MS, polling: 50 },
-  );
+  await page.waitForFunction(appIsReady, null, { timeout: WAIT_MS, polling: 50 });
 }

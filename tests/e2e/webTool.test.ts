@@ -98,6 +98,9 @@ describe("a web tool", () => {
     await expect.poll(() => tour.textContent()).toMatch(/1\. Draw/);
     await page.getByRole("combobox", { name: "Preset" }).selectOption("edge");
     await expect.poll(() => tour.textContent()).toMatch(/2\. Step/);
+    // The preset's own sweep in (not the one before it, nor "computing…"): steps taken before
+    // it lands are on the old image, and its landing puts the cursor back at 0.
+    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Position 0 of 900$/);
     for (let i = 0; i < 3; i++)
       await page.getByRole("button", { name: "Step", exact: true }).click();
     await expect.poll(() => tour.textContent()).toMatch(/3\. Sum/);

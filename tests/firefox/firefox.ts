@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
-import { WAIT_MS } from "../waits";
+import { appIsReady, WAIT_MS } from "../waits";
 
 /** Debian's Firefox ESR (FIREFOX_PATH overrides it). */
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
@@ -65,16 +65,7 @@ export async function openApp(browser: Browser, url: string, ready = true): Prom
  * placeholder of a chunk still loading (`data-pending`) is left (as tests/e2e/browser.ts).
  */
 export function appReady(page: Page): Promise<void> {
-  return until(
-    () =>
-      page.evaluate(
-        () =>
-          /^Position \d+ of [1-9]\d*$/.test(
-            document.querySelector("output.status")?.textContent ?? "",
-          ) && document.querySelector("[data-pending]") === null,
-      ),
-    "the app's first sweep",
-  );
+  return until(() => page.evaluate(appIsReady), "the app's first sweep");
 }
 
 /** The text of the status line ("Position P of N"). */

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Loading } from "../Loading";
 import { networkOpened } from "../sections/sections";
 
 const NetworkSection = lazy(() => import("./NetworkSection"));
@@ -45,13 +46,7 @@ export function LazyNetwork() {
         pooling and a classifier. Each position's δ now comes from the layers above.
       </p>
       {load ? (
-        <Suspense
-          fallback={
-            <p className="views-loading" data-pending>
-              Loading the network…
-            </p>
-          }
-        >
+        <Suspense fallback={<Loading>Loading the network…</Loading>}>
           <NetworkSection />
         </Suspense>
       ) : (

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from "react";
 import { useApp } from "../../state/useApp";
+import { Loading } from "../Loading";
 
 // The painting panel is a chunk of its own, fetched when Paint δ is first switched on.
 const PaintDeltaPanel = lazy(() => import("../../panels/PaintDelta/PaintDeltaPanel"));
@@ -14,13 +15,7 @@ export function LazyPaintDelta({
   const painting = useApp((s) => s.paintedDelta !== null);
   if (!painting) return null;
   return (
-    <Suspense
-      fallback={
-        <p className="views-loading" data-pending>
-          Loading Paint δ…
-        </p>
-      }
-    >
+    <Suspense fallback={<Loading>Loading Paint δ…</Loading>}>
       <PaintDeltaPanel size={size} />
     </Suspense>
   );

@@ -1,4 +1,5 @@
 import { lazy, Suspense } from "react";
+import { Loading } from "../Loading";
 
 // The exercises and their section are a chunk of their own, fetched on the first open.
 const PracticeSection = lazy(() => import("./PracticeSection"));
@@ -15,13 +16,7 @@ export function LazyPractice({
 }) {
   if (!open) return null;
   return (
-    <Suspense
-      fallback={
-        <p className="views-loading" data-pending>
-          Loading Practice…
-        </p>
-      }
-    >
+    <Suspense fallback={<Loading>Loading Practice…</Loading>}>
       <PracticeSection onClose={onClose} />
     </Suspense>
   );

@@ -2,6 +2,7 @@ import { lazy, Suspense, useRef } from "react";
 import { TrainingPanel } from "../../panels/Training/TrainingPanel";
 import { useControlsHeight } from "../App";
 import { Controls } from "../Controls";
+import { Loading } from "../Loading";
 import { MainFigure, useFigureSizes } from "../MainFigure";
 import { NoticeBar } from "../NoticeBar";
 import { LazyNetwork } from "../network/LazyNetwork";
@@ -51,13 +52,7 @@ export function Embed({
           {section.id === "training" ? (
             <TrainingPanel chartWidth={chartWidth} />
           ) : (
-            <Suspense
-              fallback={
-                <p className="views-loading" data-pending>
-                  Loading…
-                </p>
-              }
-            >
+            <Suspense fallback={<Loading>Loading…</Loading>}>
               <ViewById id={section.id} />
             </Suspense>
           )}
