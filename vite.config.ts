@@ -1,6 +1,7 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 import { buildDigitsAsset } from "./scripts/digits";
+import { rdBuPalette } from "./scripts/palette";
 import { DIGITS_ASSET_NAME } from "./src/engine/cnn/digits";
 
 /**
@@ -93,7 +94,7 @@ function precacheList(): Plugin {
 // A relative base lets the built folder work from any static host and any sub-path.
 export default defineConfig({
   base: "./",
-  plugins: [react(), contentSecurityPolicy(), digitsAsset(), precacheList()],
+  plugins: [react(), rdBuPalette(), contentSecurityPolicy(), digitsAsset(), precacheList()],
   worker: { format: "es" },
   // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
   build: {

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { rdBuPalette } from "./scripts/palette";
 import { TEST_MS, WAIT_MS } from "./tests/waits";
 
 /** The browser projects: served build, one browser at a time, generous waits (tests/waits.ts). */
@@ -17,6 +18,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The heatmaps' palette, made by d3 as in the build (scripts/palette.ts).
+        plugins: [rdBuPalette()],
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],

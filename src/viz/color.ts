@@ -1,3 +1,5 @@
+import RD_BU_CODES from "virtual:convsweep/rd-bu";
+
 /** An RGB colour as three bytes. */
 export type Rgb = readonly [number, number, number];
 
@@ -15,30 +17,16 @@ export function parseRgb(css: string): Rgb {
   throw new Error(`not a colour d3 returns: ${css}`);
 }
 
-const LUT_SIZE = 256;
-
-/** ColorBrewer's RdBu, 11 classes from dark red through near-white to dark blue, as bytes. */
-const RD_BU: readonly Rgb[] = Array.from({ length: 11 }, (_, k) => {
-  const hex = "67001fb2182bd6604df4a582fddbc7f7f7f7d1e5f092c5de4393c32166ac053061".slice(k * 6);
-  return [0, 2, 4].map((c) => Number.parseInt(hex.slice(c, c + 2), 16)) as unknown as Rgb;
-});
-
 /**
- * The colour at t ∈ [0, 1] along ColorBrewer's RdBu (0 dark red, 1 dark blue), linear in RGB
- * between neighbouring classes. The first load paints with it; d3-scale-chromatic there would
- * add 13 kB gzip to it (measured), past its 110 kB budget.
+ * Red–blue diverging (ColorBrewer RdBu, colour-blind safe), negative blue, positive red: d3's
+ * interpolateRdBu sampled 256 times when the app is built (scripts/palette.ts), reversed so
+ * that entry 0 is the most negative value.
  */
-export function rdBu(t: number): Rgb {
-  const at = Math.max(0, Math.min(1, t)) * (RD_BU.length - 1);
-  const i = Math.min(Math.floor(at), RD_BU.length - 2);
-  const a = RD_BU[i] as Rgb;
-  const b = RD_BU[i + 1] as Rgb;
-  const mix = (c: 0 | 1 | 2) => Math.round(a[c] + (b[c] - a[c]) * (at - i));
-  return [mix(0), mix(1), mix(2)];
-}
-
-// Red–blue diverging (ColorBrewer RdBu, colour-blind safe), negative blue, positive red.
-const DIVERGING: Rgb[] = Array.from({ length: LUT_SIZE }, (_, i) => rdBu(1 - i / (LUT_SIZE - 1)));
+const DIVERGING: readonly Rgb[] = Array.from({ length: RD_BU_CODES.length / 6 }, (_, i) => {
+  const code = RD_BU_CODES.slice(RD_BU_CODES.length - 6 * (i + 1)).slice(0, 6);
+  return [0, 2, 4].map((c) => Number.parseInt(code.slice(c, c + 2), 16)) as unknown as Rgb;
+});
+const LUT_SIZE = DIVERGING.length;
 
 /** The colour of a signed value on a diverging scale centred on zero, saturating at ±maxAbs. */
 export function divergingColor(value: number, maxAbs: number): Rgb {

@@ -1,15 +1,16 @@
-import { schemeRdBu } from "d3-scale-chromatic";
+import { interpolateRdBu } from "d3-scale-chromatic";
 import { expect, test } from "vitest";
-import { divergingColor, parseRgb, rdBu } from "../../../src/viz/color";
+import { divergingColor, parseRgb } from "../../../src/viz/color";
 
-test("rdBu passes through ColorBrewer's 11 RdBu classes (d3's schemeRdBu[11]) and clamps", () => {
-  const classes = (schemeRdBu[11] ?? []).map(parseRgb);
-  expect(classes).toHaveLength(11);
-  classes.forEach((colour, k) => {
-    expect(rdBu(k / 10), `class ${k}`).toEqual(colour);
-  });
-  expect(rdBu(-0.5)).toEqual(classes[0]);
-  expect(rdBu(1.5)).toEqual(classes[10]);
+test("the diverging scale paints exactly d3's interpolateRdBu, from -maxAbs (t = 1) to +maxAbs (t = 0)", () => {
+  for (let i = 0; i <= 255; i++) {
+    const value = -1 + (2 * i) / 255;
+    expect(divergingColor(value, 1), `entry ${i}`).toEqual(
+      parseRgb(interpolateRdBu((255 - i) / 255)),
+    );
+  }
+  expect(divergingColor(-7, 2)).toEqual(parseRgb(interpolateRdBu(1)));
+  expect(divergingColor(7, 2)).toEqual(parseRgb(interpolateRdBu(0)));
 });
 
 test("the diverging scale is blue below zero, near white at zero, red above", () => {
