@@ -1,5 +1,6 @@
 /**
- * ConvSweep's engine: the mathematics of one shared convolution filter and nothing else.
+ * ConvSweep's engine: the mathematics of one shared convolution filter, of the small digits
+ * CNN (`cnn/`) and of any small sequential network (`net/`), and nothing else.
  * Pure TypeScript with no DOM, workers or timers; all numbers are float64.
  * The public API is described in docs/engine.md.
  */
@@ -110,6 +111,40 @@ export {
   squaredErrorGrad,
   squaredErrorLoss,
 } from "./loss";
+export {
+  backwardInto,
+  createNetworkWorkspace,
+  forwardInto,
+  initNetworkParams,
+  layerContributions,
+  type NetworkGradients,
+  type NetworkTrace,
+  type NetworkWorkspace,
+  networkBackward,
+  networkForward,
+} from "./net/pass";
+export {
+  avgPool2dBackward,
+  avgPool2dForward,
+  maxPool2dBackward,
+  maxPool2dForward,
+  type Pool2dShape,
+  pool2dShape,
+} from "./net/pool";
+export { cnnPresetSpec, NETWORK_PRESETS, type NetworkPresetName } from "./net/presets";
+export {
+  createNetwork,
+  inputShapeOf,
+  type LayerPlan,
+  type LayerShape,
+  type LayerSpec,
+  layerLabel,
+  NETWORK_LIMITS,
+  type Network,
+  type NetworkSpec,
+  sharingSaving,
+  sizeOf,
+} from "./net/spec";
 export { type PositionContribution, positionContributions } from "./positionContributions";
 export {
   MAX_RECURRENT_STEPS,

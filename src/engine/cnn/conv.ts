@@ -22,16 +22,22 @@ export interface ConvShape {
   readonly stride: number;
   /** Zero padding on all four sides (0..3, as in the main view). */
   readonly padding: number;
-  /** Output rows: ⌊(inH + 2·padding − kh) / stride⌋ + 1. */
+  /** Spacing between neighbouring taps, in input cells (1..3; 1 = taps side by side). */
+  readonly dilation: number;
+  /** Output rows: ⌊(inH + 2·padding − dilation·(kh − 1) − 1) / stride⌋ + 1. */
   readonly outHeight: number;
-  /** Output columns: ⌊(inW + 2·padding − kw) / stride⌋ + 1. */
+  /** Output columns: ⌊(inW + 2·padding − dilation·(kw − 1) − 1) / stride⌋ + 1. */
   readonly outWidth: number;
 }
 
 /** What `convShape` is given: the shape without the derived output size. */
-export type ConvShapeSpec = Omit<ConvShape, "outHeight" | "outWidth" | "stride" | "padding"> & {
+export type ConvShapeSpec = Omit<
+  ConvShape,
+  "outHeight" | "outWidth" | "stride" | "padding" | "dilation"
+> & {
   stride?: number;
   padding?: number;
+  dilation?: number;
 };
 
 /** The largest number of channels or filters a layer accepts. */
@@ -50,15 +56,20 @@ export function convShape(spec: ConvShapeSpec): ConvShape {
   const kernelWidth = checkInteger("kernelWidth", spec.kernelWidth, 1, 7);
   const stride = checkInteger("stride", spec.stride ?? 1, 1, 4);
   const padding = checkInteger("padding", spec.padding ?? 0, 0, 3);
+  const dilation = checkInteger("dilation", spec.dilation ?? 1, 1, 3);
   const paddedH = inHeight + 2 * padding;
   const paddedW = inWidth + 2 * padding;
-  if (kernelHeight > paddedH || kernelWidth > paddedW) {
+  // The rows and columns the kernel spans: its taps and the gaps dilation leaves between them.
+  const spanH = dilation * (kernelHeight - 1) + 1;
+  const spanW = dilation * (kernelWidth - 1) + 1;
+  if (spanH > paddedH || spanW > paddedW) {
+    const dilated = dilation === 1 ? "" : `, spanning ${spanH}x${spanW} with dilation ${dilation}`;
     throw new RangeError(
-      `kernel (${kernelHeight}x${kernelWidth}) is larger than the padded input (${paddedH}x${paddedW} with padding ${padding})`,
+      `kernel (${kernelHeight}x${kernelWidth}${dilated}) is larger than the padded input (${paddedH}x${paddedW} with padding ${padding})`,
     );
   }
-  const outHeight = Math.floor((paddedH - kernelHeight) / stride) + 1;
-  const outWidth = Math.floor((paddedW - kernelWidth) / stride) + 1;
+  const outHeight = Math.floor((paddedH - spanH) / stride) + 1;
+  const outWidth = Math.floor((paddedW - spanW) / stride) + 1;
   return {
     inChannels,
     inHeight,
@@ -68,6 +79,7 @@ export function convShape(spec: ConvShapeSpec): ConvShape {
     kernelWidth,
     stride,
     padding,
+    dilation,
     outHeight,
     outWidth,
   };
@@ -78,9 +90,30 @@ export function filterSize(s: ConvShape): number {
   return s.inChannels * s.kernelHeight * s.kernelWidth;
 }
 
-/** True for the unrolled path: 3x3 taps, stride 1, no padding (the default network). */
+/** True for the unrolled path: 3x3 taps side by side, stride 1, no padding (the default network). */
 export function isConv3x3(s: ConvShape): boolean {
-  return s.kernelHeight === 3 && s.kernelWidth === 3 && s.stride === 1 && s.padding === 0;
+  return (
+    s.kernelHeight === 3 &&
+    s.kernelWidth === 3 &&
+    s.stride === 1 &&
+    s.padding === 0 &&
+    s.dilation === 1
+  );
+}
+
+/**
+ * The taps of a kernel row or column that fall inside the input, for a window whose tap 0 is
+ * at input index `start` (negative over the padding), tap t at `start + t·dilation`: from
+ * `firstTap` to `lastTap` inclusive (none when first > last). Two numbers rather than an
+ * object, so that the loops allocate nothing.
+ */
+export function firstTap(start: number, dilation: number): number {
+  return start >= 0 ? 0 : Math.ceil(-start / dilation);
+}
+
+/** See firstTap. */
+export function lastTap(start: number, taps: number, dilation: number, size: number): number {
+  return Math.min(taps - 1, Math.floor((size - 1 - start) / dilation));
 }
 
 /** Checks the four buffers of a forward pass against the shape. */
@@ -121,18 +154,18 @@ function forwardGeneral(
   y: Float64Array,
 ): void {
   const { inChannels: C, inHeight: H, inWidth: W, kernelHeight: kh, kernelWidth: kw } = s;
-  const { stride, padding, outHeight: oh, outWidth: ow } = s;
+  const { stride, padding, dilation: d, outHeight: oh, outWidth: ow } = s;
   const fsize = C * kh * kw;
   for (let k = 0; k < s.filters; k++) {
     const b = bias[k] as number;
     for (let i = 0; i < oh; i++) {
       const top = i * stride - padding;
-      const aFirst = Math.max(0, -top);
-      const aLast = Math.min(kh - 1, H - 1 - top);
+      const aFirst = firstTap(top, d);
+      const aLast = lastTap(top, kh, d, H);
       for (let j = 0; j < ow; j++) {
         const left = j * stride - padding;
-        const bFirst = Math.max(0, -left);
-        const bLast = Math.min(kw - 1, W - 1 - left);
+        const bFirst = firstTap(left, d);
+        const bLast = lastTap(left, kw, d, W);
         let sum = b;
         for (let c = 0; c < C; c++) {
           const wBase = k * fsize + c * kh * kw;
@@ -140,7 +173,8 @@ function forwardGeneral(
           let channelSum = 0;
           for (let a = aFirst; a <= aLast; a++) {
             for (let t = bFirst; t <= bLast; t++) {
-              channelSum += (w[wBase + a * kw + t] as number) * (x[xBase + a * W + t] as number);
+              channelSum +=
+                (w[wBase + a * kw + t] as number) * (x[xBase + a * d * W + t * d] as number);
             }
           }
           sum += channelSum;

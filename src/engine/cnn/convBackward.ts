@@ -1,5 +1,5 @@
 import { checkBuffer } from "./checks";
-import { type ConvShape, filterSize, isConv3x3 } from "./conv";
+import { type ConvShape, filterSize, firstTap, isConv3x3, lastTap } from "./conv";
 
 /**
  * Backward pass of one image through a convolution layer, given `outputGrad = δ = ∂L/∂out`
@@ -78,7 +78,7 @@ function kernelGradGeneral(
   wg: Float64Array,
 ): void {
   const { inChannels: C, inHeight: H, inWidth: W, kernelHeight: kh, kernelWidth: kw } = s;
-  const { stride, padding, outWidth: ow } = s;
+  const { stride, padding, dilation: d, outWidth: ow } = s;
   const plane = s.outHeight * ow;
   const fsize = filterSize(s);
   for (let c = 0; c < C; c++) {
@@ -89,8 +89,8 @@ function kernelGradGeneral(
         for (let n = 0; n < count; n++) {
           const p = positions[n] as number;
           const i = (p / ow) | 0;
-          const r = i * stride - padding + a;
-          const q = (p - i * ow) * stride - padding + b;
+          const r = i * stride - padding + a * d;
+          const q = (p - i * ow) * stride - padding + b * d;
           if (r >= 0 && r < H && q >= 0 && q < W) {
             sum += (g[k * plane + p] as number) * (x[(c * H + r) * W + q] as number);
           }
@@ -112,7 +112,7 @@ function inputGradGeneral(
   ig: Float64Array,
 ): void {
   const { inChannels: C, inHeight: H, inWidth: W, kernelHeight: kh, kernelWidth: kw } = s;
-  const { stride, padding, outWidth: ow } = s;
+  const { stride, padding, dilation, outWidth: ow } = s;
   const plane = s.outHeight * ow;
   const fsize = filterSize(s);
   for (let n = 0; n < count; n++) {
@@ -121,16 +121,17 @@ function inputGradGeneral(
     const i = (p / ow) | 0;
     const top = i * stride - padding;
     const left = (p - i * ow) * stride - padding;
-    const aFirst = Math.max(0, -top);
-    const aLast = Math.min(kh - 1, H - 1 - top);
-    const bFirst = Math.max(0, -left);
-    const bLast = Math.min(kw - 1, W - 1 - left);
+    const aFirst = firstTap(top, dilation);
+    const aLast = lastTap(top, kh, dilation, H);
+    const bFirst = firstTap(left, dilation);
+    const bLast = lastTap(left, kw, dilation, W);
     for (let c = 0; c < C; c++) {
       for (let a = aFirst; a <= aLast; a++) {
-        const cell = (c * H + top + a) * W + left;
+        const cell = (c * H + top + a * dilation) * W + left;
         const tap = k * fsize + (c * kh + a) * kw;
         for (let b = bFirst; b <= bLast; b++) {
-          ig[cell + b] = (ig[cell + b] as number) + d * (w[tap + b] as number);
+          ig[cell + b * dilation] =
+            (ig[cell + b * dilation] as number) + d * (w[tap + b] as number);
         }
       }
     }

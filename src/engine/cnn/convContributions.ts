@@ -17,8 +17,8 @@ export interface ConvContribution {
   readonly inputGradPatch: Float64Array;
   /**
    * Input coordinates of the patch's tap (0, 0) in every channel; negative with padding. Tap
-   * (a, b) lands on input cell (row + a, col + b) of this origin; cells outside the input
-   * (in the padding) are dropped.
+   * (a, b) lands on input cell (row + a·dilation, col + b·dilation) of this origin (the
+   * layer's dilation, 1 unless set); cells outside the input (in the padding) are dropped.
    */
   readonly inputOrigin: { readonly row: number; readonly col: number };
 }
@@ -46,7 +46,7 @@ export function convContributions(
   checkInteger("filter", filter, 0, s.filters - 1);
   return (function* () {
     const { inChannels: C, inHeight: H, inWidth: W, kernelHeight: kh, kernelWidth: kw } = s;
-    const { stride, padding, outHeight: oh, outWidth: ow } = s;
+    const { stride, padding, dilation, outHeight: oh, outWidth: ow } = s;
     const fsize = filterSize(s);
     for (let row = 0; row < oh; row++) {
       for (let col = 0; col < ow; col++) {
@@ -57,9 +57,9 @@ export function convContributions(
         const inputGradPatch = new Float64Array(fsize);
         for (let c = 0; c < C; c++) {
           for (let a = 0; a < kh; a++) {
-            const r = top + a;
+            const r = top + a * dilation;
             for (let b = 0; b < kw; b++) {
-              const q = left + b;
+              const q = left + b * dilation;
               const inside = r >= 0 && r < H && q >= 0 && q < W;
               const t = (c * kh + a) * kw + b;
               kernelGrad[t] = delta * (inside ? (input[(c * H + r) * W + q] as number) : 0);
