@@ -23,6 +23,12 @@ export const NEEDS = [
       0,
     packages: ["python3-numpy", "python3-torch"],
   },
+  {
+    what: "Python 3's onnx (the ONNX files the engine reads and writes)",
+    present: () =>
+      spawnSync("/usr/bin/python3", ["-c", "import onnx"], { stdio: "ignore" }).status === 0,
+    packages: ["python3-onnx"],
+  },
 ];
 
 function run(command, args) {

@@ -145,6 +145,8 @@ export {
   sharingSaving,
   sizeOf,
 } from "./net/spec";
+export { exportOnnx } from "./onnx/exportOnnx";
+export { importOnnx, MAX_ONNX_BYTES, OnnxImportError } from "./onnx/importOnnx";
 export { type PositionContribution, positionContributions } from "./positionContributions";
 export {
   MAX_RECURRENT_STEPS,

@@ -1,0 +1,332 @@
+/**
+ * Reads a model saved by `torch.onnx.export` (or any ONNX file of the same operators) into a
+ * NetworkSpec and its parameters. The graph must be one chain: each operator takes the one
+ * before it's output. Read: Conv, Relu, MaxPool, AveragePool, Flatten, Gemm; Pad with zero
+ * pads (PyTorch writes one before each AveragePool) and the Constant that holds its pads;
+ * Identity and Dropout (inference: pass-through); a last Softmax or LogSoftmax (the
+ * cross-entropy loss applies its own). Anything else is refused with an error that names the
+ * operator and the node.
+ */
+import { createNetwork, type LayerSpec, type NetworkSpec } from "../net/spec";
+import {
+  DATA_TYPE,
+  decodeModel,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+} from "./onnxModel";
+import { ProtobufError } from "./protobuf";
+
+/** Why a model cannot be opened: a message a person can act on. */
+export class OnnxImportError extends Error {
+  override name = "OnnxImportError";
+}
+
+/** The largest model file read (a network within NETWORK_LIMITS is far smaller). */
+export const MAX_ONNX_BYTES = 64 * 1024 * 1024;
+
+function nodeName(node: OnnxNode, index: number): string {
+  return `${node.opType} node ${node.name === "" ? `#${index + 1}` : `"${node.name}"`}`;
+}
+
+/** The float or double tensor of a name, checked against the dims it should have. */
+function weights(model: OnnxModel, name: string | undefined, where: string): OnnxTensor {
+  const t = name === undefined ? undefined : model.initializers.get(name);
+  if (t === undefined) {
+    throw new OnnxImportError(`${where}: its weights ("${name}") are not stored in the file`);
+  }
+  if (t.external) {
+    throw new OnnxImportError(
+      `${where}: its weights are in a separate file; save the model with its weights inside`,
+    );
+  }
+  if (t.values === null || (t.dataType !== DATA_TYPE.float && t.dataType !== DATA_TYPE.double)) {
+    throw new OnnxImportError(
+      `${where}: its weights are of ONNX type ${t.dataType}; ConvSweep reads float and double`,
+    );
+  }
+  return t;
+}
+
+/** The single value of a pair attribute that must be the same along both axes. */
+function same(node: OnnxNode, where: string, name: string, fallback: number): number {
+  const attr = node.attributes.get(name);
+  if (attr === undefined || attr.ints.length === 0) return fallback;
+  const [first] = attr.ints;
+  if (attr.ints.some((v) => v !== first)) {
+    throw new OnnxImportError(
+      `${where}: ${name} [${attr.ints.join(", ")}] differ between the axes or sides; ConvSweep uses one value for all`,
+    );
+  }
+  return first as number;
+}
+
+function refuseAttribute(
+  node: OnnxNode,
+  where: string,
+  name: string,
+  allowed: (v: number) => boolean,
+  why: string,
+): void {
+  const attr = node.attributes.get(name);
+  if (attr !== undefined && !allowed(attr.i)) throw new OnnxImportError(`${where}: ${why}`);
+}
+
+/** A pool's layer: a square window, one stride, no padding, no ceil mode. */
+function pool(node: OnnxNode, where: string, type: "maxpool2d" | "avgpool2d"): LayerSpec {
+  const size = same(node, where, "kernel_shape", 0);
+  const stride = same(node, where, "strides", 1);
+  if (same(node, where, "pads", 0) !== 0) {
+    throw new OnnxImportError(`${where}: padded pooling is not supported`);
+  }
+  refuseAttribute(
+    node,
+    where,
+    "ceil_mode",
+    (v) => v === 0,
+    "ceil_mode rounds the output up; ConvSweep rounds down",
+  );
+  if (same(node, where, "dilations", 1) !== 1) {
+    throw new OnnxImportError(`${where}: dilated pooling is not supported`);
+  }
+  const autoPad = node.attributes.get("auto_pad")?.s ?? "NOTSET";
+  if (autoPad !== "NOTSET" && autoPad !== "VALID") {
+    throw new OnnxImportError(`${where}: auto_pad ${autoPad} is not supported`);
+  }
+  return { type, size, stride };
+}
+
+/** The zero pads a Pad node carries (in a Constant input or, before opset 11, an attribute). */
+function padIsZero(model: OnnxModel, node: OnnxNode, constants: Map<string, OnnxTensor>): boolean {
+  const mode = node.attributes.get("mode")?.s ?? "constant";
+  const pads =
+    node.attributes.get("pads")?.ints ??
+    Array.from(
+      (constants.get(node.inputs[1] ?? "") ?? model.initializers.get(node.inputs[1] ?? ""))
+        ?.values ?? [1],
+    );
+  return mode === "constant" && pads.every((v) => v === 0);
+}
+
+/**
+ * A model's bytes as a spec and its parameters (float64, PyTorch's order). The input must be
+ * one image, [batch, channels, height, width]. Cross-entropy when the network ends in a flat
+ * vector of at least 2 values, squared error otherwise. Throws OnnxImportError with a message
+ * naming what is not supported, and the network's own RangeError for a network past its limits.
+ */
+export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Float64Array } {
+  if (!(bytes instanceof Uint8Array)) throw new RangeError("bytes must be a Uint8Array");
+  if (bytes.length > MAX_ONNX_BYTES) {
+    throw new OnnxImportError(
+      `the file is ${bytes.length} bytes; ConvSweep opens models up to ${MAX_ONNX_BYTES}`,
+    );
+  }
+  let model: OnnxModel;
+  try {
+    model = decodeModel(bytes);
+  } catch (error) {
+    if (error instanceof ProtobufError) {
+      throw new OnnxImportError(`this is not an ONNX model (${error.message})`);
+    }
+    throw error;
+  }
+  const dataInputs = model.inputs.filter((v) => !model.initializers.has(v.name));
+  if (dataInputs.length !== 1) {
+    throw new OnnxImportError(
+      `the model has ${dataInputs.length} inputs; ConvSweep reads models of one image input`,
+    );
+  }
+  const input = dataInputs[0] as (typeof dataInputs)[number];
+  const [, channels, height, width] = input.dims;
+  if (input.dims.length !== 4 || channels == null || height == null || width == null) {
+    throw new OnnxImportError(
+      `the input "${input.name}" has shape [${input.dims.map((d) => d ?? "?").join(", ")}]; ConvSweep reads [batch, channels, height, width] with known sizes`,
+    );
+  }
+
+  const layers: LayerSpec[] = [];
+  const params: Float64Array[] = [];
+  /** What each weighted layer's weights say its input is, checked once the shapes are known. */
+  const fanIns: { layer: number; inputs: number; where: string }[] = [];
+  const constants = new Map<string, OnnxTensor>();
+  let current = input.name;
+  let softmaxLast = false;
+  model.nodes.forEach((node, index) => {
+    const where = nodeName(node, index);
+    if (node.domain !== "" && node.domain !== "ai.onnx") {
+      throw new OnnxImportError(`${where}: operators of domain "${node.domain}" are not supported`);
+    }
+    if (node.opType === "Constant") {
+      const t = node.attributes.get("value")?.t;
+      if (t != null && node.outputs[0] !== undefined) constants.set(node.outputs[0], t);
+      return;
+    }
+    if (softmaxLast) {
+      throw new OnnxImportError(`${where}: a Softmax is read only as the model's last operator`);
+    }
+    if (node.inputs[0] !== current) {
+      throw new OnnxImportError(
+        `${where}: it does not take the previous operator's output; ConvSweep reads a chain of layers, one after another`,
+      );
+    }
+    switch (node.opType) {
+      case "Conv": {
+        const w = weights(model, node.inputs[1], where);
+        const [filters, inChannels, kh, kw] = w.dims;
+        if (w.dims.length !== 4 || filters === undefined || kh === undefined || kw === undefined) {
+          throw new OnnxImportError(
+            `${where}: its weights have shape [${w.dims.join(", ")}], not [filters, channels, height, width]`,
+          );
+        }
+        refuseAttribute(
+          node,
+          where,
+          "group",
+          (v) => v === 1,
+          "grouped convolutions are not supported",
+        );
+        const autoPad = node.attributes.get("auto_pad")?.s ?? "NOTSET";
+        if (autoPad !== "NOTSET" && autoPad !== "VALID") {
+          throw new OnnxImportError(
+            `${where}: auto_pad ${autoPad} is not supported; export with explicit padding`,
+          );
+        }
+        fanIns.push({ layer: layers.length, inputs: inChannels as number, where });
+        const bias =
+          node.inputs[2] === undefined || node.inputs[2] === ""
+            ? null
+            : weights(model, node.inputs[2], where);
+        layers.push({
+          type: "conv2d",
+          filters,
+          kernelSize: kh === kw ? kh : [kh, kw],
+          stride: same(node, where, "strides", 1),
+          padding: same(node, where, "pads", 0),
+          dilation: same(node, where, "dilations", 1),
+        });
+        if (bias !== null && bias.values?.length !== filters) {
+          throw new OnnxImportError(
+            `${where}: its bias has ${bias.values?.length} values for ${filters} filters`,
+          );
+        }
+        params.push(w.values as Float64Array, bias?.values ?? new Float64Array(filters));
+        break;
+      }
+      case "Gemm": {
+        const w = weights(model, node.inputs[1], where);
+        const transB = node.attributes.get("transB")?.i ?? 0;
+        refuseAttribute(node, where, "transA", (v) => v === 0, "transA is not supported");
+        const alpha = node.attributes.get("alpha")?.f ?? 1;
+        const beta = node.attributes.get("beta")?.f ?? 1;
+        if (alpha !== 1 || beta !== 1)
+          throw new OnnxImportError(`${where}: alpha and beta other than 1 are not supported`);
+        const [rows, cols] = w.dims;
+        if (w.dims.length !== 2 || rows === undefined || cols === undefined) {
+          throw new OnnxImportError(
+            `${where}: its weights have shape [${w.dims.join(", ")}], not a matrix`,
+          );
+        }
+        const units = transB === 1 ? rows : cols;
+        const values = w.values as Float64Array;
+        fanIns.push({ layer: layers.length, inputs: transB === 1 ? cols : rows, where });
+        // ConvSweep's dense weights are [units][inputs], Gemm's with transB = 0 [inputs][units].
+        const transposed = new Float64Array(values.length);
+        for (let o = 0; o < cols; o++)
+          for (let i = 0; i < rows; i++) transposed[o * rows + i] = values[i * cols + o] as number;
+        params.push(transB === 1 ? values : transposed);
+        const bias =
+          node.inputs[2] === undefined || node.inputs[2] === ""
+            ? null
+            : weights(model, node.inputs[2], where);
+        if (bias !== null && bias.values?.length !== units) {
+          throw new OnnxImportError(
+            `${where}: its bias has ${bias.values?.length} values for ${units} units`,
+          );
+        }
+        params.push(bias?.values ?? new Float64Array(units));
+        layers.push({ type: "dense", units });
+        break;
+      }
+      case "Relu":
+        layers.push({ type: "relu" });
+        break;
+      case "MaxPool":
+        if (node.outputs.length > 1 && node.outputs[1] !== "") {
+          throw new OnnxImportError(`${where}: its indices output is not supported`);
+        }
+        refuseAttribute(
+          node,
+          where,
+          "storage_order",
+          (v) => v === 0,
+          "storage_order 1 is not supported",
+        );
+        layers.push(pool(node, where, "maxpool2d"));
+        break;
+      case "AveragePool":
+        layers.push(pool(node, where, "avgpool2d"));
+        break;
+      case "Flatten":
+        refuseAttribute(
+          node,
+          where,
+          "axis",
+          (v) => v === 1,
+          "only axis 1 (keep the batch) is supported",
+        );
+        layers.push({ type: "flatten" });
+        break;
+      case "Pad":
+        if (!padIsZero(model, node, constants)) {
+          throw new OnnxImportError(`${where}: padding other than zero pads is not supported`);
+        }
+        break;
+      case "Identity":
+      case "Dropout":
+        break;
+      case "Softmax":
+      case "LogSoftmax":
+        softmaxLast = true;
+        break;
+      default:
+        throw new OnnxImportError(
+          `${where}: the operator ${node.opType} is not supported (ConvSweep reads Conv, Relu, MaxPool, AveragePool, Flatten and Gemm)`,
+        );
+    }
+    current = node.outputs[0] ?? "";
+  });
+  if (!model.outputs.some((o) => o.name === current)) {
+    throw new OnnxImportError(
+      "the model's output is not the last operator's: ConvSweep reads a chain of layers",
+    );
+  }
+  if (layers.length === 0) throw new OnnxImportError("the model has no layer ConvSweep reads");
+
+  const last = createNetwork({ input: { channels, height, width }, layers, loss: "squared-error" });
+  const out = last.shapes[last.shapes.length - 1];
+  const classes =
+    last.flat[last.flat.length - 1] === true && out !== undefined && out.channels >= 2;
+  const spec: NetworkSpec = {
+    input: { channels, height, width },
+    layers,
+    loss: classes || softmaxLast ? "cross-entropy" : "squared-error",
+  };
+  const net = createNetwork(spec);
+  for (const { layer, inputs, where } of fanIns) {
+    const plan = net.plans[layer];
+    const expected =
+      plan?.type === "conv2d" ? plan.conv.inChannels : plan?.type === "dense" ? plan.inputs : 0;
+    if (inputs !== expected) {
+      throw new OnnxImportError(
+        `${where}: its weights take ${inputs} inputs, but the layer before gives ${expected}`,
+      );
+    }
+  }
+  const all = new Float64Array(net.paramCount);
+  let at = 0;
+  for (const chunk of params) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return { spec, params: all };
+}
