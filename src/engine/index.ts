@@ -73,6 +73,7 @@ export {
   checkTrainSettings,
   createTrainer,
   DEFAULT_TRAIN_SETTINGS,
+  type ImageStream,
   imageAt,
   learningRateAt,
   nextBatch,
@@ -145,6 +146,14 @@ export {
   sharingSaving,
   sizeOf,
 } from "./net/spec";
+export {
+  applyStep,
+  batchShares,
+  createNetworkTrainer,
+  type NetworkTrainer,
+  shareGradient,
+  trainNetworkSteps,
+} from "./net/train";
 export { exportOnnx } from "./onnx/exportOnnx";
 export { importOnnx, MAX_ONNX_BYTES, OnnxImportError } from "./onnx/importOnnx";
 export { type PositionContribution, positionContributions } from "./positionContributions";

@@ -81,12 +81,22 @@ export function checkTrainSettings(settings: TrainSettings): TrainSettings {
   };
 }
 
+/** Where a run is in its endless, seeded stream of training images (see imageAt). */
+export interface ImageStream {
+  readonly settings: TrainSettings;
+  readonly data: LabelledImages;
+  /** The permutation of the images for `epoch` (refilled when the run enters a new epoch). */
+  readonly order: Int32Array;
+  /** Which epoch `order` belongs to (−1 before the first). */
+  epoch: number;
+}
+
 /**
  * A training run in progress: parameters, momentum, and where it is in the order of the
  * images. Everything follows from (config, settings, data, steps), so the same inputs give
  * the same numbers to the last digit.
  */
-export interface CnnTrainer {
+export interface CnnTrainer extends ImageStream {
   /** The network's shapes. */
   readonly arch: CnnArchitecture;
   /** The checked settings. */
@@ -137,7 +147,7 @@ export function createTrainer(
  * is a Fisher–Yates shuffle of all images seeded by (seed, e), so step s uses positions
  * s·B … s·B + B − 1, and an epoch boundary may fall inside a batch.
  */
-export function imageAt(trainer: CnnTrainer, position: number): number {
+export function imageAt(trainer: ImageStream, position: number): number {
   const { count } = trainer.data;
   const epoch = Math.floor(position / count);
   if (epoch !== trainer.epoch) {
@@ -153,7 +163,7 @@ export function imageAt(trainer: CnnTrainer, position: number): number {
 }
 
 /** The indices of the images the next step will use (in the order it uses them). */
-export function nextBatch(trainer: CnnTrainer): Int32Array {
+export function nextBatch(trainer: ImageStream & { readonly steps: number }): Int32Array {
   const b = trainer.settings.batchSize;
   const batch = new Int32Array(b);
   for (let i = 0; i < b; i++) batch[i] = imageAt(trainer, trainer.steps * b + i);

@@ -163,8 +163,8 @@ export function forwardInto(net: Network, params: Float64Array, ws: NetworkWorks
 
 /**
  * The loss of the last layer's output against `target`, and its δ into the last layer's
- * delta buffer: cross-entropy (softmax) against a class index, or ½ Σ (out − target)²
- * against an array of the output's size. Returns scale · L.
+ * delta buffer (scaled: scale · ∂L/∂out): cross-entropy (softmax) against a class index, or
+ * ½ Σ (out − target)² against an array of the output's size. Returns L, unscaled.
  */
 function lossInto(
   net: Network,
@@ -180,7 +180,7 @@ function lossInto(
       throw new RangeError("target must be a class index for cross-entropy");
     }
     checkInteger("target", target, 0, out.length - 1);
-    return scale * softmaxCrossEntropy(out, target, ws.probabilities, delta, scale);
+    return softmaxCrossEntropy(out, target, ws.probabilities, delta, scale);
   }
   if (typeof target === "number") {
     throw new RangeError(`target must be a Float64Array of ${out.length} for squared-error`);
@@ -192,14 +192,15 @@ function lossInto(
     sum += d * d;
     delta[i] = scale * d;
   }
-  return scale * 0.5 * sum;
+  return 0.5 * sum;
 }
 
 /**
  * The backward pass of the trace in `ws`: the loss, every layer's δ, and the parameters'
  * gradient **added** into `grads` (so a batch's gradient is the sum of its images' terms, in
  * image order). The input's gradient is written into `ws.inputGrad` when `withInputGrad`.
- * Returns scale · L.
+ * Returns the image's loss L, unscaled (a batch's loss is then scale · Σ L, as the small
+ * CNN's trainer forms it).
  */
 export function backwardInto(
   net: Network,
@@ -289,7 +290,7 @@ export function networkBackward(
     if (w !== null) (ws.winners[i] as Int32Array).set(w);
   });
   const grads = new Float64Array(net.paramCount);
-  const loss = backwardInto(net, params, ws, target, scale, grads, true);
+  const loss = scale * backwardInto(net, params, ws, target, scale, grads, true);
   return { loss, grads, deltas: ws.deltas, inputGrad: ws.inputGrad };
 }
 
