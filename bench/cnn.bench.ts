@@ -4,6 +4,8 @@
  * dense 1800 → 10 → softmax cross-entropy), mini-batch SGD with momentum, batch 32, mean
  * over the batch, on the real digits (the asset scripts/digits.ts builds), for:
  *   1. the engine: trainSteps(trainer, 1) (src/engine/cnn),
+ *   1b. the general engine on the same network: trainNetworkSteps (src/engine/net), the A/B
+ *       of the general engine against the small CNN's (goal: at least 0.9x),
  *   2. TensorFlow.js, CPU backend: the same layers, tf.train.momentum().minimize,
  *   3. convnetjs: Net (conv relu, pool, softmax) and its Trainer (sgd, momentum).
  * First, from the same initial weights, two steps of each on the same batches must land on
@@ -16,11 +18,14 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { buildDigitsAsset } from "../scripts/digits";
 import {
+  cnnPresetSpec,
+  createNetworkTrainer,
   createTrainer,
   imageAt,
   type LabelledImages,
   parseDigits,
   type TrainSettings,
+  trainNetworkSteps,
   trainSteps,
 } from "../src/engine";
 import { convnetjsContender } from "./cnn-convnetjs";
@@ -39,7 +44,7 @@ const ROUNDS = 21;
 /** Each timed batch of steps runs at least this long (ms). */
 const BATCH_MS = 40;
 const WARMUP_MS = 1500;
-const GOALS = { tfjs: 20, convnetjs: 5 };
+const GOALS = { tfjs: 20, convnetjs: 5, general: 0.9 };
 
 function makeProblem(data: LabelledImages): CnnProblem {
   const reference = createTrainer({}, SETTINGS, data);
@@ -56,6 +61,15 @@ function engineContender(p: CnnProblem): CnnContender {
     name: "engine: trainSteps",
     step: () => trainSteps(trainer, 1),
     params: () => trainer.params.data,
+  };
+}
+
+function generalContender(p: CnnProblem): CnnContender {
+  const trainer = createNetworkTrainer(cnnPresetSpec(), SETTINGS, p.data);
+  return {
+    name: "general engine: trainNetworkSteps",
+    step: () => trainNetworkSteps(trainer, 1),
+    params: () => trainer.params,
   };
 }
 
@@ -110,6 +124,7 @@ async function main(): Promise<void> {
     engineContender(problem),
     tfjsContender(tf, problem),
     convnetjsContender(problem),
+    generalContender(problem),
   ];
   const checked = make();
   const agreement = checkAgreement(checked);
@@ -177,6 +192,8 @@ async function main(): Promise<void> {
     `  ${ratio >= goal ? "✓" : "✗"} ${label.padEnd(30)} ${ratio.toFixed(1)}x ${ratio >= goal ? "met" : "MISSED"}`;
   console.log(line(`engine ≥ ${GOALS.tfjs}x TensorFlow.js cpu`, vsTfjs, GOALS.tfjs));
   console.log(line(`engine ≥ ${GOALS.convnetjs}x convnetjs`, vsConvnetjs, GOALS.convnetjs));
+  const general = (rates[3] as number) / engine;
+  console.log(line(`general engine ≥ ${GOALS.general}x engine`, general, GOALS.general));
   console.log(`\nTotal time ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 

@@ -107,7 +107,62 @@ export async function measureNetwork(page, cdp, refresh) {
   }
   const pause = page.getByRole("button", { name: "Pause network" });
   if (await pause.isVisible()) await pause.click();
-  return { window: window_, latencies, strokes: STROKES };
+  const workers = await measureWorkers(page);
+  return { window: window_, latencies, strokes: STROKES, workers };
+}
+
+/** Seconds each worker count trains for, per round. */
+const WORKER_SECONDS = 6;
+const WORKER_ROUNDS = 3;
+
+/**
+ * Training throughput (images/s, the steps the section shows × the batch) with one worker and
+ * with one per core (the default), alternated over WORKER_ROUNDS rounds: medians and ratio.
+ */
+async function measureWorkers(page) {
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const many = Math.min(8, Math.max(1, cores));
+  const field = page.getByLabel("Workers (share each batch)");
+  if (process.env.CONVSWEEP_BENCH_BATCH) {
+    await page.getByLabel("Batch size").fill(process.env.CONVSWEEP_BENCH_BATCH);
+    await page.getByLabel("Batch size").press("Enter");
+  }
+  const batch = Number(await page.getByLabel("Batch size").inputValue());
+  const steps = async () =>
+    Number(
+      ((await page.locator('[data-quantity="network-steps"]').textContent()) ?? "").replace(
+        /\D/g,
+        "",
+      ),
+    );
+  const rate = async (workers) => {
+    await field.fill(String(workers));
+    await field.press("Enter");
+    const start = await steps();
+    await page.getByRole("button", { name: "Train network" }).click();
+    // Past the first report (the helpers started and loaded the digits).
+    while ((await steps()) < start + 20) await page.waitForTimeout(100);
+    const s0 = await steps();
+    const t0 = Date.now();
+    await page.waitForTimeout(WORKER_SECONDS * 1000);
+    const s1 = await steps();
+    const t1 = Date.now();
+    await page.getByRole("button", { name: "Pause network" }).click();
+    await page.getByRole("button", { name: "Train network" }).waitFor();
+    if (process.env.CONVSWEEP_BENCH_SHARES) {
+      console.log(workers, await page.locator('[data-quantity="network-shares"]').textContent());
+    }
+    return ((s1 - s0) * batch) / ((t1 - t0) / 1000);
+  };
+  const one = [];
+  const all = [];
+  for (let round = 0; round < WORKER_ROUNDS; round++) {
+    one.push(await rate(1));
+    all.push(await rate(many));
+  }
+  await field.fill(String(many));
+  await field.press("Enter");
+  return { many, one: median(one), all: median(all) };
 }
 
 /** The section's rows for the report table. */
@@ -117,7 +172,14 @@ export function networkRows(r) {
   const long = w.longTasks ?? [];
   const worst = long.length === 0 ? 0 : Math.max(...long.map((t) => t.duration));
   const sorted = [...r.latencies].sort((a, b) => a - b);
+  const { many, one, all } = r.workers;
   return [
+    goalRow(
+      `network training, images/s: ${many} workers against 1 (median of ${WORKER_ROUNDS} alternated ${WORKER_SECONDS} s runs)`,
+      `${Math.round(all)} against ${Math.round(one)}: ${(all / one).toFixed(2)}x`,
+      many >= 2 ? "≥ 1.6x with 2 workers" : "(one core: nothing to share)",
+      many < 2 || all / one >= 1.6,
+    ),
     goalRow(
       "network training, 10 s: long tasks",
       long.length === 0 ? "none" : `${long.length}, worst ${ms(worst)}`,

@@ -69,6 +69,26 @@ test(
     expect(accuracy).toBeGreaterThan(0.9);
     expect(taken).toBeLessThanOrEqual(STEP_LIMIT + 100);
     expect(await section.getByText(/Test accuracy \d+\.\d%/).count()).toBe(1);
+    // The default: one worker per core but one, which the page keeps.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(Number(await page.getByLabel("Workers (share each batch)").inputValue())).toBe(
+      Math.min(8, Math.max(1, cores - 1)),
+    );
+    // Two workers (the training worker and a helper it starts) share the next batches: both
+    // sum some of each batch of 64, and the section says how many each summed.
+    const workersField = page.getByLabel("Workers (share each batch)");
+    await workersField.fill("2");
+    await workersField.press("Enter");
+    const before = await steps(page);
+    await page.getByRole("button", { name: "Train network" }).click();
+    await expect.poll(() => steps(page)).toBeGreaterThan(before + 20);
+    await page.getByRole("button", { name: "Pause network" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Train network" }).count()).toBe(1);
+    const shares = page.locator('[data-quantity="network-shares"]');
+    expect(await shares.textContent()).toMatch(
+      /^2 workers summed \d+ and \d+ images; one gradient\.$/,
+    );
+    const stepsTrained = await steps(page);
 
     // Draw a "1": a vertical stroke down the middle.
     const canvas = page.getByRole("img", { name: "Draw a digit" });
@@ -104,7 +124,7 @@ test(
     ]);
     const doc = JSON.parse(readFileSync((await download.path()) as string, "utf8"));
     expect(doc.format).toBe("convsweep-network");
-    expect(doc.steps).toBe(taken);
+    expect(doc.steps).toBe(stepsTrained);
     expect(doc.sweep.position).toBe(900);
     const bytes = new Uint8Array(
       await (await fetch(`${inject("baseURL")}digits-v1.bin`)).arrayBuffer(),

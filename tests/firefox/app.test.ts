@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "puppeteer-core";
+import type { Browser, ElementHandle, Page } from "puppeteer-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { serveStatic } from "../../scripts/static-server.mjs";
 import { pngFile } from "../unit/app/imageFiles";
@@ -295,6 +295,18 @@ test("Inside a real network: train a few steps and see a test accuracy", async (
     async () => (await page.$('[data-quantity="test-accuracy"]')) !== null,
     "the network section",
   );
+  // Two workers: the training worker starts a helper (a worker of the worker) to share each batch.
+  const workers = await page.evaluateHandle(() =>
+    Array.from(document.querySelectorAll("label"))
+      .find((l) => l.textContent?.startsWith("Workers"))
+      ?.querySelector("input"),
+  );
+  const field = workers.asElement() as ElementHandle<HTMLInputElement> | null;
+  if (field === null) throw new Error("no Workers field");
+  await field.click({ count: 3 });
+  await field.type("2");
+  await field.press("Enter");
+  await until(async () => (await field.evaluate((el) => el.value)) === "2", "two workers set");
   await click(page, "Train network");
   await until(
     () =>
@@ -311,5 +323,10 @@ test("Inside a real network: train a few steps and see a test accuracy", async (
     () => document.querySelector('[data-quantity="test-accuracy"]')?.textContent ?? "",
   );
   expect(text).toMatch(/Test accuracy \d+\.\d%/);
+  // Both workers summed some of each batch: Firefox runs the helper as a worker of the worker.
+  const shares = await page.evaluate(
+    () => document.querySelector('[data-quantity="network-shares"]')?.textContent ?? "",
+  );
+  expect(shares).toMatch(/^2 workers summed \d+ and \d+ images; one gradient\.$/);
   expect(errors).toEqual([]);
 });

@@ -54,7 +54,11 @@ export function convBackward(
       kernelGrad3x3(s, k, positions, count, input, outputGrad, weightGrad);
       if (inputGrad !== null) inputGrad3x3(s, k, positions, count, weights, outputGrad, inputGrad);
     } else {
-      kernelGradGeneral(s, k, positions, count, input, outputGrad, weightGrad);
+      if (s.padding === 0 && s.dilation === 1) {
+        kernelGradValid(s, k, positions, count, input, outputGrad, weightGrad);
+      } else {
+        kernelGradGeneral(s, k, positions, count, input, outputGrad, weightGrad);
+      }
       if (inputGrad !== null) {
         inputGradGeneral(s, k, positions, count, weights, outputGrad, inputGrad);
       }
@@ -94,6 +98,55 @@ function kernelGradGeneral(
           if (r >= 0 && r < H && q >= 0 && q < W) {
             sum += (g[k * plane + p] as number) * (x[(c * H + r) * W + q] as number);
           }
+        }
+        const t = k * fsize + (c * kh + a) * kw + b;
+        wg[t] = (wg[t] as number) + sum;
+      }
+    }
+  }
+}
+
+/** Reused δ values and patch corners of one filter's non-zero positions (kernelGradValid). */
+let gathered = new Float64Array(0);
+let corners = new Int32Array(0);
+
+/**
+ * kernelGradGeneral without padding or dilation, where every tap of every patch is inside the
+ * input: each position's δ and the input index of its patch's corner are gathered once, so
+ * each tap's sum is a plain loop. The same terms in the same order: the same bits.
+ */
+function kernelGradValid(
+  s: ConvShape,
+  k: number,
+  positions: Int32Array,
+  count: number,
+  x: Float64Array,
+  g: Float64Array,
+  wg: Float64Array,
+): void {
+  const { inChannels: C, inHeight: H, inWidth: W, kernelHeight: kh, kernelWidth: kw } = s;
+  const { stride, outWidth: ow } = s;
+  const plane = s.outHeight * ow;
+  const fsize = filterSize(s);
+  if (gathered.length < count) {
+    gathered = new Float64Array(plane);
+    corners = new Int32Array(plane);
+  }
+  const d = gathered;
+  const at = corners;
+  for (let n = 0; n < count; n++) {
+    const p = positions[n] as number;
+    const i = (p / ow) | 0;
+    d[n] = g[k * plane + p] as number;
+    at[n] = i * stride * W + (p - i * ow) * stride;
+  }
+  for (let c = 0; c < C; c++) {
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        const offset = c * H * W + a * W + b;
+        let sum = 0;
+        for (let n = 0; n < count; n++) {
+          sum += (d[n] as number) * (x[(at[n] as number) + offset] as number);
         }
         const t = k * fsize + (c * kh + a) * kw + b;
         wg[t] = (wg[t] as number) + sum;

@@ -48,13 +48,32 @@ export function shiftAt(
   position: number,
   maxShift: number,
 ): { dy: number; dx: number } {
-  if (maxShift === 0) return { dy: 0, dx: 0 };
+  const code = shiftCode(seed, position, maxShift);
+  return { dy: shiftRows(code), dx: shiftColumns(code) };
+}
+
+/**
+ * shiftAt's (dy, dx) as one number, `(dy + 8)·16 + (dx + 8)`, for the training loop, which
+ * must not allocate: read it with shiftRows and shiftColumns.
+ */
+export function shiftCode(seed: number, position: number, maxShift: number): number {
+  if (maxShift === 0) return 8 * 16 + 8;
   let h = (seed + Math.imul(position + 1, 0x9e3779b9)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
   h = (h ^ (h >>> 16)) >>> 0;
   const side = 2 * maxShift + 1;
-  return { dy: (h % side) - maxShift, dx: ((h >>> 8) % side) - maxShift };
+  return ((h % side) - maxShift + 8) * 16 + (((h >>> 8) % side) - maxShift + 8);
+}
+
+/** The dy of a shiftCode. */
+export function shiftRows(code: number): number {
+  return (code >> 4) - 8;
+}
+
+/** The dx of a shiftCode. */
+export function shiftColumns(code: number): number {
+  return (code & 15) - 8;
 }
 
 /**

@@ -7,7 +7,7 @@ import { heUniform, seededRandom } from "../cnn/random";
 import { reluBackward, reluForward } from "../cnn/relu";
 import { softmaxCrossEntropy } from "../cnn/softmaxCrossEntropy";
 import { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from "./pool";
-import { type Network, sizeOf } from "./spec";
+import { type LayerPlan, type Network, sizeOf } from "./spec";
 
 /** One forward pass: the input and every layer's output (outputs[i] = layer i's output). */
 export interface NetworkTrace {
@@ -132,7 +132,9 @@ export function initNetworkParams(net: Network, seed: number): Float64Array {
 /** Runs the forward pass of `ws.input` into `ws.outputs` (and the max-pools' winners). */
 export function forwardInto(net: Network, params: Float64Array, ws: NetworkWorkspace): void {
   const views = layerViews(net, params, "params");
-  net.plans.forEach((plan, i) => {
+  // A plain loop: a callback would be an allocation per pass.
+  for (let i = 0; i < net.plans.length; i++) {
+    const plan = net.plans[i] as LayerPlan;
     const input = i === 0 ? ws.input : (ws.outputs[i - 1] as Float64Array);
     const out = ws.outputs[i] as Float64Array;
     switch (plan.type) {
@@ -158,7 +160,7 @@ export function forwardInto(net: Network, params: Float64Array, ws: NetworkWorks
         break;
       }
     }
-  });
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { checkBuffer, checkInteger } from "../cnn/checks";
-import { maxPoolBackward, maxPoolForward, poolShape } from "../cnn/maxPool";
+import { maxPoolBackward, maxPoolForward, type PoolShape, poolShape } from "../cnn/maxPool";
 
 /**
  * A pooling window of size x size moved by `stride` over each channel of `[C][H][W]`, no
@@ -45,6 +45,18 @@ function isPool2x2(s: Pool2dShape): boolean {
   return s.size === 2 && s.stride === 2;
 }
 
+/** The unrolled path's shape of each 2x2 pool, made once (a training step allocates nothing). */
+const shapes2x2 = new WeakMap<Pool2dShape, PoolShape>();
+
+function shape2x2(s: Pool2dShape): PoolShape {
+  let shape = shapes2x2.get(s);
+  if (shape === undefined) {
+    shape = poolShape(s.channels, s.inHeight, s.inWidth);
+    shapes2x2.set(s, shape);
+  }
+  return shape;
+}
+
 /**
  * Max-pool forward: each output cell is the largest of its window, and `winners` records
  * which input cell (its index in `input`) that was. Ties: the first maximum in the window's
@@ -57,7 +69,7 @@ export function maxPool2dForward(
   winners: Int32Array,
 ): void {
   if (isPool2x2(s)) {
-    maxPoolForward(poolShape(s.channels, s.inHeight, s.inWidth), input, out, winners);
+    maxPoolForward(shape2x2(s), input, out, winners);
     return;
   }
   const { channels: C, inHeight: H, inWidth: W, size, stride, outHeight: oh, outWidth: ow } = s;
@@ -100,7 +112,7 @@ export function maxPool2dBackward(
   inputGrad: Float64Array,
 ): void {
   if (isPool2x2(s)) {
-    maxPoolBackward(poolShape(s.channels, s.inHeight, s.inWidth), winners, outputGrad, inputGrad);
+    maxPoolBackward(shape2x2(s), winners, outputGrad, inputGrad);
     return;
   }
   checkBuffer("outputGrad", outputGrad, s.channels * s.outHeight * s.outWidth);

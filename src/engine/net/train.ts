@@ -1,5 +1,12 @@
 import { checkInteger } from "../cnn/checks";
-import { checkLabelledImages, type LabelledImages, loadShiftedImage, shiftAt } from "../cnn/images";
+import {
+  checkLabelledImages,
+  type LabelledImages,
+  loadShiftedImage,
+  shiftCode,
+  shiftColumns,
+  shiftRows,
+} from "../cnn/images";
 import { CLASSES, IMAGE_SIDE } from "../cnn/network";
 import {
   argmax,
@@ -103,8 +110,8 @@ export function shareGradient(
   for (let i = from; i < to; i++) {
     const position = trainer.steps * b + i;
     const index = imageAt(trainer, position);
-    const { dy, dx } = shiftAt(settings.seed, position, settings.maxShift ?? 0);
-    loadShiftedImage(data, index, dy, dx, ws.input);
+    const shift = shiftCode(settings.seed, position, settings.maxShift ?? 0);
+    loadShiftedImage(data, index, shiftRows(shift), shiftColumns(shift), ws.input);
     forwardInto(net, params, ws);
     const label = data.labels[index] as number;
     loss += backwardInto(net, params, ws, label, scale, grads, false);

@@ -5,6 +5,8 @@ import {
   resetNetwork,
   setNetworkConfig,
   setNetworkSettings,
+  setNetworkWorkers,
+  sharesLine,
   toggleNetworkTraining,
 } from "../../state/network/training";
 import { LossChart, type LossCurve } from "../../viz/LossChart";
@@ -31,6 +33,8 @@ export function NetworkTrainingPanel() {
   const losses = useNetwork((s) => s.losses);
   const evaluations = useNetwork((s) => s.evaluations);
   const batchAccuracies = useNetwork((s) => s.batchAccuracies);
+  const workers = useNetwork((s) => s.workers);
+  const shares = useNetwork((s) => s.shares);
   const [ref, width] = useWidth<HTMLDivElement>(400);
   const recent = batchAccuracies.slice(-RECENT);
   const trainAccuracy = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
@@ -58,7 +62,7 @@ export function NetworkTrainingPanel() {
     <Panel
       id="network-training"
       title="Train the network"
-      lead="32x32 digit → conv 3x3 (K filters) → ReLU → 2x2 max-pool → [conv 3x3 (K → K2) → ReLU → pool] → dense → softmax. Mini-batch SGD with momentum, in the worker."
+      lead="32x32 digit → conv 3x3 (K filters) → ReLU → 2x2 max-pool → [conv 3x3 (K → K2) → ReLU → pool] → dense → softmax. Mini-batch SGD with momentum, in workers that share each batch and add their sums into one gradient."
       className="network-training"
     >
       <fieldset className="network-settings" disabled={training}>
@@ -147,6 +151,14 @@ export function NetworkTrainingPanel() {
           step={1}
           onCommit={(seed) => setNetworkSettings({ seed })}
         />
+        <NumberField
+          label="Workers (share each batch)"
+          value={workers}
+          min={NETWORK_RANGES.workers.min}
+          max={NETWORK_RANGES.workers.max}
+          step={1}
+          onCommit={setNetworkWorkers}
+        />
       </fieldset>
       <div className="tools network-run">
         <button type="button" className="primary" onClick={toggleNetworkTraining}>
@@ -173,6 +185,11 @@ export function NetworkTrainingPanel() {
             : `Train accuracy ${percent(trainAccuracy)} (its last ${recent.length} batches, before each update)`}
           {digits === "loading" ? " · loading the 10,000 digits…" : null}
         </p>
+        {sharesLine(shares) === null ? null : (
+          <p className="hint" data-quantity="network-shares">
+            {sharesLine(shares)}
+          </p>
+        )}
       </div>
       <div ref={ref} className="network-chart">
         {losses.length > 0 ? (

@@ -62,6 +62,23 @@ export interface NetworkState {
   readonly sweep: NetworkSweepResult | null;
   /** How many of the sweep's positions are summed (0..positions). */
   readonly position: number;
+  /** Workers that share each training step's batch (1–8): a setting of this machine, not saved. */
+  readonly workers: number;
+  /** The images each worker summed in the last step trained (empty before the first). */
+  readonly shares: readonly number[];
+}
+
+/** The most training workers. */
+export const MAX_WORKERS = 8;
+
+/**
+ * The default number of training workers: one per core but one, which the page keeps for
+ * itself (at least 1, at most 8). Measured on a 2-core machine (docs/performance.md), a
+ * second worker beside the page made training slower, not faster.
+ */
+export function defaultWorkers(): number {
+  const cores = typeof navigator === "object" ? navigator.hardwareConcurrency : 1;
+  return Math.min(MAX_WORKERS, Math.max(1, (Number.isInteger(cores) ? cores : 1) - 1));
 }
 
 /** The seed's initial parameters and a zero momentum buffer for a config. */
@@ -112,6 +129,8 @@ export function initialNetworkState(): NetworkState {
     choice: { set: "train", index: 0 },
     layer: 1,
     filter: 0,
+    workers: defaultWorkers(),
+    shares: [],
   };
 }
 

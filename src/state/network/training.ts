@@ -18,7 +18,7 @@ import {
 } from "../../worker/client";
 import { networkTrainingEngine } from "../engineClient";
 import { digitsUrl } from "./digits";
-import { freshNetwork, type NetworkState, networkStore } from "./store";
+import { freshNetwork, MAX_WORKERS, type NetworkState, networkStore } from "./store";
 import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./sweep";
 
 /** Steps one press of Train network may run before it stops by itself. */
@@ -76,7 +76,9 @@ function merged(
 ): Partial<NetworkState> {
   const last = reports.at(-1);
   if (last === undefined) return {};
+  const shares = [...reports].reverse().find((r) => r.shares.length > 0)?.shares;
   return {
+    ...(shares === undefined ? {} : { shares }),
     params: last.params,
     velocity: last.velocity,
     steps: last.step,
@@ -106,6 +108,7 @@ export function trainNetwork(): void {
         reportMs: REPORT_MS,
         evaluateEvery: EVALUATE_EVERY,
         digits: digitsUrl(),
+        workers: state.workers,
       },
       (report) => {
         if (liveRun === run) set({ digits: "ready" });
@@ -228,9 +231,34 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
   requestNetworkSweep();
 }
 
+/**
+ * How many workers share each step's batch (Workers): from the next run. The numbers differ
+ * from one worker's only in the order of the additions (1e-12 relative at most).
+ */
+export function setNetworkWorkers(workers: number): void {
+  if (get().training) return;
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    set({
+      message: `That setting cannot be used: workers must be a whole number from 1 to ${MAX_WORKERS}; got ${workers}`,
+    });
+    return;
+  }
+  set({ workers, message: null });
+}
+
+/** "2 workers summed 32 and 32 images; one gradient." (null before a step is trained). */
+export function sharesLine(shares: readonly number[]): string | null {
+  if (shares.length === 0) return null;
+  if (shares.length === 1) return `1 worker summed ${shares[0]} images; one gradient.`;
+  const counts = shares.map(String);
+  const listed = `${counts.slice(0, -1).join(", ")} and ${counts.at(-1)}`;
+  return `${shares.length} workers summed ${listed} images; one gradient.`;
+}
+
 /** The ranges the section's controls offer. */
 export const NETWORK_RANGES = {
   filters: CNN_CONFIG_RANGES.filters,
   filters2: { min: 1, max: 16 },
   batchSize: { min: 1, max: 1024 },
+  workers: { min: 1, max: MAX_WORKERS },
 } as const;

@@ -5,6 +5,7 @@
  * asks for that lock to tell a worker that is only busy from one that is gone (client/watchdog.ts).
  */
 
+import type { ShareWorker } from "../network/shares";
 import type { WorkerMessage } from "../protocol";
 import { EngineHandler } from "./handler";
 
@@ -17,7 +18,18 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
-const handler = new EngineHandler((message, transfer) => scope.postMessage(message, { transfer }));
+/** A helper of data-parallel training (network/shares.ts), where workers can start workers. */
+const shareWorker =
+  typeof Worker === "function"
+    ? () =>
+        new Worker(new URL("../network/share.worker.ts", import.meta.url), {
+          type: "module",
+          name: "convsweep-share",
+        }) as unknown as ShareWorker
+    : undefined;
+const handler = new EngineHandler((message, transfer) => scope.postMessage(message, { transfer }), {
+  ...(shareWorker === undefined ? {} : { shareWorker }),
+});
 
 scope.onmessage = (event) => {
   void handler.handle(event.data);

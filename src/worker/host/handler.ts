@@ -5,6 +5,7 @@
  */
 import { computeSweep, errorText } from "../../engine";
 import type { DigitsLoader, NetworkContext } from "../network/handler";
+import type { ShareWorkerFactory } from "../network/shares";
 import type { EngineReply, EngineRequest, Post } from "../protocol";
 import {
   BadRequest,
@@ -32,6 +33,8 @@ export interface HandlerOptions {
   chunkWork?: number;
   /** Loads the digits asset of the network's requests (default: fetch and parse it). */
   loadDigits?: DigitsLoader;
+  /** Makes a helper worker for data-parallel training (none: the run uses this thread alone). */
+  shareWorker?: ShareWorkerFactory;
 }
 
 const DEFAULT_CHUNK_WORK = 2 ** 21;
@@ -56,6 +59,7 @@ export class EngineHandler {
   readonly #post: Post<EngineReply>;
   readonly #context: TrainingContext;
   readonly #loadDigits: DigitsLoader | undefined;
+  readonly #shareWorker: ShareWorkerFactory | undefined;
   /** The network's code and context, imported on its first request (out of the worker's entry). */
   #network: Promise<{
     module: typeof import("../network/handler");
@@ -73,6 +77,7 @@ export class EngineHandler {
       isLive: (lane, runId) => this.#active.get(lane) === runId,
     };
     this.#loadDigits = options.loadDigits;
+    this.#shareWorker = options.shareWorker;
   }
 
   /** Handles a request; the promise settles when its last reply has been posted. Never rejects. */
@@ -204,6 +209,7 @@ export class EngineHandler {
       context: {
         ...this.#context,
         digits: module.digitsCache(this.#loadDigits ?? module.fetchDigits),
+        shareWorker: this.#shareWorker,
       },
     }));
     return this.#network;

@@ -10,14 +10,15 @@ import {
   type CnnParams,
   checkTrainSettings,
   cnnArchitecture,
-  createTrainer,
+  cnnPresetSpec,
+  createNetworkTrainer,
   type DigitsDataset,
   evaluate,
   type LabelledImages,
   paramViews,
   parseDigits,
   predict,
-  trainSteps,
+  trainNetworkSteps,
 } from "../../engine";
 import { batchStep, filterSweep, type SweepLayer } from "../../engine/cnn/filterSweep";
 import { BadRequest, bufferOf, describe, isObject, isWholeNumber } from "../host/requestChecks";
@@ -31,6 +32,7 @@ import type {
   NetworkTrainRequestMessage,
   SweepImage,
 } from "./protocol";
+import { MAX_TRAINING_WORKERS, SharePool, type ShareWorkerFactory } from "./shares";
 
 /** Loads the digits asset at a URL (tests give a synthetic one). */
 export type DigitsLoader = (url: string) => Promise<DigitsDataset>;
@@ -55,6 +57,8 @@ export interface NetworkContext {
   isLive(lane: string, runId: number): boolean;
   /** The digits at a URL (loaded once, then kept). */
   digits(url: string): Promise<DigitsDataset>;
+  /** Makes a helper for data-parallel training; absent where there are no workers. */
+  readonly shareWorker?: ShareWorkerFactory | undefined;
 }
 
 /** A cache of loaders by URL: a failed load is forgotten, so the next request tries again. */
@@ -143,16 +147,29 @@ export async function runNetworkTraining(
   if (typeof reportMs !== "number" || !(reportMs >= 0)) {
     throw new BadRequest(`reportMs must be a number ≥ 0; got ${describe(reportMs)}`);
   }
+  const workers = request.workers ?? 1;
+  if (!isWholeNumber(workers, 1) || workers > MAX_TRAINING_WORKERS) {
+    throw new BadRequest(
+      `workers must be a whole number from 1 to ${MAX_TRAINING_WORKERS}; got ${describe(workers)}`,
+    );
+  }
   const data = await context.digits(request.digits);
-  const trainer = createTrainer(arch.config, settings, data.train);
-  trainer.params.data.set(start.data);
+  // The general engine's trainer: on this network, the small CNN's numbers to the bit.
+  const trainer = createNetworkTrainer(cnnPresetSpec(arch.config), settings, data.train);
+  trainer.params.set(start.data);
   if (!(request.velocity instanceof Float64Array)) {
     throw new BadRequest(`velocity must be a Float64Array; got ${describe(request.velocity)}`);
   }
   paramViews(arch, request.velocity);
-  trainer.velocity.data.set(request.velocity);
+  trainer.velocity.set(request.velocity);
   trainer.steps = startStep;
+  const params = paramViews(arch, trainer.params);
   const live = () => context.isLive(lane, runId);
+  const pool =
+    workers > 1 && context.shareWorker !== undefined
+      ? new SharePool(workers - 1, context.shareWorker)
+      : null;
+  let shares = [settings.batchSize];
 
   let losses: number[] = [];
   let accuracies: number[] = [];
@@ -161,8 +178,9 @@ export async function runNetworkTraining(
   const body = () => {
     const reply = {
       step: trainer.steps,
-      params: trainer.params.data.slice(),
-      velocity: trainer.velocity.data.slice(),
+      params: trainer.params.slice(),
+      velocity: trainer.velocity.slice(),
+      shares,
       losses: Float64Array.from(losses),
       accuracies: Float64Array.from(accuracies),
       evaluations,
@@ -180,7 +198,7 @@ export async function runNetworkTraining(
     bufferOf(b.accuracies),
     ...b.evaluations.map((e) => e.confusion.buffer as ArrayBuffer),
   ];
-  const backup = new Float64Array(trainer.params.data.length);
+  const backup = new Float64Array(trainer.params.length);
   const velocityBackup = new Float64Array(backup.length);
   let diverged = false;
   let cancelled = false;
@@ -190,23 +208,31 @@ export async function runNetworkTraining(
       cancelled = true;
       break;
     }
-    backup.set(trainer.params.data);
-    velocityBackup.set(trainer.velocity.data);
-    const step = trainSteps(trainer, 1);
-    const loss = step.losses[0] as number;
-    if (!Number.isFinite(loss) || !allFinite(trainer.params.data)) {
-      trainer.params.data.set(backup);
-      trainer.velocity.data.set(velocityBackup);
+    backup.set(trainer.params);
+    velocityBackup.set(trainer.velocity);
+    let loss: number;
+    let accuracy: number;
+    if (pool === null) {
+      const step = trainNetworkSteps(trainer, 1);
+      loss = step.losses[0] as number;
+      accuracy = step.accuracies[0] as number;
+    } else {
+      const step = await pool.step(trainer, arch.config, request.digits, context.yieldToEvents);
+      ({ loss, accuracy, shares } = step);
+    }
+    if (!Number.isFinite(loss) || !allFinite(trainer.params)) {
+      trainer.params.set(backup);
+      trainer.velocity.set(velocityBackup);
       trainer.steps--;
       diverged = true;
       break;
     }
     losses.push(loss);
-    accuracies.push(step.accuracies[0] as number);
+    accuracies.push(accuracy);
     if (trainer.steps % evaluateEvery === 0) {
       const e = await evaluateInChunks(
         arch,
-        trainer.params,
+        params,
         data.test,
         trainer.steps,
         live,
@@ -229,7 +255,7 @@ export async function runNetworkTraining(
     // The end's accuracy is always the parameters it hands back (a cancel still evaluates).
     const e = await evaluateInChunks(
       arch,
-      trainer.params,
+      params,
       data.test,
       trainer.steps,
       () => true,
@@ -237,6 +263,7 @@ export async function runNetworkTraining(
     );
     if (e !== null) evaluations.push(e);
   }
+  pool?.dispose();
   const b = body();
   context.post({ type: "networkDone", runId, ...b, diverged, cancelled }, transfer(b));
 }

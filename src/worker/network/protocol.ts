@@ -42,6 +42,11 @@ export interface NetworkTrainRequestMessage extends NetworkRunPoint {
   readonly evaluateEvery: number;
   /** Where the digits asset is (the worker fetches and keeps it). */
   readonly digits: string;
+  /**
+   * Workers that share each step's batch, this one included (1–8; default 1): each sums the
+   * gradient of its share, and the step's gradient is the sum of their sums (shares.ts).
+   */
+  readonly workers?: number;
 }
 
 /** The ten probabilities of one 32x32 image (a drawn digit); reply `networkPrediction`. */
@@ -96,6 +101,8 @@ export interface NetworkTrainingBody {
   readonly accuracies: Float64Array;
   /** Evaluations of the held-out digits made since the previous report. */
   readonly evaluations: readonly NetworkEvaluation[];
+  /** The images each worker summed in the last step (one entry: one worker; none: no step). */
+  readonly shares: readonly number[];
 }
 
 /** A training report. */

@@ -75,6 +75,7 @@ export const trainNetwork: RequestKind<
         losses: new Float64Array(0),
         accuracies: new Float64Array(0),
         evaluations: [],
+        shares: [],
         diverged: false,
         cancelled: true,
       }),

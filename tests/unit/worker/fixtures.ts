@@ -3,6 +3,7 @@ import {
   type ConvOptions,
   conv2d,
   type Grid,
+  type LabelledImages,
   outputShape,
   resolveOptions,
 } from "../../../src/engine";
@@ -105,4 +106,14 @@ export function trainMessage(
     reportEvery: 10,
     ...fields,
   };
+}
+
+/** Random "digits": enough to exercise every path (no learning is asked of them). */
+export function randomDigits(seed: number, count: number): LabelledImages {
+  const rand = mulberry32(seed);
+  const pixels = new Uint8Array(count * 1024);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rand() < 0.2 ? Math.floor(rand() * 256) : 0;
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) labels[i] = Math.floor(rand() * 10);
+  return { count, pixels, labels };
 }

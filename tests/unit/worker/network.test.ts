@@ -7,7 +7,6 @@ import {
   createTrainer,
   type DigitsDataset,
   initParams,
-  type LabelledImages,
   paramViews,
   predict,
   type TrainSettings,
@@ -17,19 +16,9 @@ import type {
   NetworkSweepRequestMessage,
   NetworkTrainRequestMessage,
 } from "../../../src/worker/network/protocol";
-import { mulberry32, of, recorder } from "./fixtures";
+import { of, randomDigits, recorder } from "./fixtures";
 
-/** Random "digits": enough to exercise every path (no learning is asked of them). */
-function images(seed: number, count: number): LabelledImages {
-  const rand = mulberry32(seed);
-  const pixels = new Uint8Array(count * 1024);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = rand() < 0.2 ? Math.floor(rand() * 256) : 0;
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) labels[i] = Math.floor(rand() * 10);
-  return { count, pixels, labels };
-}
-
-const DATA: DigitsDataset = { train: images(1, 40), test: images(2, 30) };
+const DATA: DigitsDataset = { train: randomDigits(1, 40), test: randomDigits(2, 30) };
 const loadDigits = async () => DATA;
 const CONFIG = { filters: 3, filters2: 2, stride: 1, padding: 0 };
 const SETTINGS: TrainSettings = {
