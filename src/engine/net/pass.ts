@@ -41,6 +41,8 @@ export interface NetworkWorkspace extends NetworkTrace {
   readonly deltas: readonly Float64Array[];
   readonly inputGrad: Float64Array;
   readonly probabilities: Float64Array;
+  /** The last backward pass's loss L, unscaled (a buffer, so that a pass allocates nothing). */
+  readonly loss: Float64Array;
 }
 
 /** Buffers shaped for `net`. A flatten shares its input's output and δ buffers. */
@@ -63,7 +65,16 @@ export function createNetworkWorkspace(net: Network): NetworkWorkspace {
   });
   const last = net.shapes[net.shapes.length - 1];
   const probabilities = new Float64Array(last === undefined ? 0 : sizeOf(last));
-  return { net, input, outputs, winners, deltas, inputGrad, probabilities };
+  return {
+    net,
+    input,
+    outputs,
+    winners,
+    deltas,
+    inputGrad,
+    probabilities,
+    loss: new Float64Array(1),
+  };
 }
 
 /** A layer's weights and biases as views of a parameter (or gradient) buffer. */
@@ -166,14 +177,14 @@ export function forwardInto(net: Network, params: Float64Array, ws: NetworkWorks
 /**
  * The loss of the last layer's output against `target`, and its δ into the last layer's
  * delta buffer (scaled: scale · ∂L/∂out): cross-entropy (softmax) against a class index, or
- * ½ Σ (out − target)² against an array of the output's size. Returns L, unscaled.
+ * ½ Σ (out − target)² against an array of the output's size. Writes L, unscaled, to ws.loss.
  */
 function lossInto(
   net: Network,
   ws: NetworkWorkspace,
   target: number | Float64Array,
   scale: number,
-): number {
+): void {
   const last = net.plans.length - 1;
   const out = ws.outputs[last] as Float64Array;
   const delta = ws.deltas[last] as Float64Array;
@@ -182,7 +193,8 @@ function lossInto(
       throw new RangeError("target must be a class index for cross-entropy");
     }
     checkInteger("target", target, 0, out.length - 1);
-    return softmaxCrossEntropy(out, target, ws.probabilities, delta, scale);
+    ws.loss[0] = softmaxCrossEntropy(out, target, ws.probabilities, delta, scale);
+    return;
   }
   if (typeof target === "number") {
     throw new RangeError(`target must be a Float64Array of ${out.length} for squared-error`);
@@ -194,15 +206,15 @@ function lossInto(
     sum += d * d;
     delta[i] = scale * d;
   }
-  return 0.5 * sum;
+  ws.loss[0] = 0.5 * sum;
 }
 
 /**
  * The backward pass of the trace in `ws`: the loss, every layer's δ, and the parameters'
  * gradient **added** into `grads` (so a batch's gradient is the sum of its images' terms, in
  * image order). The input's gradient is written into `ws.inputGrad` when `withInputGrad`.
- * Returns the image's loss L, unscaled (a batch's loss is then scale · Σ L, as the small
- * CNN's trainer forms it).
+ * The image's loss L, unscaled, is written to `ws.loss[0]` (a batch's loss is then
+ * scale · Σ L, as the small CNN's trainer forms it). Allocates nothing.
  */
 export function backwardInto(
   net: Network,
@@ -212,13 +224,13 @@ export function backwardInto(
   scale: number,
   grads: Float64Array,
   withInputGrad: boolean,
-): number {
+): void {
   if (typeof scale !== "number" || !Number.isFinite(scale)) {
     throw new RangeError(`scale must be a finite number; got ${String(scale)}`);
   }
   const views = layerViews(net, params, "params");
   const gradViews = layerViews(net, grads, "grads");
-  const loss = lossInto(net, ws, target, scale);
+  lossInto(net, ws, target, scale);
   for (let i = net.plans.length - 1; i >= 0; i--) {
     const plan = net.plans[i];
     if (plan === undefined) continue;
@@ -251,7 +263,6 @@ export function backwardInto(
       }
     }
   }
-  return loss;
 }
 
 /** Forward pass of one input (`[C][H][W]`, row-major): a trace of every layer's output. */
@@ -292,7 +303,8 @@ export function networkBackward(
     if (w !== null) (ws.winners[i] as Int32Array).set(w);
   });
   const grads = new Float64Array(net.paramCount);
-  const loss = scale * backwardInto(net, params, ws, target, scale, grads, true);
+  backwardInto(net, params, ws, target, scale, grads, true);
+  const loss = scale * (ws.loss[0] as number);
   return { loss, grads, deltas: ws.deltas, inputGrad: ws.inputGrad };
 }
 

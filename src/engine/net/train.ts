@@ -44,6 +44,10 @@ export interface NetworkTrainer extends ImageStream {
   readonly workspace: NetworkWorkspace;
   /** Steps taken so far. */
   steps: number;
+  /** The last share's summed loss (unscaled) and correct count (shareGradient writes it). */
+  readonly share: Float64Array;
+  /** The last step's batch loss (scale · Σ L) and accuracy (applyStep writes it). */
+  readonly last: Float64Array;
 }
 
 /** Checks that a network reads the digits: one 32x32 channel in, 10 classes out. */
@@ -83,6 +87,8 @@ export function createNetworkTrainer(
     steps: 0,
     order: new Int32Array(data.count),
     epoch: -1,
+    share: new Float64Array(2),
+    last: new Float64Array(2),
   };
 }
 
@@ -90,8 +96,9 @@ export function createNetworkTrainer(
  * One share of the next step's batch: images `from` to `to − 1` of it, each passed forward
  * and backward with the trainer's parameters, its gradient **added** into `grads` in batch
  * order. This is what one training worker computes; the step's gradient is the sum of the
- * shares' sums. Returns the share's summed loss (unscaled) and how many images it classified
- * correctly (before the update). `ws` defaults to the trainer's own buffers.
+ * shares' sums. Writes the share's summed loss (unscaled) and how many images it classified
+ * correctly (before the update) to `trainer.share`. `ws` defaults to the trainer's own
+ * buffers. Allocates nothing.
  */
 export function shareGradient(
   trainer: NetworkTrainer,
@@ -99,7 +106,7 @@ export function shareGradient(
   to: number,
   grads: Float64Array,
   ws: NetworkWorkspace = trainer.workspace,
-): { loss: number; correct: number } {
+): void {
   const { net, params, data, settings } = trainer;
   const b = settings.batchSize;
   checkInteger("from", from, 0, b);
@@ -114,10 +121,12 @@ export function shareGradient(
     loadShiftedImage(data, index, shiftRows(shift), shiftColumns(shift), ws.input);
     forwardInto(net, params, ws);
     const label = data.labels[index] as number;
-    loss += backwardInto(net, params, ws, label, scale, grads, false);
+    backwardInto(net, params, ws, label, scale, grads, false);
+    loss += ws.loss[0] as number;
     if (argmax(ws.probabilities) === label) correct++;
   }
-  return { loss, correct };
+  trainer.share[0] = loss;
+  trainer.share[1] = correct;
 }
 
 /**
@@ -143,13 +152,9 @@ export function batchShares(batchSize: number, workers: number): [number, number
 /**
  * Takes the step whose batch gradient is `grads` (the sum of the shares' sums) and whose
  * summed loss is `loss` and correct count `correct`: the momentum update, then the next step.
- * Returns the batch's loss (scale · Σ L) and accuracy.
+ * Writes the batch's loss (scale · Σ L) and accuracy to `trainer.last`. Allocates nothing.
  */
-export function applyStep(
-  trainer: NetworkTrainer,
-  loss: number,
-  correct: number,
-): { loss: number; accuracy: number } {
+export function applyStep(trainer: NetworkTrainer, loss: number, correct: number): void {
   const { settings, params, grads, velocity } = trainer;
   const b = settings.batchSize;
   const scale = settings.reduction === "mean" ? 1 / b : 1;
@@ -162,7 +167,8 @@ export function applyStep(
     settings.weightDecay ?? 0,
   );
   trainer.steps++;
-  return { loss: loss * scale, accuracy: correct / b };
+  trainer.last[0] = loss * scale;
+  trainer.last[1] = correct / b;
 }
 
 /**
@@ -186,22 +192,24 @@ export function trainNetworkSteps(
     let loss = 0;
     let correct = 0;
     if (shares.length === 1) {
-      ({ loss, correct } = shareGradient(trainer, 0, trainer.settings.batchSize, trainer.grads));
+      shareGradient(trainer, 0, trainer.settings.batchSize, trainer.grads);
+      loss = trainer.share[0] as number;
+      correct = trainer.share[1] as number;
     } else {
       shares.forEach(([from, to], k) => {
         const buffer = shareBuffers[k] as Float64Array;
         buffer.fill(0);
-        const part = shareGradient(trainer, from, to, buffer);
-        loss += part.loss;
-        correct += part.correct;
+        shareGradient(trainer, from, to, buffer);
+        loss += trainer.share[0] as number;
+        correct += trainer.share[1] as number;
         for (let i = 0; i < buffer.length; i++) {
           trainer.grads[i] = (trainer.grads[i] as number) + (buffer[i] as number);
         }
       });
     }
-    const result = applyStep(trainer, loss, correct);
-    losses[s] = result.loss;
-    accuracies[s] = result.accuracy;
+    applyStep(trainer, loss, correct);
+    losses[s] = trainer.last[0] as number;
+    accuracies[s] = trainer.last[1] as number;
   }
   return { losses, accuracies };
 }

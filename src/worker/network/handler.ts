@@ -5,6 +5,7 @@
  */
 
 import {
+  applyStep,
   CLASSES,
   type CnnArchitecture,
   type CnnParams,
@@ -18,7 +19,7 @@ import {
   paramViews,
   parseDigits,
   predict,
-  trainNetworkSteps,
+  shareGradient,
 } from "../../engine";
 import { batchStep, filterSweep, type SweepLayer } from "../../engine/cnn/filterSweep";
 import { BadRequest, bufferOf, describe, isObject, isWholeNumber } from "../host/requestChecks";
@@ -213,9 +214,11 @@ export async function runNetworkTraining(
     let loss: number;
     let accuracy: number;
     if (pool === null) {
-      const step = trainNetworkSteps(trainer, 1);
-      loss = step.losses[0] as number;
-      accuracy = step.accuracies[0] as number;
+      trainer.grads.fill(0);
+      shareGradient(trainer, 0, settings.batchSize, trainer.grads);
+      applyStep(trainer, trainer.share[0] as number, trainer.share[1] as number);
+      loss = trainer.last[0] as number;
+      accuracy = trainer.last[1] as number;
     } else {
       const step = await pool.step(trainer, arch.config, request.digits, context.yieldToEvents);
       ({ loss, accuracy, shares } = step);

@@ -89,7 +89,8 @@ export async function computeShare(
     throw new Error(`no parameters for step ${request.steps}`);
   }
   const grads = new Float64Array(trainer.net.paramCount);
-  const { loss, correct } = shareGradient(trainer, request.from, request.to, grads);
+  shareGradient(trainer, request.from, request.to, grads);
+  const [loss = 0, correct = 0] = trainer.share;
   return { type: "share", id: request.id, grads, loss, correct };
 }
 
@@ -196,10 +197,10 @@ export class SharePool {
       this.#buffers[c] ??= new Float64Array(trainer.params.length);
       const buffer = this.#buffers[c] as Float64Array;
       buffer.fill(0);
-      const r = shareGradient(trainer, from, to, buffer);
+      shareGradient(trainer, from, to, buffer);
       sums[c] = buffer;
-      losses[c] = r.loss;
-      corrects[c] = r.correct;
+      losses[c] = trainer.share[0] as number;
+      corrects[c] = trainer.share[1] as number;
       counts[0] = (counts[0] as number) + (to - from);
     };
     const helpers = this.#workers.map((_, k) => helper(k));
@@ -234,8 +235,9 @@ export class SharePool {
         this.replaced++;
       }
     }
-    const result = applyStep(trainer, loss, correct);
-    return { ...result, shares: counts.filter((n) => n > 0) };
+    applyStep(trainer, loss, correct);
+    const [batchLoss = 0, accuracy = 0] = trainer.last;
+    return { loss: batchLoss, accuracy, shares: counts.filter((n) => n > 0) };
   }
 
   dispose(): void {
