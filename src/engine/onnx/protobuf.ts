@@ -53,7 +53,8 @@ export function readFields(buf: Uint8Array): Field[] {
     const wire = key % 8;
     if (number === 0) throw new ProtobufError(`a field numbered 0 at byte ${at.pos}`);
     let int = 0;
-    let bytes = EMPTY;
+    empty ??= new Uint8Array(0);
+    let bytes = empty;
     if (wire === WIRE.varint) {
       int = readVarint(buf, at);
     } else if (wire === WIRE.bytes || wire === WIRE.fixed32 || wire === WIRE.fixed64) {
@@ -71,12 +72,15 @@ export function readFields(buf: Uint8Array): Field[] {
   return fields;
 }
 
-const EMPTY: Uint8Array = new Uint8Array(0);
-const UTF8_DECODER = new TextDecoder("utf-8", { fatal: false });
+// Made on first use: a module with nothing to run when it loads is one a bundle can leave out
+// of every chunk that does not call it (the page's first load imports the engine's index).
+let empty: Uint8Array | null = null;
+let decoder: TextDecoder | null = null;
 
 /** A string field's text. */
 export function text(field: Field): string {
-  return UTF8_DECODER.decode(field.bytes);
+  decoder ??= new TextDecoder("utf-8", { fatal: false });
+  return decoder.decode(field.bytes);
 }
 
 /** The values of a repeated integer field, packed (one bytes field) or not (one per field). */
