@@ -18,16 +18,15 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { buildDigitsAsset } from "../scripts/digits";
 import {
-  applyStep,
   createNetwork,
   createNetworkTrainer,
   imageAt,
   NETWORK_PRESETS,
   type NetworkPresetName,
   parseDigits,
-  shareGradient,
   type TrainSettings,
   trainNetworkSteps,
+  trainStep,
 } from "../src/engine";
 import type { CnnContender } from "./cnn-layout";
 import { convnetjsNetwork, type NetworkProblem, tfjsNetwork } from "./network-contenders";
@@ -129,11 +128,7 @@ function heapPerStep(data: NetworkProblem["data"]): number {
     settingsFor(1),
     data,
   );
-  const step = () => {
-    trainer.grads.fill(0);
-    shareGradient(trainer, 0, 1, trainer.grads);
-    applyStep(trainer, trainer.share[0] as number, trainer.share[1] as number);
-  };
+  const step = () => trainStep(trainer);
   for (let i = 0; i < 200; i++) step();
   gc();
   const before = process.memoryUsage().heapUsed;

@@ -153,6 +153,7 @@ export {
   type NetworkTrainer,
   shareGradient,
   trainNetworkSteps,
+  trainStep,
 } from "./net/train";
 export { exportOnnx } from "./onnx/exportOnnx";
 export { importOnnx, MAX_ONNX_BYTES, OnnxImportError } from "./onnx/importOnnx";

@@ -23,8 +23,8 @@ export function parseRgb(css: string): Rgb {
  * that entry 0 is the most negative value.
  */
 const DIVERGING: readonly Rgb[] = Array.from({ length: RD_BU_CODES.length / 6 }, (_, i) => {
-  const code = RD_BU_CODES.slice(RD_BU_CODES.length - 6 * (i + 1)).slice(0, 6);
-  return [0, 2, 4].map((c) => Number.parseInt(code.slice(c, c + 2), 16)) as unknown as Rgb;
+  const at = RD_BU_CODES.length - 6 * (i + 1);
+  return parseRgb(`#${RD_BU_CODES.slice(at, at + 6)}`);
 });
 const LUT_SIZE = DIVERGING.length;
 

@@ -91,21 +91,12 @@ function layerViews(net: Network, buffer: Float64Array, name: string): (LayerVie
   if (cached !== undefined && cached.net === net) return cached.views;
   checkBuffer(name, buffer, net.paramCount);
   const views = net.plans.map((plan) => {
-    if (plan.type === "conv2d") {
-      const end = plan.bias + plan.conv.filters;
-      return {
-        weights: buffer.subarray(plan.weights, plan.bias),
-        bias: buffer.subarray(plan.bias, end),
-      };
-    }
-    if (plan.type === "dense") {
-      const end = plan.bias + plan.units;
-      return {
-        weights: buffer.subarray(plan.weights, plan.bias),
-        bias: buffer.subarray(plan.bias, end),
-      };
-    }
-    return null;
+    if (plan.type !== "conv2d" && plan.type !== "dense") return null;
+    const biases = plan.type === "conv2d" ? plan.conv.filters : plan.units;
+    return {
+      weights: buffer.subarray(plan.weights, plan.bias),
+      bias: buffer.subarray(plan.bias, plan.bias + biases),
+    };
   });
   viewCache.set(buffer, { net, views });
   return views;

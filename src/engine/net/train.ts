@@ -172,6 +172,16 @@ export function applyStep(trainer: NetworkTrainer, loss: number, correct: number
 }
 
 /**
+ * One mini-batch step in this thread: the whole batch's gradient summed into `trainer.grads`,
+ * then the momentum update (the batch's loss and accuracy in `trainer.last`). Allocates nothing.
+ */
+export function trainStep(trainer: NetworkTrainer): void {
+  trainer.grads.fill(0);
+  shareGradient(trainer, 0, trainer.settings.batchSize, trainer.grads);
+  applyStep(trainer, trainer.share[0] as number, trainer.share[1] as number);
+}
+
+/**
  * Runs `steps` mini-batch steps in this thread and advances the trainer. With `shares` > 1
  * each step's batch is split as `batchShares` splits it for that many workers, each share
  * summed into a buffer of its own (`shareBuffers`, one per share) and the shares added in
@@ -188,14 +198,12 @@ export function trainNetworkSteps(
   const accuracies = new Float64Array(steps);
   const shares = batchShares(trainer.settings.batchSize, Math.max(1, shareBuffers.length));
   for (let s = 0; s < steps; s++) {
-    trainer.grads.fill(0);
-    let loss = 0;
-    let correct = 0;
     if (shares.length === 1) {
-      shareGradient(trainer, 0, trainer.settings.batchSize, trainer.grads);
-      loss = trainer.share[0] as number;
-      correct = trainer.share[1] as number;
+      trainStep(trainer);
     } else {
+      trainer.grads.fill(0);
+      let loss = 0;
+      let correct = 0;
       shares.forEach(([from, to], k) => {
         const buffer = shareBuffers[k] as Float64Array;
         buffer.fill(0);
@@ -206,8 +214,8 @@ export function trainNetworkSteps(
           trainer.grads[i] = (trainer.grads[i] as number) + (buffer[i] as number);
         }
       });
+      applyStep(trainer, loss, correct);
     }
-    applyStep(trainer, loss, correct);
     losses[s] = trainer.last[0] as number;
     accuracies[s] = trainer.last[1] as number;
   }

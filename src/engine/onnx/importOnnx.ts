@@ -89,11 +89,29 @@ function pool(node: OnnxNode, where: string, type: "maxpool2d" | "avgpool2d"): L
   if (same(node, where, "dilations", 1) !== 1) {
     throw new OnnxImportError(`${where}: dilated pooling is not supported`);
   }
+  refuseAutoPad(node, where);
+  return { type, size, stride };
+}
+
+/** Refuses padding chosen by the runtime (auto_pad SAME_…): ConvSweep needs it written out. */
+function refuseAutoPad(node: OnnxNode, where: string): void {
   const autoPad = node.attributes.get("auto_pad")?.s ?? "NOTSET";
   if (autoPad !== "NOTSET" && autoPad !== "VALID") {
-    throw new OnnxImportError(`${where}: auto_pad ${autoPad} is not supported`);
+    throw new OnnxImportError(
+      `${where}: auto_pad ${autoPad} is not supported; export with explicit padding`,
+    );
   }
-  return { type, size, stride };
+}
+
+/** A Conv's or Gemm's bias (its third input), or zeros without one; `count` values. */
+function biasOf(model: OnnxModel, node: OnnxNode, where: string, count: number, of: string) {
+  const name = node.inputs[2];
+  if (name === undefined || name === "") return new Float64Array(count);
+  const bias = weights(model, name, where).values as Float64Array;
+  if (bias.length !== count) {
+    throw new OnnxImportError(`${where}: its bias has ${bias.length} values for ${count} ${of}`);
+  }
+  return bias;
 }
 
 /** The zero pads a Pad node carries (in a Constant input or, before opset 11, an attribute). */
@@ -185,17 +203,9 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
           (v) => v === 1,
           "grouped convolutions are not supported",
         );
-        const autoPad = node.attributes.get("auto_pad")?.s ?? "NOTSET";
-        if (autoPad !== "NOTSET" && autoPad !== "VALID") {
-          throw new OnnxImportError(
-            `${where}: auto_pad ${autoPad} is not supported; export with explicit padding`,
-          );
-        }
+        refuseAutoPad(node, where);
         fanIns.push({ layer: layers.length, inputs: inChannels as number, where });
-        const bias =
-          node.inputs[2] === undefined || node.inputs[2] === ""
-            ? null
-            : weights(model, node.inputs[2], where);
+        const bias = biasOf(model, node, where, filters, "filters");
         layers.push({
           type: "conv2d",
           filters,
@@ -204,12 +214,7 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
           padding: same(node, where, "pads", 0),
           dilation: same(node, where, "dilations", 1),
         });
-        if (bias !== null && bias.values?.length !== filters) {
-          throw new OnnxImportError(
-            `${where}: its bias has ${bias.values?.length} values for ${filters} filters`,
-          );
-        }
-        params.push(w.values as Float64Array, bias?.values ?? new Float64Array(filters));
+        params.push(w.values as Float64Array, bias);
         break;
       }
       case "Gemm": {
@@ -229,21 +234,17 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
         const units = transB === 1 ? rows : cols;
         const values = w.values as Float64Array;
         fanIns.push({ layer: layers.length, inputs: transB === 1 ? cols : rows, where });
-        // ConvSweep's dense weights are [units][inputs], Gemm's with transB = 0 [inputs][units].
-        const transposed = new Float64Array(values.length);
-        for (let o = 0; o < cols; o++)
-          for (let i = 0; i < rows; i++) transposed[o * rows + i] = values[i * cols + o] as number;
-        params.push(transB === 1 ? values : transposed);
-        const bias =
-          node.inputs[2] === undefined || node.inputs[2] === ""
-            ? null
-            : weights(model, node.inputs[2], where);
-        if (bias !== null && bias.values?.length !== units) {
-          throw new OnnxImportError(
-            `${where}: its bias has ${bias.values?.length} values for ${units} units`,
-          );
+        if (transB === 1) {
+          params.push(values);
+        } else {
+          // ConvSweep's dense weights are [units][inputs], Gemm's with transB = 0 [inputs][units].
+          const transposed = new Float64Array(values.length);
+          for (let o = 0; o < cols; o++)
+            for (let i = 0; i < rows; i++)
+              transposed[o * rows + i] = values[i * cols + o] as number;
+          params.push(transposed);
         }
-        params.push(bias?.values ?? new Float64Array(units));
+        params.push(biasOf(model, node, where, units, "units"));
         layers.push({ type: "dense", units });
         break;
       }

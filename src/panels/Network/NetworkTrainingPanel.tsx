@@ -34,7 +34,7 @@ export function NetworkTrainingPanel() {
   const evaluations = useNetwork((s) => s.evaluations);
   const batchAccuracies = useNetwork((s) => s.batchAccuracies);
   const workers = useNetwork((s) => s.workers);
-  const shares = useNetwork((s) => s.shares);
+  const shared = sharesLine(useNetwork((s) => s.shares));
   const [ref, width] = useWidth<HTMLDivElement>(400);
   const recent = batchAccuracies.slice(-RECENT);
   const trainAccuracy = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
@@ -185,9 +185,9 @@ export function NetworkTrainingPanel() {
             : `Train accuracy ${percent(trainAccuracy)} (its last ${recent.length} batches, before each update)`}
           {digits === "loading" ? " · loading the 10,000 digits…" : null}
         </p>
-        {sharesLine(shares) === null ? null : (
+        {shared === null ? null : (
           <p className="hint" data-quantity="network-shares">
-            {sharesLine(shares)}
+            {shared}
           </p>
         )}
       </div>

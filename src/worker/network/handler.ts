@@ -5,7 +5,6 @@
  */
 
 import {
-  applyStep,
   CLASSES,
   type CnnArchitecture,
   type CnnParams,
@@ -19,7 +18,7 @@ import {
   paramViews,
   parseDigits,
   predict,
-  shareGradient,
+  trainStep,
 } from "../../engine";
 import { batchStep, filterSweep, type SweepLayer } from "../../engine/cnn/filterSweep";
 import { BadRequest, bufferOf, describe, isObject, isWholeNumber } from "../host/requestChecks";
@@ -214,9 +213,7 @@ export async function runNetworkTraining(
     let loss: number;
     let accuracy: number;
     if (pool === null) {
-      trainer.grads.fill(0);
-      shareGradient(trainer, 0, settings.batchSize, trainer.grads);
-      applyStep(trainer, trainer.share[0] as number, trainer.share[1] as number);
+      trainStep(trainer);
       loss = trainer.last[0] as number;
       accuracy = trainer.last[1] as number;
     } else {

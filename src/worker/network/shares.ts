@@ -103,18 +103,11 @@ export class SharePool {
   /** The chunks' gradient buffers of this thread, reused from step to step. */
   readonly #buffers: (Float64Array | undefined)[] = [];
   #nextId = 0;
-  /** Helpers replaced so far (a test reads it; the run reports nothing of it). */
-  replaced = 0;
 
   constructor(helpers: number, make: ShareWorkerFactory) {
     this.#make = make;
     this.#workers = Array.from({ length: helpers }, () => make());
     this.#failures = this.#workers.map(() => 0);
-  }
-
-  /** Helpers in use. */
-  get helpers(): number {
-    return this.#workers.length;
   }
 
   /** Asks helper k for a share; resolves with its answer, or null when it failed or went silent. */
@@ -232,7 +225,6 @@ export class SharePool {
         this.#failures.splice(k, 1);
       } else {
         this.#workers[k] = this.#make();
-        this.replaced++;
       }
     }
     applyStep(trainer, loss, correct);
