@@ -112,6 +112,15 @@ export {
   squaredErrorGrad,
   squaredErrorLoss,
 } from "./loss";
+export { evaluateNetwork, predictNetwork } from "./net/evaluate";
+export {
+  type BatchStep,
+  type NetworkFilterSweep,
+  networkBatchStep,
+  networkFilterSweep,
+  type RouteStage,
+  type RunPoint,
+} from "./net/filterSweep";
 export {
   backwardInto,
   createNetworkWorkspace,
@@ -149,6 +158,7 @@ export {
 export {
   applyStep,
   batchShares,
+  checkDigitsNetwork,
   createNetworkTrainer,
   type NetworkTrainer,
   shareGradient,

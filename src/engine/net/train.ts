@@ -51,7 +51,7 @@ export interface NetworkTrainer extends ImageStream {
 }
 
 /** Checks that a network reads the digits: one 32x32 channel in, 10 classes out. */
-function checkDigitsNetwork(net: Network): void {
+export function checkDigitsNetwork(net: Network): void {
   const { channels, height, width } = net.spec.input;
   if (channels !== 1 || height !== IMAGE_SIDE || width !== IMAGE_SIDE) {
     throw new RangeError(
