@@ -1,6 +1,35 @@
-// ConvSweep's offline cache. Pages: network first, the cached copy when offline.
+// ConvSweep's offline cache. The start page: network first, the cached copy when offline.
 // Built assets (content-hashed names): cache first. Only this origin's GET requests are handled.
 const CACHE = "convsweep-v2";
+
+/** The app's start page: "./" beside this script, where the app is served. */
+const START = new URL("./", self.location.href);
+
+/** True when `url` is the start page ("./" or "./index.html", with any query or fragment). */
+function isStartPage(url) {
+  return (
+    url.origin === START.origin &&
+    (url.pathname === START.pathname || url.pathname === `${START.pathname}index.html`)
+  );
+}
+
+/**
+ * True when a page's response is the app itself, fit to be kept as the start page: a 200,
+ * from this origin and not redirected, HTML, for the start page's own address. A 404 or any
+ * other page the server sends is shown once but never kept: offline, the start page stays
+ * the app.
+ */
+function isAppPage(request, response) {
+  const type = response.headers.get("content-type") ?? "";
+  return (
+    response.status === 200 &&
+    response.type === "basic" &&
+    !response.redirected &&
+    isStartPage(new URL(response.url || request.url)) &&
+    isStartPage(new URL(request.url)) &&
+    /^text\/html\b/i.test(type)
+  );
+}
 
 /**
  * Every file of the build (scripts, styles, the engine worker and its own chunks), from the
@@ -41,11 +70,18 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request)
         .then((response) => {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put("./", copy));
+          if (isAppPage(request, response)) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put("./", copy)));
+          }
           return response;
         })
-        .catch(() => caches.match("./").then((cached) => cached || Response.error())),
+        .catch(() =>
+          // Offline: the app for its start page; any other page is not kept.
+          isStartPage(url)
+            ? caches.match("./").then((cached) => cached || Response.error())
+            : Response.error(),
+        ),
     );
     return;
   }

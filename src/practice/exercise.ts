@@ -43,6 +43,8 @@ export interface Choice {
   readonly label: string;
   /** A filter drawn with the choice (the "filter after one update" candidates). */
   readonly grid?: Grid;
+  /** The significant digits the grid's cells are printed with: enough to tell the grids apart. */
+  readonly digits?: number;
 }
 
 /** The panel whose picture is the answer's reason. */

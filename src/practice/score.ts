@@ -15,8 +15,19 @@ export interface Score {
 /** No answers yet. */
 export const NO_SCORE: Score = { answered: 0, right: 0 };
 
+/**
+ * The most answers the score counts: past it a count would no longer be exact, and the reader
+ * would refuse it. At the limit further answers are graded but not counted (see scored).
+ */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;
+
+/** What the score says once it has reached MAX_COUNT answers. */
+export const SCORE_FULL = `The score counts at most ${MAX_COUNT.toLocaleString("en-US")} answers, so this one was not counted.`;
+
 function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  return (
+    typeof value === "number" && Number.isSafeInteger(value) && value >= 0 && value <= MAX_COUNT
+  );
 }
 
 /** Reads a stored entry's text; anything but a well-formed score is no score. */
@@ -33,8 +44,14 @@ export function parseScore(text: string | null): Score {
   }
 }
 
-/** The score after one more answer. */
+/** True when the score counts no more answers: one more would pass MAX_COUNT. */
+export function scoreFull(score: Score): boolean {
+  return score.answered >= MAX_COUNT;
+}
+
+/** The score after one more answer; at the limit, the score as it is (see scoreFull). */
 export function scored(score: Score, right: boolean): Score {
+  if (scoreFull(score)) return score;
   return { answered: score.answered + 1, right: score.right + (right ? 1 : 0) };
 }
 
@@ -50,10 +67,16 @@ export function loadScore(storage: ScoreStorage | null): Score {
   }
 }
 
-/** Stores the score; a full or refused storage keeps it for this page only (returns false). */
+/**
+ * Stores the score; a full or refused storage keeps it for this page only (returns false). A
+ * score the reader would refuse (parseScore) is never written: false, and the stored one stays.
+ */
 export function saveScore(storage: ScoreStorage | null, score: Score): boolean {
+  const text = JSON.stringify({ answered: score.answered, right: score.right });
+  const back = parseScore(text);
+  if (back.answered !== score.answered || back.right !== score.right) return false;
   try {
-    storage?.setItem(SCORE_KEY, JSON.stringify(score));
+    storage?.setItem(SCORE_KEY, text);
     return storage !== null;
   } catch {
     return false;

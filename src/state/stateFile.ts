@@ -26,6 +26,11 @@ export const STATE_FORMAT = "convsweep-state";
 export const STATE_VERSION = 1;
 /** Larger files are refused before they are parsed. */
 export const MAX_STATE_FILE_BYTES = 5 * 1024 * 1024;
+/**
+ * Files whose arrays and objects nest deeper are refused before they are parsed (a state file
+ * needs 4 levels: the file, `sums`, `sums.kernelGrad`, its `data`).
+ */
+export const MAX_STATE_DEPTH = 32;
 /** The file name Export downloads. */
 export const STATE_FILE_NAME = "convsweep-state.json";
 
@@ -105,6 +110,7 @@ export function parseState(text: string): SavedState {
   if (text.length > MAX_STATE_FILE_BYTES) {
     fail(`The file is ${(text.length / 1048576).toFixed(1)} MB; a state file is at most 5 MB.`);
   }
+  checkNesting(text, MAX_STATE_DEPTH);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -112,6 +118,34 @@ export function parseState(text: string): SavedState {
     fail("The file is not JSON, so it is not a ConvSweep state file.");
   }
   return readState(doc, "file");
+}
+
+/**
+ * Refuses JSON text whose arrays and objects nest more than `maxDepth` levels deep, in one
+ * pass over the text before it is parsed: JSON.parse takes seconds over a few megabytes of
+ * brackets nested a million deep, and no state file is nested like that.
+ */
+export function checkNesting(text: string, maxDepth: number): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote (a backslash escapes the character after it).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) {
+        fail(
+          `The file nests its values more than ${maxDepth} levels deep (a state file needs 4), so it is not a ConvSweep state file.`,
+        );
+      }
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
 }
 
 /**

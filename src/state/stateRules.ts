@@ -7,6 +7,9 @@ import {
   type Reduction,
   type ResolvedConvOptions,
 } from "../engine/index";
+import { shown } from "./shown";
+
+export { SHOWN_CHARS, shown } from "./shown";
 
 /**
  * The rules every state obeys: the state file's (docs/state-file.md) and the app's own limits.
@@ -61,12 +64,6 @@ export type StateField = keyof StateFields;
 
 function fail(message: string): never {
   throw new StateFileError(message);
-}
-
-/** A value as a person reads it in a message (Infinity, not JSON's null). */
-export function shown(value: unknown): string {
-  if (typeof value === "number") return String(value);
-  return JSON.stringify(value) ?? String(value);
 }
 
 /** A limit written for a person: 1,000,000 rather than 1e6. */

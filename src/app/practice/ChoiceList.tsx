@@ -16,7 +16,7 @@ function FilterTable({ choice }: { /** The choice carrying the filter. */ choice
           <tr key={r}>
             {row.map((v, c) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the cells of a row are a fixed list.
-              <td key={c}>{formatNumber(v, 3)}</td>
+              <td key={c}>{formatNumber(v, choice.digits ?? 3)}</td>
             ))}
           </tr>
         ))}

@@ -1,7 +1,14 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { type Exercise, type Grade, grade } from "../../practice/exercise";
 import { exerciseAt, KIND_NAMES } from "../../practice/kinds";
-import { loadScore, type Score, saveScore, scored } from "../../practice/score";
+import {
+  loadScore,
+  SCORE_FULL,
+  type Score,
+  saveScore,
+  scored,
+  scoreFull,
+} from "../../practice/score";
 import { appStore } from "../../state/store";
 import { useApp } from "../../state/useApp";
 import { ChoiceList } from "./ChoiceList";
@@ -67,7 +74,10 @@ export default function PracticeSection({
     }
     const g = grade(exercise, chosen);
     setResult(g);
-    setHint("");
+    // At the score's limit the answer is graded but not counted, and the hint says so.
+    const full = scoreFull(score);
+    setHint(full ? SCORE_FULL : "");
+    if (full) return;
     const after = scored(score, g.right);
     setScore(after);
     saveScore(storage(), after);

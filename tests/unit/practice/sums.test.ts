@@ -61,9 +61,13 @@ describe("filterAfterUpdate", () => {
     expect(places.size).toBeGreaterThan(1);
   });
 
-  test("Σ = 0 or η = 0: the candidates coincide and all are right", () => {
-    expect(filterAfterUpdate(zeroState(), random()).correct).toHaveLength(3);
-    expect(filterAfterUpdate(practiceState({ learningRate: 0 }), random()).correct).toHaveLength(3);
+  test("Σ = 0 or η = 0: filters that coincide with the right one are not offered", () => {
+    // Every term 0: no wrong filter differs, so it asks whether the filter changes.
+    expect(filterAfterUpdate(zeroState(), random()).correct).toEqual(["same"]);
+    // η = 0: w − Σ (η left out) is the one wrong filter that differs (update.test.ts).
+    const eta0 = filterAfterUpdate(practiceState({ learningRate: 0 }), random());
+    expect(eta0.choices).toHaveLength(2);
+    expect(eta0.correct).toHaveLength(1);
   });
 });
 
