@@ -4,15 +4,13 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { filterSweep } from "../../src/engine/cnn/filterSweep";
 import {
-  backwardImage,
-  cnnArchitecture,
-  createWorkspace,
-  forwardImage,
-  paramViews,
+  createNetwork,
+  networkBackward,
+  networkForward,
   parseDigits,
 } from "../../src/engine/index";
+import { networkFilterSweep } from "../../src/engine/net/filterSweep";
 import { launchChromium, openApp, TEST_MS, WAIT_MS } from "./browser";
 
 let browser: Browser;
@@ -130,31 +128,30 @@ test(
       await (await fetch(`${inject("baseURL")}digits-v1.bin`)).arrayBuffer(),
     );
     const digits = parseDigits(bytes);
-    const arch = cnnArchitecture(doc.config);
-    const params = paramViews(arch, Float64Array.from(doc.params));
-    const ws = createWorkspace(arch);
+    expect(doc.version).toBe(2);
+    const net = createNetwork(doc.network);
+    const params = Float64Array.from(doc.params);
     const index = doc.sweep.image.index as number;
+    const image = new Float64Array(1024);
     for (let i = 0; i < 1024; i++)
-      ws.input[i] = (digits.train.pixels[index * 1024 + i] as number) / 255;
-    forwardImage(arch, params, ws);
-    const grads = paramViews(arch);
+      image[i] = (digits.train.pixels[index * 1024 + i] as number) / 255;
+    const label = digits.train.labels[index] as number;
     const scale = doc.settings.reduction === "mean" ? 1 / doc.settings.batchSize : 1;
-    backwardImage(arch, params, ws, digits.train.labels[index] as number, scale, grads);
+    const { grads } = networkBackward(
+      net,
+      params,
+      networkForward(net, params, image),
+      label,
+      scale,
+    );
     const filter = doc.sweep.filter as number;
     // In the page the sums equal the worker's engine gradient to the bit (checked above: "to the
     // last bit"). Here, in Node, the same engine code runs on another V8, whose Math.exp (the
     // softmax) may differ in the last bit: the sums agree to rounding with both the engine's
     // sweep of that filter and the training step's backward pass.
-    const direct = filterSweep(
-      arch,
-      params,
-      ws.input.slice(),
-      digits.train.labels[index] as number,
-      scale,
-      1,
-      filter,
-    );
-    const trained = grads.conv1.weights.subarray(filter * 9, filter * 9 + 9);
+    expect(doc.sweep.layer).toBe(0);
+    const direct = networkFilterSweep(net, params, image, label, scale, 0, filter);
+    const trained = grads.subarray(filter * 9, filter * 9 + 9);
     const close = (got: number, want: number) =>
       expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.abs(want) + 1e-300);
     doc.sweep.sums.weightGrad.forEach((v: number, t: number) => {

@@ -19,8 +19,8 @@ function networkScriptState(s: NetworkState): NetworkScriptState {
         ? null
         : { image: sweep.pixels, label: sweep.label };
   if (image === null) throw new RangeError("the chosen digit has no sweep yet");
-  const { config, settings, params, velocity, steps, layer, filter } = s;
-  return { config, settings, params, velocity, steps, ...image, choice, layer, filter };
+  const { spec, settings, params, velocity, steps, layer, filter } = s;
+  return { spec, settings, params, velocity, steps, ...image, choice, layer, filter };
 }
 
 function networkTwin(network: NetworkState): CodeTwin {

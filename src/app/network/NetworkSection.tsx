@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { DrawDigitPanel } from "../../panels/Network/DrawDigitPanel";
 import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
+import { LayerEditor } from "../../panels/Network/LayerEditor";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
 import { applyNetworkLink, networkLinkParam } from "../../state/network/loading";
@@ -47,6 +48,7 @@ export default function NetworkSection() {
         <NetworkTrainingPanel />
         <NetworkFiltersPanel />
         <DrawDigitPanel />
+        <LayerEditor />
         <FilterSweepPanel />
       </div>
     </>

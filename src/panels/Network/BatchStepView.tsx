@@ -43,6 +43,7 @@ export function BatchStepView({
   const color = useMemo(() => (v: number) => divergingColor(v, scale), [scale]);
   const shown = Math.min(b, 32);
   const K = sweep.shape.filters;
+  const { kernelHeight: kh, kernelWidth: kw } = sweep.shape;
   return (
     <div className="batch-step">
       <h3>
@@ -53,9 +54,9 @@ export function BatchStepView({
           <li key={i}>
             <GridCanvas
               grid={{
-                height: 3,
-                width: 3,
-                data: batch.imageGrads.subarray(i * size, i * size + 9),
+                height: kh,
+                width: kw,
+                data: batch.imageGrads.subarray(i * size, i * size + kh * kw),
               }}
               color={color}
               label={`Image ${i + 1} of the batch (digit ${batch.labels[i]}): its sum`}
@@ -67,7 +68,7 @@ export function BatchStepView({
       </ol>
       <div className="batch-total">
         <NumberGrid
-          grid={{ height: 3, width: 3, data: sum.subarray(0, 9) }}
+          grid={{ height: kh, width: kw, data: sum.subarray(0, kh * kw) }}
           label="The batch's sum for this filter"
           digits={3}
         />
@@ -79,13 +80,14 @@ export function BatchStepView({
       </div>
       <p>
         One update, v ← {momentum}·v + g, w ← w − {learningRate}·v, moves all {K} filters of layer{" "}
-        {sweep.layer} at once
-        {sweep.layer === 1 ? "" : " (channel 1 shown)"}:
+        {sweep.layer + 1} at once
+        {sweep.shape.inChannels === 1 ? "" : " (channel 1 shown)"}:
       </p>
       <div className="batch-update">
         <FilterBank
           weights={batch.layerBefore}
           filters={K}
+          kernel={[kh, kw]}
           size={size}
           side={34}
           name="Before the update, filter"
@@ -95,6 +97,7 @@ export function BatchStepView({
         <FilterBank
           weights={batch.layerAfter}
           filters={K}
+          kernel={[kh, kw]}
           size={size}
           side={34}
           name="After the update, filter"

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
-import { learningRateAt } from "../../engine/index";
+import { type LayerSpec, layerLabel, learningRateAt } from "../../engine/index";
+import { convLayers } from "../../state/network/spec";
 import { useNetwork } from "../../state/network/store";
 import { networkSums } from "../../state/network/sums";
 import {
@@ -23,8 +24,9 @@ function SweepChoiceControls() {
   const choice = useNetwork((s) => s.choice);
   const layer = useNetwork((s) => s.layer);
   const filter = useNetwork((s) => s.filter);
-  const config = useNetwork((s) => s.config);
-  const filters = layer === 1 ? config.filters : config.filters2;
+  const spec = useNetwork((s) => s.spec);
+  const chosen = spec.layers[layer];
+  const filters = chosen?.type === "conv2d" ? chosen.filters : 0;
   return (
     <div className="network-settings sweep-choice">
       <label className="network-field">
@@ -71,9 +73,13 @@ function SweepChoiceControls() {
       )}
       <label className="network-field">
         <span>Layer</span>
-        <select value={layer} onChange={(e) => chooseSweepLayer(e.target.value === "2" ? 2 : 1)}>
-          <option value={1}>1 (on the digit)</option>
-          {config.filters2 > 0 ? <option value={2}>2 (on pool 1's K channels)</option> : null}
+        <select value={layer} onChange={(e) => chooseSweepLayer(Number(e.target.value))}>
+          {convLayers(spec).map((i) => (
+            <option key={i} value={i}>
+              {i + 1}: {layerLabel(spec.layers[i] as LayerSpec)}
+              {i === 0 ? " (on the digit)" : ""}
+            </option>
+          ))}
         </select>
       </label>
       <label className="network-field">

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { latestEvaluation, useNetwork } from "../../state/network/store";
+import { latestEvaluation, useNetwork, useNetworkModel } from "../../state/network/store";
 import { css, divergingColor, maxAbs, type Rgb, textOn } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Panel } from "../Panel";
@@ -7,11 +7,13 @@ import { range } from "./range";
 
 /** Props of {@link FilterBank}. */
 export interface FilterBankProps {
-  /** The layer's weights `[K][C][3][3]` (channel 0 of each filter is drawn). */
+  /** The layer's weights `[K][C][kh][kw]` (channel 0 of each filter is drawn). */
   weights: Float64Array;
   /** K. */
   filters: number;
-  /** Weights per filter (C·3·3). */
+  /** The kernel's height and width. */
+  kernel: readonly [number, number];
+  /** Weights per filter (C·kh·kw). */
   size: number;
   /** Displayed side of each filter, CSS px. */
   side: number;
@@ -22,7 +24,16 @@ export interface FilterBankProps {
 }
 
 /** K filters as small pictures on one diverging scale (so their sizes compare). */
-export function FilterBank({ weights, filters, size, side, name, chosen }: FilterBankProps) {
+export function FilterBank({
+  weights,
+  filters,
+  kernel,
+  size,
+  side,
+  name,
+  chosen,
+}: FilterBankProps) {
+  const [kh, kw] = kernel;
   const scale = maxAbs(weights);
   const color = useMemo(() => (v: number) => divergingColor(v, scale), [scale]);
   return (
@@ -30,7 +41,7 @@ export function FilterBank({ weights, filters, size, side, name, chosen }: Filte
       {range(filters).map((k) => (
         <li key={k} className={k === chosen ? "chosen" : undefined}>
           <GridCanvas
-            grid={{ height: 3, width: 3, data: weights.subarray(k * size, k * size + 9) }}
+            grid={{ height: kh, width: kw, data: weights.subarray(k * size, k * size + kh * kw) }}
             color={color}
             label={`${name} ${k + 1}`}
             size={side}
@@ -83,28 +94,36 @@ function ConfusionMatrix({ confusion }: { confusion: Int32Array }) {
   );
 }
 
-/** The K learned filters of the first layer and the confusion matrix of the held-out digits. */
+/** The K learned filters of the first conv layer and the confusion matrix of the held-out digits. */
 export function NetworkFiltersPanel() {
-  const config = useNetwork((s) => s.config);
+  const net = useNetworkModel();
   const params = useNetwork((s) => s.params);
   const evaluation = useNetwork(latestEvaluation);
   const layer = useNetwork((s) => s.layer);
   const filter = useNetwork((s) => s.filter);
-  const weights = params.subarray(0, config.filters * 9);
+  const first = net.plans.findIndex((p) => p.type === "conv2d");
+  const plan = net.plans[first];
+  const conv = plan?.type === "conv2d" ? plan : null;
+  const size = conv ? conv.conv.inChannels * conv.conv.kernelHeight * conv.conv.kernelWidth : 0;
+  const filters = conv?.conv.filters ?? 0;
+  const weights = conv ? params.subarray(conv.weights, conv.weights + filters * size) : params;
   return (
     <Panel
       id="network-filters"
       title="What it has learned"
-      lead="The first layer's K filters (red positive, blue negative, one scale for all), and which digit the network says for each held-out digit."
+      lead="The first conv layer's K filters (red positive, blue negative, one scale for all), and which digit the network says for each held-out digit."
     >
-      <FilterBank
-        weights={weights}
-        filters={config.filters}
-        size={9}
-        side={44}
-        name="Layer 1 filter"
-        {...(layer === 1 ? { chosen: filter } : {})}
-      />
+      {conv ? (
+        <FilterBank
+          weights={weights}
+          filters={filters}
+          kernel={[conv.conv.kernelHeight, conv.conv.kernelWidth]}
+          size={size}
+          side={44}
+          name={`Layer ${first + 1} filter`}
+          {...(layer === first ? { chosen: filter } : {})}
+        />
+      ) : null}
       {evaluation ? (
         <>
           <ConfusionMatrix confusion={evaluation.confusion} />

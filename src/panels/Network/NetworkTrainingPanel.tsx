@@ -1,9 +1,9 @@
 import { useMemo } from "react";
+import { layerLabel } from "../../engine";
 import { latestEvaluation, useNetwork } from "../../state/network/store";
 import {
   NETWORK_RANGES,
   resetNetwork,
-  setNetworkConfig,
   setNetworkSettings,
   setNetworkWorkers,
   sharesLine,
@@ -24,7 +24,8 @@ const RECENT = 100;
 
 /** The network's settings, Train network / Pause network, and how well it does. */
 export function NetworkTrainingPanel() {
-  const config = useNetwork((s) => s.config);
+  const spec = useNetwork((s) => s.spec);
+  const blocked = useNetwork((s) => s.draft !== null);
   const settings = useNetwork((s) => s.settings);
   const training = useNetwork((s) => s.training);
   const steps = useNetwork((s) => s.steps);
@@ -57,42 +58,16 @@ export function NetworkTrainingPanel() {
   const lossDomain: [number, number] = finite.length
     ? [Math.min(...finite.slice(-2000)), Math.max(...finite.slice(0, 2000))]
     : [0.01, 3];
-  const noSecond = config.filters2 === 0;
+  const summary = spec.layers.map(layerLabel).join(" → ");
   return (
     <Panel
       id="network-training"
       title="Train the network"
-      lead="32x32 digit → conv 3x3 (K filters) → ReLU → 2x2 max-pool → [conv 3x3 (K → K2) → ReLU → pool] → dense → softmax. Mini-batch SGD with momentum, in workers that share each batch and add their sums into one gradient."
+      lead={`32x32 digit → ${summary} → softmax. Mini-batch SGD with momentum, in workers that share each batch and add their sums into one gradient.`}
       className="network-training"
     >
       <fieldset className="network-settings" disabled={training}>
-        <legend>Network and training (pause to change)</legend>
-        <NumberField
-          label="Filters K"
-          value={config.filters}
-          min={NETWORK_RANGES.filters.min}
-          max={NETWORK_RANGES.filters.max}
-          step={1}
-          onCommit={(filters) => setNetworkConfig({ filters })}
-        />
-        <label className="network-field">
-          <span>Second conv layer</span>
-          <input
-            type="checkbox"
-            checked={!noSecond}
-            onChange={(e) => setNetworkConfig({ filters2: e.target.checked ? 8 : 0 })}
-          />
-        </label>
-        {noSecond ? null : (
-          <NumberField
-            label="Filters K2"
-            value={config.filters2}
-            min={NETWORK_RANGES.filters2.min}
-            max={NETWORK_RANGES.filters2.max}
-            step={1}
-            onCommit={(filters2) => setNetworkConfig({ filters2 })}
-          />
-        )}
+        <legend>Training (pause to change)</legend>
         <NumberField
           label="Batch size"
           value={settings.batchSize}
@@ -161,7 +136,12 @@ export function NetworkTrainingPanel() {
         />
       </fieldset>
       <div className="tools network-run">
-        <button type="button" className="primary" onClick={toggleNetworkTraining}>
+        <button
+          type="button"
+          className="primary"
+          onClick={toggleNetworkTraining}
+          disabled={blocked && !training}
+        >
           {training ? "Pause network" : "Train network"}
         </button>
         <button type="button" onClick={resetNetwork}>

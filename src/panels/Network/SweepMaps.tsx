@@ -1,5 +1,7 @@
 import { useMemo } from "react";
-import type { NetworkSweepResult } from "../../state/network/store";
+import { layerLabel, type NetworkSpec } from "../../engine";
+import type { NetworkFilterSweep, RouteStage } from "../../engine/net/filterSweep";
+import { type NetworkSweepResult, useNetwork } from "../../state/network/store";
 import { divergingColor, grayColor, maxAbs, type Rgb } from "../../viz/color";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 
@@ -50,83 +52,161 @@ const diverging = (data: Float64Array) => {
   return (v: number) => divergingColor(v, m);
 };
 
+/** What a layer between the filter and the layer above does to δ on its way down. */
+const ROUTING: Record<
+  RouteStage["type"],
+  { title: string; done: string; note: (size: string) => string }
+> = {
+  maxpool2d: {
+    title: "Routed by the max-pool",
+    done: "routed by the max-pool",
+    note: (size) => `each ${size} window's δ goes to the cell that won it; the others get 0`,
+  },
+  avgpool2d: {
+    title: "Shared by the average-pool",
+    done: "shared by the average-pool",
+    note: (size) => `each ${size} window's δ is split equally over its cells`,
+  },
+  relu: {
+    title: "Gated by the ReLU",
+    done: "gated by the ReLU",
+    note: () => "zero where the ReLU's input was negative",
+  },
+};
+
+/** One δ map: a plane of δ and what made it. */
+interface DeltaMap {
+  readonly title: string;
+  readonly note: string;
+  readonly data: Float64Array;
+  readonly height: number;
+  readonly width: number;
+}
+
+/** "layer 3 (max-pool 2x2)". */
+function layerName(spec: NetworkSpec, layer: number): string {
+  const l = spec.layers[layer];
+  return l === undefined ? `layer ${layer + 1}` : `layer ${layer + 1} (${layerLabel(l)})`;
+}
+
+/**
+ * The δ maps from the layer above down to the filter's output: what the layer above sends,
+ * then each ReLU, max- or average-pool between it and the filter, in the order δ passes them.
+ */
+function deltaMaps(spec: NetworkSpec, sweep: NetworkFilterSweep): DeltaMap[] {
+  const { route, fromAbove, delta } = sweep;
+  const { outHeight: oh, outWidth: ow } = sweep.shape;
+  const sender = fromAbove.layer === null ? "the loss" : layerName(spec, fromAbove.layer);
+  const maps: DeltaMap[] = [];
+  const top = route.at(-1);
+  if (top !== undefined) {
+    maps.push({
+      title: "δ from above",
+      note: `at ${layerName(spec, top.layer)}'s output, ${fromAbove.height}x${fromAbove.width}: what ${sender} sends back`,
+      data: fromAbove.grad,
+      height: fromAbove.height,
+      width: fromAbove.width,
+    });
+  }
+  for (let i = route.length - 1; i >= 0; i--) {
+    const stage = route[i] as RouteStage;
+    const layer = spec.layers[stage.layer];
+    const size = layer && "size" in layer ? `${layer.size}x${layer.size}` : "";
+    const how = ROUTING[stage.type];
+    const below = route[i - 1];
+    maps.push(
+      below === undefined
+        ? {
+            title: "δ at the filter's output",
+            note: `${how.done}: ${how.note(size)}`,
+            data: delta,
+            height: oh,
+            width: ow,
+          }
+        : {
+            title: how.title,
+            note: how.note(size),
+            data: below.grad,
+            height: below.height,
+            width: below.width,
+          },
+    );
+  }
+  if (route.length === 0) {
+    maps.push({
+      title: "δ at the filter's output",
+      note: `what ${sender} sends back, straight to this layer`,
+      data: delta,
+      height: oh,
+      width: ow,
+    });
+  }
+  return maps;
+}
+
 /**
  * Where the filter's δ comes from, left to right: the layer's input (the patch at the cursor
- * outlined), δ at the pool's output (what the layer above sends), δ routed to each window's
- * winner, δ after the ReLU (the filter's own δ), and which positions contribute.
+ * outlined), δ from the layer above, δ as each layer between routes it (pool winners or
+ * shares, ReLU gates), the filter's own δ, and which positions contribute.
  */
 export function SweepMaps({ result, position, side }: SweepMapsProps) {
   const s = result.sweep;
+  const spec = useNetwork((state) => state.spec);
   const { outHeight: oh, outWidth: ow, inHeight: H, inWidth: W, stride, padding } = s.shape;
-  const ph = Math.floor(oh / 2);
-  const pw = Math.floor(ow / 2);
+  const { kernelHeight: kh, kernelWidth: kw, dilation } = s.shape;
   const current = Math.min(position, oh * ow - 1);
   const row = Math.floor(current / ow);
   const col = current % ow;
-  const colors = useMemo(
-    () => ({
-      input: s.shape.inChannels === 1 ? grayColor : diverging(s.input.subarray(0, H * W)),
-      pool: diverging(s.poolGrad),
-      routed: diverging(s.reluGrad),
-      delta: diverging(s.delta),
-    }),
+  const maps = useMemo(() => deltaMaps(spec, s), [spec, s]);
+  const inputColor = useMemo(
+    () =>
+      s.shape.inChannels === 1 && s.layer === 0 ? grayColor : diverging(s.input.subarray(0, H * W)),
     [s, H, W],
   );
+  const colors = useMemo(() => maps.map((m) => diverging(m.data)), [maps]);
   const mask = useMemo(() => s.delta.map((d) => (d !== 0 ? 1 : 0)), [s]);
   const maskColor = (v: number) => (v === 1 ? CONTRIBUTES : NOTHING);
   const cursor: CellRect = { row, col, height: 1, width: 1, color: "var(--accent, #0a7)" };
   const patch: CellRect = {
     row: row * stride - padding,
     col: col * stride - padding,
-    height: 3,
-    width: 3,
+    height: (kh - 1) * dilation + 1,
+    width: (kw - 1) * dilation + 1,
     color: "var(--accent, #0a7)",
   };
+  const last = maps.length - 1;
   return (
     <div className="sweep-maps">
       <MapFigure
-        title={s.layer === 1 ? "The digit (layer 1's input)" : "Layer 2's input, channel 1"}
-        note={
-          s.layer === 1
-            ? "the patch at the cursor outlined"
-            : `(${s.shape.inChannels} channels: pool 1's output)`
+        title={
+          s.layer === 0 ? "The digit (layer 1's input)" : `Layer ${s.layer + 1}'s input, channel 1`
         }
-        data={s.layer === 1 ? s.input : s.input.subarray(0, H * W)}
+        note={
+          s.layer === 0
+            ? "the patch at the cursor outlined"
+            : `(${s.shape.inChannels} channels: ${layerName(spec, s.layer - 1)}'s output)`
+        }
+        data={s.layer === 0 ? s.input : s.input.subarray(0, H * W)}
         height={H}
         width={W}
-        color={colors.input}
+        color={inputColor}
         side={side}
         highlights={[patch]}
       />
-      <MapFigure
-        title="δ from above"
-        note={`at the pool's output, ${ph}x${pw}: what the layer above sends back`}
-        data={s.poolGrad}
-        height={ph}
-        width={pw}
-        color={colors.pool}
-        side={side}
-      />
-      <MapFigure
-        title="Routed by the pool"
-        note="each 2x2 window's δ goes to the cell that won it; the other three get 0"
-        data={s.reluGrad}
-        height={oh}
-        width={ow}
-        color={colors.routed}
-        side={side}
-      />
-      <MapFigure
-        title="δ at the filter's output"
-        note="ReLU zeroes it where the output was negative"
-        data={s.delta}
-        height={oh}
-        width={ow}
-        color={colors.delta}
-        side={side}
-        highlights={[cursor]}
-        fadeFrom={position}
-      />
+      {maps.map((m, i) => (
+        <MapFigure
+          // biome-ignore lint/suspicious/noArrayIndexKey: the maps are in the fixed order δ passes them
+          key={i}
+          title={m.title}
+          note={m.note}
+          data={m.data}
+          height={m.height}
+          width={m.width}
+          color={colors[i] as (v: number) => Rgb}
+          side={side}
+          {...(i === last ? { highlights: [cursor], fadeFrom: position } : {})}
+        />
+      ))}
       <MapFigure
         title="Contributes or adds nothing"
         note="red: δ ≠ 0, this position adds terms; grey: δ = 0, it adds nothing"

@@ -24,11 +24,11 @@ export function sameBits(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** Channel `c` of a `[C][3][3]` buffer as a 3x3 grid. */
-const channel = (data: Float64Array, c: number) => ({
-  height: 3,
-  width: 3,
-  data: data.subarray(c * 9, c * 9 + 9),
+/** Channel `c` of a `[C][kh][kw]` buffer as a kh x kw grid. */
+const channelOf = (kh: number, kw: number) => (data: Float64Array, c: number) => ({
+  height: kh,
+  width: kw,
+  data: data.subarray(c * kh * kw, (c + 1) * kh * kw),
 });
 
 /**
@@ -51,6 +51,7 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
     return (v: number) => divergingColor(v, m);
   }, [s]);
   const shown = Math.min(C, 4);
+  const channel = channelOf(s.shape.kernelHeight, s.shape.kernelWidth);
   return (
     <div className="sweep-sums">
       <section aria-label="This position's terms">
@@ -112,7 +113,9 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
         <p className="hint">
           Each contributing position adds δ · w over its patch. With the other {s.shape.filters - 1}{" "}
           filters' shares this is{" "}
-          {s.layer === 1 ? "the image's δ (nothing learns from it)" : "the δ of pool 1's output"}
+          {s.layer === 0
+            ? "the image's δ (nothing learns from it)"
+            : `the δ of layer ${s.layer}'s output`}
           {C > 1 ? " (channel 1 shown)" : ""}.
         </p>
       </section>

@@ -1,6 +1,7 @@
 /**
- * The real network's state file ("convsweep-network", version 1) and its share link. Every
- * number the section shows is in the file: the network (config, every parameter, momentum),
+ * The real network's state file ("convsweep-network", version 2; version 1 is still read) and
+ * its share link. Every number the section shows is in the file: the network (its layers,
+ * every parameter, momentum),
  * the settings, the history (losses, batch accuracies, evaluations with confusion matrices),
  * the drawn digit, and the sweep's choice, cursor and sums. Reading is as strict as the main
  * state file's: the first problem is refused with a message naming the field.
@@ -9,8 +10,10 @@ import {
   CNN_CONFIG_RANGES,
   type CnnConfig,
   cnnArchitecture,
+  cnnPresetSpec,
   errorText,
   IMAGE_SIDE,
+  type NetworkSpec,
   type TrainSettings,
 } from "../../engine";
 import {
@@ -20,12 +23,13 @@ import {
   StateFileError,
   shown,
 } from "../stateRules";
+import { digitsSpec, readSpec, sectionNetwork } from "./spec";
 import type { NetworkEvaluation, NetworkState, SweepChoice } from "./store";
 import { networkSums } from "./sums";
 
 /** The file's format name and version. */
 export const NETWORK_FORMAT = "convsweep-network";
-export const NETWORK_VERSION = 1;
+export const NETWORK_VERSION = 2;
 /** The largest file read (a long run's history included). */
 export const MAX_NETWORK_FILE_BYTES = 32 * 1048576;
 /** Parameters stay within ±this; momentum buffers within ±MAX_VELOCITY. */
@@ -38,7 +42,7 @@ export const TEST_COUNT = 2000;
 /** What a file restores (the rest of the state is derived or transient). */
 export type NetworkFileState = Pick<
   NetworkState,
-  | "config"
+  | "spec"
   | "settings"
   | "params"
   | "velocity"
@@ -84,7 +88,10 @@ function between(value: unknown, name: string, min: number, max: number): number
   return n;
 }
 
-/** Checks the network's shape; returns it with its parameter count. */
+/**
+ * Checks a version 1 file's (or an older link's) network shape: K, K2, stride and padding of
+ * the small CNN, which is the spec cnnPresetSpec(config) today.
+ */
 export function readConfig(value: unknown): { config: CnnConfig; length: number } {
   const c = record(value, "config");
   const r = CNN_CONFIG_RANGES;
@@ -124,8 +131,12 @@ export function readSettings(value: unknown): TrainSettings {
   };
 }
 
-/** Checks the sweep's choice of image, layer and filter against the network. */
-export function readChoice(value: unknown, config: CnnConfig) {
+/**
+ * Checks the sweep's choice of image, layer and filter against the network. `layer` is the
+ * conv layer's index in the spec's layers (version 1 numbered the small CNN's conv layers 1
+ * and 2: `convNumbers` reads them so).
+ */
+export function readChoice(value: unknown, spec: NetworkSpec, convNumbers = false) {
   const s = record(value, "sweep");
   const image = record(s.image, "sweep.image");
   let choice: SweepChoice;
@@ -140,8 +151,18 @@ export function readChoice(value: unknown, config: CnnConfig) {
   } else {
     fail(`"sweep.image.set" must be "train", "test" or "drawn", but it is ${shown(image.set)}.`);
   }
-  const layer = checkWholeNumber(s.layer, "sweep.layer", 1, config.filters2 > 0 ? 2 : 1) as 1 | 2;
-  const filters = layer === 1 ? config.filters : config.filters2;
+  const convs = spec.layers.flatMap((l, i) => (l.type === "conv2d" ? [i] : []));
+  let layer: number;
+  if (convNumbers) {
+    layer = convs[checkWholeNumber(s.layer, "sweep.layer", 1, convs.length) - 1] as number;
+  } else {
+    layer = checkWholeNumber(s.layer, "sweep.layer", 0, spec.layers.length - 1);
+    if (!convs.includes(layer)) {
+      fail(`"sweep.layer" must be a conv layer's index (${convs.join(", ")}), but it is ${layer}.`);
+    }
+  }
+  const conv = spec.layers[layer];
+  const filters = conv?.type === "conv2d" ? conv.filters : 1;
   const filter = checkWholeNumber(s.filter, "sweep.filter", 0, filters - 1);
   return { choice, layer, filter, s };
 }
@@ -186,12 +207,18 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   if (d.format !== NETWORK_FORMAT) {
     fail(`"format" must be "${NETWORK_FORMAT}", but it is ${shown(d.format ?? "missing")}.`);
   }
-  if (d.version !== NETWORK_VERSION) {
+  if (d.version !== NETWORK_VERSION && d.version !== 1) {
     fail(
-      `This app reads network files of version ${NETWORK_VERSION}; this one is version ${shown(d.version ?? "missing")}.`,
+      `This app reads network files of versions 1 and ${NETWORK_VERSION}; this one is version ${shown(d.version ?? "missing")}.`,
     );
   }
-  const { config, length } = readConfig(d.config);
+  // Version 1 held the small CNN's config; version 2 holds the layers.
+  const v1 = d.version === 1;
+  const spec = v1
+    ? digitsSpec(cnnPresetSpec(readConfig(d.config).config).layers)
+    : readSpec(d.network);
+  const net = sectionNetwork(spec);
+  const length = net.paramCount;
   const settings = readSettings(d.settings);
   const steps = checkWholeNumber(d.steps, "steps", 0, Number.MAX_SAFE_INTEGER);
   const params = magnitudes(d.params, "params", length, MAX_PARAM, "parameters");
@@ -206,15 +233,16 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   const evaluations = readEvaluations(d.evaluations, steps);
   const drawnList = numbers(d.drawn, "drawn", IMAGE_SIDE * IMAGE_SIDE);
   const drawn = Float64Array.from(drawnList, (v, i) => between(v, `drawn[${i}]`, 0, 1));
-  const { choice, layer, filter, s } = readChoice(d.sweep, config);
-  const arch = cnnArchitecture(config);
-  const shape = layer === 1 ? arch.conv1 : arch.conv2;
-  const positions = shape === null ? 0 : shape.outHeight * shape.outWidth;
+  const { choice, layer, filter, s } = readChoice(d.sweep, spec, v1);
+  const plan = net.plans[layer];
+  if (plan?.type !== "conv2d") fail(`"sweep.layer" must be a conv layer, but it is ${layer}.`);
+  const shape = plan.conv;
+  const positions = shape.outHeight * shape.outWidth;
   const position = checkWholeNumber(s.position, "sweep.position", 0, positions);
-  const size = shape === null ? 0 : shape.inChannels * 9;
-  const below = shape === null ? 0 : shape.inChannels * shape.inHeight * shape.inWidth;
+  const size = shape.inChannels * shape.kernelHeight * shape.kernelWidth;
+  const below = shape.inChannels * shape.inHeight * shape.inWidth;
   return {
-    config,
+    spec,
     settings,
     params,
     velocity,
@@ -301,7 +329,7 @@ export function serializeNetwork(state: NetworkState): string {
   return JSON.stringify({
     format: NETWORK_FORMAT,
     version: NETWORK_VERSION,
-    config: state.config,
+    network: state.spec,
     settings: state.settings,
     steps: state.steps,
     params: [...state.params],
@@ -326,36 +354,4 @@ export function serializeNetwork(state: NetworkState): string {
           : { weightGrad: [...sweep.sweep.weightGrad], biasGrad: sweep.sweep.biasGrad },
     },
   });
-}
-
-/** A link's network part: the settings, seed and chosen image (weights go in the file). */
-export function networkLink(state: NetworkState): string {
-  const { config: c, settings: s, choice } = state;
-  const image = choice.set === "drawn" ? ["drawn", choice.label] : [choice.set, choice.index];
-  return [c.filters, c.filters2, c.stride, c.padding, s.batchSize, s.learningRate, s.momentum]
-    .concat([s.reduction, s.seed, ...image, state.layer, state.filter] as never[])
-    .concat([s.maxShift ?? 0, s.learningRateHalfLife ?? 0] as never[])
-    .join("~");
-}
-
-/** Reads a link's network part with the file's rules; throws StateFileError naming the field. */
-export function readNetworkLink(text: string) {
-  const f = text.split("~");
-  // 13 fields: a link made before the shift and the half-life were settings (both 0).
-  if (f.length !== 15 && f.length !== 13) {
-    fail(`The link's network part has ${f.length} fields; it needs 15 (13 in an older link).`);
-  }
-  const n = (i: number) => (f[i] === "" ? Number.NaN : Number(f[i]));
-  const { config } = readConfig({ filters: n(0), filters2: n(1), stride: n(2), padding: n(3) });
-  const settings = readSettings({
-    batchSize: n(4),
-    learningRate: n(5),
-    momentum: n(6),
-    reduction: f[7],
-    seed: n(8),
-    ...(f.length === 15 ? { maxShift: n(13), learningRateHalfLife: n(14) } : {}),
-  });
-  const image = f[9] === "drawn" ? { set: "drawn", label: n(10) } : { set: f[9], index: n(10) };
-  const { choice, layer, filter } = readChoice({ image, layer: n(11), filter: n(12) }, config);
-  return { config, settings, choice, layer, filter };
 }

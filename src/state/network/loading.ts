@@ -5,12 +5,11 @@
 import { errorText } from "../../engine";
 import {
   type NetworkFileContents,
-  networkLink,
   parseNetworkFile,
-  readNetworkLink,
   serializeNetwork,
   sumsDisagreement,
 } from "./file";
+import { networkLink, readNetworkLink } from "./link";
 import { freshNetwork, networkStore } from "./store";
 import { networkSums } from "./sums";
 import { requestNetworkSweepThen, requestPrediction } from "./sweep";
@@ -68,10 +67,10 @@ export function networkLinkParam(): string {
  */
 export function applyNetworkLink(param: string): boolean {
   try {
-    const { config, settings, choice, layer, filter } = readNetworkLink(param);
+    const { spec, settings, choice, layer, filter } = readNetworkLink(param);
     endNetworkTraining();
     networkStore.setState({
-      ...freshNetwork(config, settings.seed),
+      ...freshNetwork(spec, settings.seed),
       settings,
       choice,
       layer,

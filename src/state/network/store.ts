@@ -4,19 +4,22 @@
  * at its budget; this one, its actions and its file format load only with the section, and
  * nothing of the main view depends on it.
  */
+import { useMemo } from "react";
 import { useStore } from "zustand";
 import { createStore } from "zustand/vanilla";
 import {
-  type CnnConfig,
-  cnnArchitecture,
-  DEFAULT_CNN_CONFIG,
   DEFAULT_TRAIN_SETTINGS,
   IMAGE_SIDE,
-  initParams,
+  initNetworkParams,
+  type LayerSpec,
+  NETWORK_PRESETS,
+  type Network,
+  type NetworkSpec,
   type TrainSettings,
 } from "../../engine";
 import type { NetworkSweepResult } from "../../worker/client";
 import type { NetworkEvaluation, SweepImage } from "../../worker/network/protocol";
+import { convLayers, digitsSpec, sectionNetwork } from "./spec";
 
 export type { NetworkEvaluation, NetworkSweepResult };
 
@@ -30,11 +33,16 @@ export type DigitsStatus = "idle" | "loading" | "ready" | "error";
 
 /** The network's state. Arrays are replaced, never changed in place. */
 export interface NetworkState {
-  /** K, K2, stride and padding. */
-  readonly config: CnnConfig;
+  /** The network's layers (a spec the section can train: spec.ts's sectionNetwork). */
+  readonly spec: NetworkSpec;
+  /**
+   * Layers being edited that do not make a network yet, and why (null: the editor shows
+   * `spec`). Kept so that no edit is lost; training waits until they make a network.
+   */
+  readonly draft: { readonly layers: readonly LayerSpec[]; readonly problem: string } | null;
   /** Batch size, η, μ, sum or mean, seed. */
   readonly settings: TrainSettings;
-  /** Every parameter (the layout of cnnArchitecture(config)). */
+  /** Every parameter (the layout of createNetwork(spec): PyTorch's order). */
   readonly params: Float64Array;
   /** The momentum buffer, same layout. */
   readonly velocity: Float64Array;
@@ -54,9 +62,10 @@ export interface NetworkState {
   /** The drawn digit, 32·32 values in [0, 1], and its ten probabilities (null: not yet asked). */
   readonly drawn: Float64Array;
   readonly probabilities: Float64Array | null;
-  /** The image, layer and filter of the sweep inside the network. */
+  /** The image of the sweep inside the network. */
   readonly choice: SweepChoice;
-  readonly layer: 1 | 2;
+  /** The conv layer swept (its index in spec.layers) and its filter. */
+  readonly layer: number;
   readonly filter: number;
   /** The latest sweep of that choice (null: none yet, or it no longer matches the network). */
   readonly sweep: NetworkSweepResult | null;
@@ -81,12 +90,16 @@ export function defaultWorkers(): number {
   return Math.min(MAX_WORKERS, Math.max(1, (Number.isInteger(cores) ? cores : 1) - 1));
 }
 
-/** The seed's initial parameters and a zero momentum buffer for a config. */
-export function freshNetwork(config: CnnConfig, seed: number) {
-  const arch = cnnArchitecture(config);
-  const params = initParams(arch, seed).data;
+/**
+ * The seed's initial parameters and a zero momentum buffer for a spec (one the section can
+ * train; anything else throws, naming the layer).
+ */
+export function freshNetwork(given: NetworkSpec, seed: number) {
+  const spec = digitsSpec(given.layers);
+  const params = initNetworkParams(sectionNetwork(spec), seed);
   return {
-    config: arch.config,
+    spec,
+    draft: null,
     params,
     velocity: new Float64Array(params.length),
     steps: 0,
@@ -119,7 +132,7 @@ export const NETWORK_DEFAULT_SETTINGS: TrainSettings = {
 export function initialNetworkState(): NetworkState {
   const settings = NETWORK_DEFAULT_SETTINGS;
   return {
-    ...freshNetwork(DEFAULT_CNN_CONFIG, settings.seed),
+    ...freshNetwork(NETWORK_PRESETS.default(), settings.seed),
     settings,
     training: false,
     digits: "idle",
@@ -127,7 +140,7 @@ export function initialNetworkState(): NetworkState {
     drawn: new Float64Array(IMAGE_SIDE * IMAGE_SIDE),
     probabilities: null,
     choice: { set: "train", index: 0 },
-    layer: 1,
+    layer: 0,
     filter: 0,
     workers: defaultWorkers(),
     shares: [],
@@ -142,9 +155,31 @@ export function useNetwork<T>(selector: (state: NetworkState) => T): T {
   return useStore(networkStore, selector);
 }
 
+/** The network's checked form (shapes, parameter layout), made again only when its spec changes. */
+export function useNetworkModel(): Network {
+  const spec = useNetwork((s) => s.spec);
+  return useMemo(() => sectionNetwork(spec), [spec]);
+}
+
 /** The latest test accuracy (null before the first evaluation). */
 export function latestEvaluation(state: NetworkState): NetworkEvaluation | null {
   return state.evaluations.at(-1) ?? null;
+}
+
+/**
+ * The sweep's layer and filter kept for a new spec: the same layer when it is still a conv
+ * layer, else the first conv layer; the filter within its count.
+ */
+export function sweepTargetIn(
+  spec: NetworkSpec,
+  layer: number,
+  filter: number,
+): { layer: number; filter: number } {
+  const convs = convLayers(spec);
+  const at = convs.includes(layer) ? layer : (convs[0] ?? 0);
+  const l = spec.layers[at];
+  const count = l?.type === "conv2d" ? l.filters : 1;
+  return { layer: at, filter: Math.max(0, Math.min(filter, count - 1)) };
 }
 
 /** The worker's form of a sweep choice. */

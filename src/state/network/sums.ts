@@ -7,7 +7,7 @@ import type { NetworkSweepResult } from "../../worker/client";
 
 /** One filter's sums over the first positions of its sweep. */
 export interface NetworkSums {
-  /** Σ δ · patch, `[C][3][3]`. */
+  /** Σ δ · patch, `[C][kh][kw]`. */
   readonly weightGrad: Float64Array;
   /** Σ δ. */
   readonly biasGrad: number;
@@ -21,7 +21,7 @@ export interface NetworkSums {
 export function networkSums(result: NetworkSweepResult, position: number): NetworkSums {
   const s = result.sweep;
   const { inChannels: C, inHeight: H, inWidth: W, outWidth: ow } = s.shape;
-  const { kernelHeight: kh, kernelWidth: kw, stride, padding } = s.shape;
+  const { kernelHeight: kh, kernelWidth: kw, stride, padding, dilation } = s.shape;
   const size = s.weights.length;
   const weightGrad = new Float64Array(size);
   const below = new Float64Array(C * H * W);
@@ -39,10 +39,10 @@ export function networkSums(result: NetworkSweepResult, position: number): Netwo
     const left = (p % ow) * stride - padding;
     for (let c = 0; c < C; c++) {
       for (let a = 0; a < kh; a++) {
-        const r = top + a;
+        const r = top + a * dilation;
         if (r < 0 || r >= H) continue;
         for (let b = 0; b < kw; b++) {
-          const q = left + b;
+          const q = left + b * dilation;
           if (q < 0 || q >= W) continue;
           const i = (c * H + r) * W + q;
           below[i] = (below[i] as number) + delta * (s.weights[(c * kh + a) * kw + b] as number);
@@ -53,7 +53,7 @@ export function networkSums(result: NetworkSweepResult, position: number): Netwo
   return { weightGrad, biasGrad, below, contributed };
 }
 
-/** The image-by-image sum of a batch's gradients of the filter (`[B][C·3·3]`), in order. */
+/** The image-by-image sum of a batch's gradients of the filter (`[B][C·kh·kw]`), in order. */
 export function batchSum(imageGrads: Float64Array, size: number): Float64Array {
   const sum = new Float64Array(size);
   for (let i = 0; i < imageGrads.length / size; i++) {

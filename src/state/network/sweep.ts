@@ -13,6 +13,7 @@ import {
   networkStore,
   type SweepChoice,
   sweepImageOf,
+  sweepTargetIn,
 } from "./store";
 
 const get = () => networkStore.getState();
@@ -119,7 +120,7 @@ export function requestPrediction(fresh = false): void {
   predicting = token;
   predictAgain = false;
   predictedAt = performance.now();
-  const { config, params, drawn } = get();
+  const { spec, params, drawn } = get();
   const landed = () => {
     if (predicting !== token) return;
     predicting = null;
@@ -127,7 +128,7 @@ export function requestPrediction(fresh = false): void {
   };
   engine()
     .lane("network-predict")
-    .predictNetwork({ network: { config, params }, image: drawn })
+    .predictNetwork({ network: { spec, params }, image: drawn })
     .then(
       (probabilities) => {
         if (predicting === token) set({ probabilities });
@@ -160,7 +161,7 @@ export function requestNetworkSweep(): void {
 export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => void): void {
   const state = get();
   const request = {
-    network: { config: state.config, params: state.params },
+    network: { spec: state.spec, params: state.params },
     velocity: state.velocity,
     steps: state.steps,
     settings: state.settings,
@@ -196,12 +197,11 @@ export function chooseSweepImage(choice: SweepChoice): void {
   requestNetworkSweep();
 }
 
-/** Sweeps another layer (its filter kept when it has one by that number). */
-export function chooseSweepLayer(layer: 1 | 2): void {
-  const { config, filter } = get();
-  if (layer === 2 && config.filters2 === 0) return;
-  const count = layer === 1 ? config.filters : config.filters2;
-  set({ layer, filter: Math.min(filter, count - 1), position: 0 });
+/** Sweeps another conv layer (its index in the layers; the filter kept when it has one by that number). */
+export function chooseSweepLayer(layer: number): void {
+  const { spec, filter } = get();
+  if (spec.layers[layer]?.type !== "conv2d") return;
+  set({ ...sweepTargetIn(spec, layer, filter), position: 0 });
   requestNetworkSweep();
 }
 

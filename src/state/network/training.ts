@@ -4,11 +4,11 @@
  * only while their run is the live one. Settings change only while no run is live.
  */
 import {
-  CNN_CONFIG_RANGES,
-  type CnnConfig,
   checkTrainSettings,
-  cnnArchitecture,
   errorText,
+  type LayerSpec,
+  NETWORK_PRESETS,
+  type NetworkPresetName,
   type TrainSettings,
 } from "../../engine";
 import {
@@ -18,7 +18,8 @@ import {
 } from "../../worker/client";
 import { networkTrainingEngine } from "../engineClient";
 import { digitsUrl } from "./digits";
-import { freshNetwork, MAX_WORKERS, type NetworkState, networkStore } from "./store";
+import { digitsSpec, specProblem } from "./spec";
+import { freshNetwork, MAX_WORKERS, type NetworkState, networkStore, sweepTargetIn } from "./store";
 import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./sweep";
 
 /** Steps one press of Train network may run before it stops by itself. */
@@ -92,6 +93,12 @@ function merged(
 export function trainNetwork(): void {
   const state = get();
   if (state.training) return;
+  if (state.draft !== null) {
+    set({
+      message: `Training waits until the layers make a network: ${state.draft.problem}`,
+    });
+    return;
+  }
   const run = {};
   liveRun = run;
   const reports = new Reports(run);
@@ -100,7 +107,7 @@ export function trainNetwork(): void {
     .lane("network-train")
     .trainNetwork(
       {
-        network: { config: state.config, params: state.params },
+        network: { spec: state.spec, params: state.params },
         velocity: state.velocity,
         steps: state.steps,
         settings: state.settings,
@@ -166,35 +173,44 @@ export function endNetworkTraining(): void {
 /** Back to the seed's initial parameters, history cleared (the drawn digit stays). */
 export function resetNetwork(): void {
   endNetworkTraining();
-  const { config, settings } = get();
-  set({ ...freshNetwork(config, settings.seed), message: null });
+  const { spec, settings } = get();
+  set({ ...freshNetwork(spec, settings.seed), message: null });
   requestNetworkSweep();
   if (get().probabilities !== null) requestPrediction(true);
 }
 
 /**
- * Changes the network's shape (K, K2, stride, padding): a new network from the seed. Refused
- * with a message naming the field when it does not fit (e.g. a stride that leaves no 2x2 pool).
+ * Sets the network's layers (the layer editor): layers that make a network the section can
+ * train become the network, from the seed (the sweep keeps its layer when it is still a conv
+ * layer). Layers that do not are kept as the draft, with the problem named at its layer; the
+ * network, its weights and its history stay as they were until the layers are fixed.
  */
-export function setNetworkConfig(change: Partial<CnnConfig>): void {
+export function setNetworkLayers(layers: readonly LayerSpec[]): void {
   endNetworkTraining();
   const state = get();
-  try {
-    const { config } = cnnArchitecture({ ...state.config, ...change });
-    const layer = config.filters2 === 0 ? 1 : state.layer;
-    const filters = layer === 1 ? config.filters : config.filters2;
-    set({
-      ...freshNetwork(config, state.settings.seed),
-      layer,
-      filter: Math.min(state.filter, filters - 1),
-      message: null,
-    });
-  } catch (error) {
-    set({ message: `That network cannot be built: ${errorText(error)}` });
+  const spec = digitsSpec(layers);
+  const problem = specProblem(spec);
+  if (problem !== null) {
+    set({ draft: { layers: spec.layers, problem }, message: null });
     return;
   }
+  set({
+    ...freshNetwork(spec, state.settings.seed),
+    ...sweepTargetIn(spec, state.layer, state.filter),
+    message: null,
+  });
   requestNetworkSweep();
   if (get().probabilities !== null) requestPrediction(true);
+}
+
+/** Starts again from one of the presets (today's network, two conv layers, LeNet-5, all-conv). */
+export function chooseNetworkPreset(name: NetworkPresetName): void {
+  setNetworkLayers(NETWORK_PRESETS[name]().layers);
+}
+
+/** Drops the draft: the editor shows the network's own layers again. */
+export function discardLayerDraft(): void {
+  set({ draft: null, message: null });
 }
 
 /**
@@ -221,7 +237,7 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
     const reseeded = plain.seed !== state.settings.seed;
     set({
       settings: plain,
-      ...(reseeded ? freshNetwork(state.config, plain.seed) : {}),
+      ...(reseeded ? freshNetwork(state.spec, plain.seed) : {}),
       message: null,
     });
   } catch (error) {
@@ -257,8 +273,6 @@ export function sharesLine(shares: readonly number[]): string | null {
 
 /** The ranges the section's controls offer. */
 export const NETWORK_RANGES = {
-  filters: CNN_CONFIG_RANGES.filters,
-  filters2: { min: 1, max: 16 },
   batchSize: { min: 1, max: 1024 },
   workers: { min: 1, max: MAX_WORKERS },
 } as const;

@@ -6,21 +6,19 @@
 
 import {
   CLASSES,
-  type CnnArchitecture,
-  type CnnParams,
+  checkDigitsNetwork,
   checkTrainSettings,
-  cnnArchitecture,
-  cnnPresetSpec,
+  createNetwork,
   createNetworkTrainer,
   type DigitsDataset,
-  evaluate,
+  evaluateNetwork,
   type LabelledImages,
-  paramViews,
+  type Network,
   parseDigits,
-  predict,
+  predictNetwork,
   trainStep,
 } from "../../engine";
-import { batchStep, filterSweep, type SweepLayer } from "../../engine/cnn/filterSweep";
+import { networkBatchStep, networkFilterSweep } from "../../engine/net/filterSweep";
 import { BadRequest, bufferOf, describe, isObject, isWholeNumber } from "../host/requestChecks";
 import type { YieldToEvents } from "../host/yield";
 import type { EngineReply, Post } from "../protocol";
@@ -78,13 +76,22 @@ export function digitsCache(load: DigitsLoader): (url: string) => Promise<Digits
   };
 }
 
-/** The architecture and parameter views of a request's network. */
-function networkOf(network: NetworkMessage): { arch: CnnArchitecture; params: CnnParams } {
+/** A request's network (one that reads the digits) and its parameters, checked. */
+function networkOf(network: NetworkMessage): { net: Network; params: Float64Array } {
   if (!isObject(network)) {
-    throw new BadRequest(`network must be an object {config, params}; got ${describe(network)}`);
+    throw new BadRequest(`network must be an object {spec, params}; got ${describe(network)}`);
   }
-  const arch = cnnArchitecture(network.config);
-  return { arch, params: paramViews(arch, network.params) };
+  const net = createNetwork(network.spec);
+  checkDigitsNetwork(net);
+  return { net, params: floats(network.params, "network.params", net.paramCount) };
+}
+
+/** A Float64Array of `length` numbers, or a BadRequest naming it. */
+function floats(value: unknown, name: string, length: number): Float64Array {
+  if (!(value instanceof Float64Array) || value.length !== length) {
+    throw new BadRequest(`${name} must be a Float64Array of ${length}; got ${describe(value)}`);
+  }
+  return value;
 }
 
 function wholeNumber(name: string, value: unknown, min: number): number {
@@ -96,20 +103,21 @@ function wholeNumber(name: string, value: unknown, min: number): number {
 
 /** The held-out digits' evaluation, in chunks with a yield between them (false: cancelled). */
 async function evaluateInChunks(
-  arch: CnnArchitecture,
-  params: CnnParams,
+  net: Network,
+  params: Float64Array,
   test: LabelledImages,
   step: number,
   live: () => boolean,
   yieldToEvents: YieldToEvents,
 ): Promise<NetworkEvaluation | null> {
-  const confusion = new Int32Array(CLASSES * CLASSES);
+  const classes = CLASSES;
+  const confusion = new Int32Array(classes * classes);
   let loss = 0;
   const side = test.pixels.length / test.count;
   for (let from = 0; from < test.count; from += EVALUATION_CHUNK) {
     if (!live()) return null;
     const count = Math.min(EVALUATION_CHUNK, test.count - from);
-    const part = evaluate(arch, params, {
+    const part = evaluateNetwork(net, params, {
       count,
       pixels: test.pixels.subarray(from * side, (from + count) * side),
       labels: test.labels.subarray(from, from + count),
@@ -121,7 +129,7 @@ async function evaluateInChunks(
     await yieldToEvents();
   }
   let correct = 0;
-  for (let c = 0; c < CLASSES; c++) correct += confusion[c * CLASSES + c] as number;
+  for (let c = 0; c < classes; c++) correct += confusion[c * classes + c] as number;
   return { step, accuracy: correct / test.count, loss: loss / test.count, confusion };
 }
 
@@ -138,7 +146,7 @@ export async function runNetworkTraining(
   context: NetworkContext,
 ): Promise<void> {
   const { runId } = request;
-  const { arch, params: start } = networkOf(request.network);
+  const { net, params: start } = networkOf(request.network);
   const settings = checkTrainSettings(request.settings);
   const startStep = wholeNumber("steps", request.steps, 0);
   const run = wholeNumber("run", request.run, 0);
@@ -154,16 +162,11 @@ export async function runNetworkTraining(
     );
   }
   const data = await context.digits(request.digits);
-  // The general engine's trainer: on this network, the small CNN's numbers to the bit.
-  const trainer = createNetworkTrainer(cnnPresetSpec(arch.config), settings, data.train);
-  trainer.params.set(start.data);
-  if (!(request.velocity instanceof Float64Array)) {
-    throw new BadRequest(`velocity must be a Float64Array; got ${describe(request.velocity)}`);
-  }
-  paramViews(arch, request.velocity);
-  trainer.velocity.set(request.velocity);
+  const trainer = createNetworkTrainer(net, settings, data.train);
+  trainer.params.set(start);
+  trainer.velocity.set(floats(request.velocity, "velocity", net.paramCount));
   trainer.steps = startStep;
-  const params = paramViews(arch, trainer.params);
+  const params = trainer.params;
   const live = () => context.isLive(lane, runId);
   const pool =
     workers > 1 && context.shareWorker !== undefined
@@ -217,7 +220,7 @@ export async function runNetworkTraining(
       loss = trainer.last[0] as number;
       accuracy = trainer.last[1] as number;
     } else {
-      const step = await pool.step(trainer, arch.config, request.digits, context.yieldToEvents);
+      const step = await pool.step(trainer, request.digits, context.yieldToEvents);
       ({ loss, accuracy, shares } = step);
     }
     if (!Number.isFinite(loss) || !allFinite(trainer.params)) {
@@ -231,7 +234,7 @@ export async function runNetworkTraining(
     accuracies.push(accuracy);
     if (trainer.steps % evaluateEvery === 0) {
       const e = await evaluateInChunks(
-        arch,
+        net,
         params,
         data.test,
         trainer.steps,
@@ -254,7 +257,7 @@ export async function runNetworkTraining(
   if (evaluatedAt !== trainer.steps) {
     // The end's accuracy is always the parameters it hands back (a cancel still evaluates).
     const e = await evaluateInChunks(
-      arch,
+      net,
       params,
       data.test,
       trainer.steps,
@@ -270,8 +273,8 @@ export async function runNetworkTraining(
 
 /** The ten probabilities of a drawn digit. */
 export function networkPredict(request: NetworkPredictRequestMessage, post: Post<EngineReply>) {
-  const { arch, params } = networkOf(request.network);
-  const probabilities = predict(arch, params, request.image);
+  const { net, params } = networkOf(request.network);
+  const probabilities = predictNetwork(net, params, request.image);
   post({ type: "networkPrediction", runId: request.runId, probabilities }, [
     bufferOf(probabilities),
   ]);
@@ -311,26 +314,30 @@ export async function networkSweep(
   request: NetworkSweepRequestMessage,
   context: NetworkContext,
 ): Promise<void> {
-  const { arch, params } = networkOf(request.network);
+  const { net, params } = networkOf(request.network);
   const settings = checkTrainSettings(request.settings);
   const steps = wholeNumber("steps", request.steps, 0);
-  if (request.layer !== 1 && request.layer !== 2) {
-    throw new BadRequest(`layer must be 1 or 2; got ${describe(request.layer)}`);
-  }
-  const layer: SweepLayer = request.layer;
+  const layer = wholeNumber("layer", request.layer, 0);
   const data = await context.digits(request.digits);
   const { pixels, label } = imageOf(request.image, data);
   const scale = settings.reduction === "mean" ? 1 / settings.batchSize : 1;
-  const sweep = filterSweep(arch, params, pixels, label, scale, layer, request.filter);
-  const at = { params: params.data, velocity: request.velocity, steps };
-  const batch = batchStep(arch, settings, data.train, at, layer, request.filter);
+  const sweep = networkFilterSweep(net, params, pixels, label, scale, layer, request.filter);
+  const at = { params, velocity: request.velocity, steps };
+  const batch = networkBatchStep(net, settings, data.train, at, layer, request.filter);
   const s = sweep;
-  context.post({ type: "networkSweep", runId: request.runId, pixels, label, sweep, batch }, [
-    ...[s.input, s.weights, s.out, s.poolGrad, s.reluGrad, s.delta, s.kernelTerms].map(bufferOf),
+  // Every buffer crosses once (a route stage's grad may be the same array as fromAbove's).
+  const buffers = new Set<ArrayBuffer>([
+    ...[s.input, s.weights, s.out, s.fromAbove.grad, s.delta, s.kernelTerms].map(bufferOf),
+    ...s.route.flatMap((r) => [
+      r.grad.buffer as ArrayBuffer,
+      ...(r.winners ? [r.winners.buffer as ArrayBuffer] : []),
+    ]),
     ...[s.weightGrad, s.belowGrad, s.probabilities, pixels].map(bufferOf),
     ...[batch.imageGrads, batch.layerGrad, batch.layerBiasGrad].map(bufferOf),
     ...[batch.layerBefore, batch.layerAfter, batch.params, batch.velocity].map(bufferOf),
-    s.winners.buffer as ArrayBuffer,
     batch.images.buffer as ArrayBuffer,
+  ]);
+  context.post({ type: "networkSweep", runId: request.runId, pixels, label, sweep, batch }, [
+    ...buffers,
   ]);
 }

@@ -2,17 +2,18 @@
  * The messages of the real-network section ("Inside a real network"): training the CNN,
  * predicting a drawn digit, and one filter's sweep inside it. Part of the unions of ../protocol.
  *
- * Every request carries the whole network (`config` and its flat `params`), so the worker
+ * Every request carries the whole network (its `spec` and flat `params`), so the worker
  * keeps nothing between requests but the digits it loaded (by URL): a replaced worker gets
  * the same answer from the same message. Float64Arrays cross transferred.
  */
 
-import type { CnnConfig, TrainSettings } from "../../engine";
-import type { BatchStep, FilterSweep, SweepLayer } from "../../engine/cnn/filterSweep";
+import type { NetworkSpec, TrainSettings } from "../../engine";
+import type { BatchStep } from "../../engine/cnn/filterSweep";
+import type { NetworkFilterSweep } from "../../engine/net/filterSweep";
 
-/** The network: its shape and every parameter (layout of `cnnArchitecture(config)`). */
+/** The network: its layers and every parameter (layout of `createNetwork(spec)`). */
 export interface NetworkMessage {
-  readonly config: CnnConfig;
+  readonly spec: NetworkSpec;
   readonly params: Float64Array;
 }
 
@@ -73,7 +74,8 @@ export interface NetworkSweepRequestMessage extends NetworkRunPoint {
   readonly network: NetworkMessage;
   readonly settings: TrainSettings;
   readonly image: SweepImage;
-  readonly layer: SweepLayer;
+  /** The conv layer swept: its index in the spec's layers. */
+  readonly layer: number;
   readonly filter: number;
   readonly digits: string;
 }
@@ -134,7 +136,7 @@ export interface NetworkSweepReply {
   /** The image swept (its pixels, 32·32 in [0, 1]) and its label. */
   readonly pixels: Float64Array;
   readonly label: number;
-  readonly sweep: FilterSweep;
+  readonly sweep: NetworkFilterSweep;
   readonly batch: BatchStep;
 }
 

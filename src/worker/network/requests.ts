@@ -47,7 +47,7 @@ export const trainNetwork: RequestKind<
         ({
           ...request,
           type: "networkTrain",
-          network: { config: request.network.config, params: at.params },
+          network: { spec: request.network.spec, params: at.params },
           velocity: at.velocity,
           steps: at.step,
           run: Math.max(0, request.run - (at.step - request.steps)),

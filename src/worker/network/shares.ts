@@ -10,10 +10,9 @@
 import {
   applyStep,
   batchShares,
-  type CnnConfig,
-  cnnPresetSpec,
   createNetworkTrainer,
   type DigitsDataset,
+  type NetworkSpec,
   type NetworkTrainer,
   shareGradient,
   type TrainSettings,
@@ -23,7 +22,7 @@ import {
 export interface ShareRequest {
   readonly type: "share";
   readonly id: number;
-  readonly config: CnnConfig;
+  readonly spec: NetworkSpec;
   readonly settings: TrainSettings;
   /** The step's parameters; null when this helper already has them (an earlier chunk of the step). */
   readonly params: Float64Array | null;
@@ -74,11 +73,11 @@ export async function computeShare(
   digits: (url: string) => Promise<DigitsDataset>,
 ): Promise<ShareReply> {
   const data = await digits(request.digits);
-  const key = JSON.stringify([request.config, request.settings, request.digits]);
+  const key = JSON.stringify([request.spec, request.settings, request.digits]);
   if (kept?.key !== key) {
     kept = {
       key,
-      trainer: createNetworkTrainer(cnnPresetSpec(request.config), request.settings, data.train),
+      trainer: createNetworkTrainer(request.spec, request.settings, data.train),
     };
   }
   const { trainer } = kept;
@@ -147,7 +146,6 @@ export class SharePool {
    */
   async step(
     trainer: NetworkTrainer,
-    config: CnnConfig,
     digits: string,
     yieldToEvents: () => Promise<void>,
   ): Promise<{ loss: number; accuracy: number; shares: number[] }> {
@@ -165,7 +163,7 @@ export class SharePool {
         const c = next++;
         const [from, to] = chunks[c] as [number, number];
         const answer = await this.#ask(k, {
-          config,
+          spec: trainer.net.spec,
           settings: trainer.settings,
           params: first ? trainer.params : null,
           steps: trainer.steps,

@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { type BatchStep, batchStep, filterSweep } from "../../../src/engine/cnn/filterSweep";
 import {
   cnnArchitecture,
+  cnnPresetSpec,
   createTrainer,
   type DigitsDataset,
   initParams,
@@ -21,6 +22,10 @@ import { of, randomDigits, recorder } from "./fixtures";
 const DATA: DigitsDataset = { train: randomDigits(1, 40), test: randomDigits(2, 30) };
 const loadDigits = async () => DATA;
 const CONFIG = { filters: 3, filters2: 2, stride: 1, padding: 0 };
+/** The small CNN of CONFIG as the general engine's spec: the same parameters' layout. */
+const SPEC = cnnPresetSpec(CONFIG);
+/** The general engine's index of the small CNN's conv layer 1 or 2. */
+const INDEX = { 1: 0, 2: 3 } as const;
 const SETTINGS: TrainSettings = {
   batchSize: 4,
   learningRate: 0.05,
@@ -37,7 +42,7 @@ function trainMessage(
   return {
     type: "networkTrain",
     runId: 1,
-    network: { config: CONFIG, params: start.slice() },
+    network: { spec: SPEC, params: start.slice() },
     velocity: new Float64Array(start.length),
     steps: 0,
     settings: SETTINGS,
@@ -83,7 +88,7 @@ describe("networkTrain", () => {
     const second = recorder({ loadDigits });
     await second.handler.handle(
       trainMessage({
-        network: { config: CONFIG, params: mid?.params as Float64Array },
+        network: { spec: SPEC, params: mid?.params as Float64Array },
         velocity: mid?.velocity as Float64Array,
         steps: 5,
         run: 7,
@@ -109,7 +114,15 @@ describe("networkTrain", () => {
   test("malformed requests are refused naming the field", async () => {
     const { handler, replies } = recorder({ loadDigits });
     await handler.handle(
-      trainMessage({ network: { config: { ...CONFIG, filters: 40 }, params: start } }),
+      trainMessage({
+        network: {
+          spec: {
+            ...SPEC,
+            layers: [{ type: "conv2d", filters: 65, kernelSize: 3 }, ...SPEC.layers.slice(1)],
+          },
+          params: start,
+        },
+      }),
     );
     await handler.handle(trainMessage({ runId: 2, run: -1 }));
     await handler.handle(trainMessage({ runId: 3, settings: { ...SETTINGS, momentum: 1 } }));
@@ -142,7 +155,7 @@ describe("networkPredict", () => {
     await handler.handle({
       type: "networkPredict",
       runId: 4,
-      network: { config: CONFIG, params: start },
+      network: { spec: SPEC, params: start },
       image,
     });
     const [reply] = of(replies, "networkPrediction");
@@ -158,7 +171,7 @@ describe("networkPredict", () => {
     await handler.handle({
       type: "networkPredict",
       runId: 4,
-      network: { config: CONFIG, params: start },
+      network: { spec: SPEC, params: start },
       image,
     });
     expect(of(replies, "error")[0]?.message).toMatch(/image\[5\]/);
@@ -169,12 +182,12 @@ describe("networkSweep", () => {
   const sweepMessage = (layer: 1 | 2, filter: number): NetworkSweepRequestMessage => ({
     type: "networkSweep",
     runId: 9,
-    network: { config: CONFIG, params: start },
+    network: { spec: SPEC, params: start },
     velocity: new Float64Array(start.length),
     steps: 3,
     settings: SETTINGS,
     image: { set: "train", index: 6 },
-    layer,
+    layer: INDEX[layer],
     filter,
     digits: "digits.bin",
   });
@@ -272,12 +285,12 @@ describe("networkSweep", () => {
     const params = initParams(cnnArchitecture(one), 1).data;
     await handler.handle({
       ...sweepMessage(2, 0),
-      network: { config: one, params },
+      network: { spec: cnnPresetSpec(one), params },
       velocity: new Float64Array(params.length),
     });
     await handler.handle({ ...sweepMessage(1, 0), image: { set: "test", index: 30 } });
     const errors = of(replies, "error").map((e) => e.message);
-    expect(errors[0]).toMatch(/layer must be 1/);
+    expect(errors[0]).toMatch(/not a conv/);
     expect(errors[1]).toMatch(/image.index must be a whole number from 0 to 29/);
   });
 });

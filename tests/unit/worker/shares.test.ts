@@ -5,6 +5,7 @@
 import { describe, expect, test } from "vitest";
 import {
   cnnArchitecture,
+  cnnPresetSpec,
   type DigitsDataset,
   initParams,
   type TrainSettings,
@@ -36,7 +37,7 @@ function message(workers: number): NetworkTrainRequestMessage {
   return {
     type: "networkTrain",
     runId: 1,
-    network: { config: CONFIG, params: start.slice() },
+    network: { spec: cnnPresetSpec(CONFIG), params: start.slice() },
     velocity: new Float64Array(start.length),
     steps: 0,
     settings: SETTINGS,

@@ -1,12 +1,16 @@
-// The network file ("convsweep-network" v1): a saved state reads back the same, and each rule
-// refuses a file with a message naming the field; the link's part reads with the same rules.
+// The network file ("convsweep-network" v2, and v1 still read): a saved state reads back the
+// same, and each rule refuses a file with a message naming the field; the link's part reads
+// with the same rules, its layers included.
 import { describe, expect, test } from "vitest";
 import {
-  networkLink,
-  parseNetworkFile,
-  readNetworkLink,
-  serializeNetwork,
-} from "../../../../src/state/network/file";
+  cnnPresetSpec,
+  createNetwork,
+  initNetworkParams,
+  NETWORK_PRESETS,
+} from "../../../../src/engine";
+import { parseNetworkFile, serializeNetwork } from "../../../../src/state/network/file";
+import { networkLink, readNetworkLink } from "../../../../src/state/network/link";
+import { digitsSpec } from "../../../../src/state/network/spec";
 import { initialNetworkState, type NetworkState } from "../../../../src/state/network/store";
 import { paintedDigit } from "../../../../src/state/network/sweep";
 
@@ -23,7 +27,7 @@ const good = () => JSON.parse(serializeNetwork(state));
 
 test("a saved network reads back to the same fields", () => {
   const read = parseNetworkFile(serializeNetwork(state));
-  expect(read.config).toEqual(state.config);
+  expect(read.spec).toEqual(state.spec);
   expect(read.settings).toEqual(state.settings);
   expect([...read.params]).toEqual([...state.params]);
   expect(read.evaluations[0]?.confusion).toEqual(state.evaluations[0]?.confusion);
@@ -36,19 +40,39 @@ type Doc = Record<string, any>;
 /** [what is broken, how, the message expected]. */
 const RULES: [string, (d: Doc) => void, RegExp][] = [
   ["format", (d) => (d.format = "convsweep-state"), /"format" must be "convsweep-network"/],
-  ["version", (d) => (d.version = 2), /version 1; this one is version 2/],
-  ["config", (d) => (d.config = null), /"config" must be an object/],
+  ["version", (d) => (d.version = 3), /versions 1 and 2; this one is version 3/],
+  ["network", (d) => (d.network = null), /"network" must be an object/],
   [
-    "config.filters",
-    (d) => (d.config.filters = 17),
-    /"config.filters" must be a whole number from 1 to 16/,
+    "network.layers[0].filters",
+    (d) => (d.network.layers[0].filters = 65),
+    /"network.layers\[0\].filters" must be from 1 to 64, but it is 65/,
   ],
-  ["config.filters2", (d) => (d.config.filters2 = -1), /"config.filters2"/],
-  ["config.stride", (d) => (d.config.stride = 1.5), /"config.stride"/],
   [
-    "config (no fit)",
-    (d) => Object.assign(d.config, { stride: 4, filters2: 4 }),
-    /"config" does not make a network/,
+    "network.layers[0].stride",
+    (d) => (d.network.layers[0].stride = 1.5),
+    /"network.layers\[0\].stride" must be a whole number/,
+  ],
+  [
+    "network.layers[1].type",
+    (d) => (d.network.layers[1].type = "sigmoid"),
+    /"network.layers\[1\].type" must be one of conv2d, relu/,
+  ],
+  [
+    "network.layers[2] extra field",
+    (d) => (d.network.layers[2].padding = 1),
+    /"network.layers\[2\]" is a maxpool2d layer, which has no field "padding"/,
+  ],
+  ["network.input", (d) => (d.network.input.channels = 3), /"network.input.channels" must be 1/],
+  ["network.loss", (d) => (d.network.loss = "squared-error"), /"network.loss"/],
+  [
+    "network (no fit)",
+    (d) => d.network.layers.splice(0, 0, { type: "flatten" }),
+    /"network" does not make a network the section can train: layer 2, conv 3x3/,
+  ],
+  [
+    "network (not ten classes)",
+    (d) => (d.network.layers.at(-1).units = 9),
+    /ends in 10 values; this one ends in 9/,
   ],
   ["settings.batchSize", (d) => (d.settings.batchSize = 0), /"settings.batchSize"/],
   ["settings.learningRate", (d) => (d.settings.learningRate = -1), /"settings.learningRate"/],
@@ -80,7 +104,16 @@ const RULES: [string, (d: Doc) => void, RegExp][] = [
     (d) => (d.sweep.image.index = 2000),
     /"sweep.image.index" must be a whole number from 0 to 1,999/,
   ],
-  ["sweep.layer", (d) => (d.sweep.layer = 2), /"sweep.layer" must be a whole number from 1 to 1/],
+  [
+    "sweep.layer",
+    (d) => (d.sweep.layer = 1),
+    /"sweep.layer" must be a conv layer's index \(0\), but it is 1/,
+  ],
+  [
+    "sweep.layer range",
+    (d) => (d.sweep.layer = 5),
+    /"sweep.layer" must be a whole number from 0 to 4/,
+  ],
   ["sweep.filter", (d) => (d.sweep.filter = 8), /"sweep.filter"/],
   [
     "sweep.position",
@@ -108,8 +141,71 @@ test("the link's part: settings, seed and chosen image read back; a bad one name
   expect(read.settings).toEqual(state.settings);
   expect(read.choice).toEqual(state.choice);
   expect(read.filter).toBe(3);
-  expect(() => readNetworkLink(link.replace(/^8~/, "99~"))).toThrow(/"config.filters"/);
-  expect(() => readNetworkLink("1~2")).toThrow(/13/);
+  expect(read.spec).toEqual(state.spec);
+  expect(link.startsWith("c3x3k8s1p0d1.r.m2s2.f.d10~")).toBe(true);
+  expect(() => readNetworkLink(link.replace(/^c3x3k8/, "c3x3k99"))).toThrow(
+    /"layers.layers\[0\].filters" must be from 1 to 64/,
+  );
+  expect(() => readNetworkLink(link.replace(/^c3x3/, "c0x4"))).toThrow(
+    /"layers.layers\[0\].kernelSize\[0\]" must be from 1 to 7/,
+  );
+  for (const bad of [
+    "c0x4k8s1p0d1e",
+    "c3x3k8s1p0d1e",
+    "c3x3k0x8s1p0d1",
+    "c3x3k1e1s1p0d1",
+    "c3x3k-8s1p0d1",
+    "q",
+    "c3x3k8",
+  ]) {
+    expect(() => readNetworkLink(link.replace(/^c3x3k8s1p0d1/, bad)), bad).toThrow(/layer 1 reads/);
+  }
+  expect(() => readNetworkLink("1~2")).toThrow(/12/);
+});
+
+test("every preset goes through a link and a file and comes back the same", () => {
+  for (const [name, make] of Object.entries(NETWORK_PRESETS)) {
+    const spec = digitsSpec(make().layers);
+    const net = createNetwork(spec);
+    const layer = net.plans.map((p) => p.type).lastIndexOf("conv2d");
+    const s: NetworkState = {
+      ...state,
+      spec,
+      params: initNetworkParams(net, 5),
+      velocity: new Float64Array(net.paramCount),
+      layer,
+      filter: 1,
+    };
+    const link = readNetworkLink(networkLink(s));
+    expect(link.spec, name).toEqual(spec);
+    expect(link.layer, name).toBe(layer);
+    const file = parseNetworkFile(serializeNetwork(s));
+    expect(file.spec, name).toEqual(spec);
+    expect([...file.params], name).toEqual([...s.params]);
+  }
+});
+
+test("a version 1 file and an older link (the small CNN's K, K2, stride, padding) still open", () => {
+  const doc = good();
+  const spec = digitsSpec(cnnPresetSpec({ filters: 4, filters2: 2 }).layers);
+  const net = createNetwork(spec);
+  doc.version = 1;
+  delete doc.network;
+  doc.config = { filters: 4, filters2: 2, stride: 1, padding: 0 };
+  doc.params = [...initNetworkParams(net, 1)];
+  doc.velocity = new Array(net.paramCount).fill(0);
+  doc.sweep = { ...doc.sweep, layer: 2, filter: 1, position: 3, sums: null, engine: null };
+  const read = parseNetworkFile(JSON.stringify(doc));
+  expect(read.spec).toEqual(spec);
+  // Version 1 numbered the conv layers 1 and 2: the second is the spec's layer 3.
+  expect(read.layer).toBe(3);
+  const old = readNetworkLink("4~2~1~0~64~0.1~0.9~mean~1~train~5~2~1~1~1000");
+  expect(old.spec).toEqual(spec);
+  expect(old.layer).toBe(3);
+  expect(old.settings.maxShift).toBe(1);
+  expect(() => readNetworkLink("17~2~1~0~64~0.1~0.9~mean~1~train~5~2~1")).toThrow(
+    /"config.filters"/,
+  );
 });
 
 test("a stroke paints ink near its segment only, never lowering a cell", () => {

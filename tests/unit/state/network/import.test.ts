@@ -2,7 +2,7 @@
 // and the drawn digit's prediction keeps one request in flight, so a stream of changes (a pen
 // drawing while the network trains) is answered instead of each change superseding the last.
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
-import { cnnArchitecture, encodeDigits, paramViews, predict } from "../../../../src/engine";
+import { createNetwork, encodeDigits, predictNetwork } from "../../../../src/engine";
 import { engine, setEngineClient } from "../../../../src/state/engineClient";
 import { exportNetwork, importNetwork } from "../../../../src/state/network/loading";
 import { initialNetworkState, networkStore } from "../../../../src/state/network/store";
@@ -120,9 +120,8 @@ test("a stream of strokes keeps one prediction in flight and ends on the last dr
   // Eight changes while the first is in flight: one request now, one for all the rest after.
   expect(sent).toHaveBeenCalledTimes(1);
   await vi.waitFor(() => expect(sent).toHaveBeenCalledTimes(2));
-  const { config, params, drawn } = state();
-  const arch = cnnArchitecture(config);
-  const expected = predict(arch, paramViews(arch, params), drawn);
+  const { spec, params, drawn } = state();
+  const expected = predictNetwork(createNetwork(spec), params, drawn);
   await vi.waitFor(() => expect([...(state().probabilities ?? [])]).toEqual([...expected]));
   expect(sent).toHaveBeenCalledTimes(2);
   sent.mockRestore();
