@@ -330,3 +330,60 @@ test("Inside a real network: train a few steps and see a test accuracy", async (
   expect(shares).toMatch(/^2 workers summed \d+ and \d+ images; one gradient\.$/);
   expect(errors).toEqual([]);
 });
+
+test("the layer editor: LeNet-5, then the sweep of its second conv layer to the engine's exact sums", async () => {
+  const { page, errors } = await openApp(browser, `${inject("baseURL")}#view=network`);
+  await until(async () => (await page.$("#network-layers")) !== null, "the layer editor");
+  const select = async (selector: string, value: string) => {
+    await page.select(selector, value);
+  };
+  // The preset menu is the editor's first select; the sweep's Layer menu names its conv layers.
+  await select("#network-layers select", "leNet5");
+  const parameters = () =>
+    page.evaluate(
+      () => document.querySelector('[data-quantity="network-parameters"]')?.textContent ?? "",
+    );
+  await until(async () => (await parameters()).startsWith("61,706 parameters"), "LeNet-5");
+  const layerMenu = await page.evaluateHandle(() =>
+    Array.from(document.querySelectorAll("#network-sweep label"))
+      .find((l) => l.textContent?.startsWith("Layer"))
+      ?.querySelector("select"),
+  );
+  const menu = layerMenu.asElement() as ElementHandle<HTMLSelectElement> | null;
+  if (menu === null) throw new Error("no Layer menu");
+  await menu.select("3");
+  const contributing = () =>
+    page.evaluate(
+      () => document.querySelector('[data-quantity="contributing"]')?.textContent ?? "",
+    );
+  await until(
+    async () => / of 100 positions contribute/.test(await contributing()),
+    "layer 4's sweep",
+  );
+  await click(page, "All positions", "#network");
+  await until(
+    async () =>
+      /to the last bit/.test(
+        await page.evaluate(
+          () => document.querySelector('[data-quantity="network-exact"]')?.textContent ?? "",
+        ),
+      ),
+    "the sums equal the engine's gradient",
+  );
+  // Keyboard reorder: Alt+↓ on layer 1's handle puts the ReLU first.
+  const handle = await page.$("#network-layers li .layer-handle");
+  await handle?.focus();
+  await page.keyboard.down("Alt");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.up("Alt");
+  await until(
+    () =>
+      page.evaluate(
+        () =>
+          (document.querySelector("#network-layers li select") as HTMLSelectElement | null)
+            ?.value === "relu",
+      ),
+    "the ReLU moved to the top",
+  );
+  expect(errors).toEqual([]);
+});
