@@ -62,7 +62,7 @@ export function forwardInto(
     for (let j = 0; j < outW; j++) {
       const left = j * stride - padding;
       const [bFirst, bLast] = tapRange(left, kW, dilation, inW);
-      let s = bias;
+      let s = 0;
       for (let a = aFirst; a <= aLast; a++) {
         const row = (top + a * dilation) * inW + left;
         const kRow = a * kW;
@@ -70,7 +70,8 @@ export function forwardInto(
           s += (k[kRow + b] as number) * (x[row + b * dilation] as number);
         }
       }
-      y[i * outW + j] = s;
+      // The taps' sum, then the bias: the order of the multi-channel layers (docs/engine.md).
+      y[i * outW + j] = bias + s;
     }
   }
 }
@@ -107,7 +108,7 @@ function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
       const x02 = x[r0 + j + 2] as number;
       const x12 = x[r1 + j + 2] as number;
       const x22 = x[r2 + j + 2] as number;
-      let s = bias;
+      let s = 0;
       s += k00 * x00;
       s += k01 * x01;
       s += k02 * x02;
@@ -117,6 +118,8 @@ function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
       s += k20 * x20;
       s += k21 * x21;
       s += k22 * x22;
+      // The bias is added to the taps' sum, as the multi-channel layers add it (one order).
+      s = bias + s;
       y[o + j] = s;
       x00 = x01;
       x01 = x02;

@@ -73,7 +73,7 @@ export function fusedStep3x3(
       const x02 = x[r0 + j + 2] as number;
       const x12 = x[r1 + j + 2] as number;
       const x22 = x[r2 + j + 2] as number;
-      let s = bias;
+      let s = 0;
       s += k00 * x00;
       s += k01 * x01;
       s += k02 * x02;
@@ -83,6 +83,8 @@ export function fusedStep3x3(
       s += k20 * x20;
       s += k21 * x21;
       s += k22 * x22;
+      // The bias is added to the taps' sum, as the multi-channel layers add it (one order).
+      s = bias + s;
       const e = s - (target[tRow + j] as number);
       sq += e * e;
       const d = e / div;

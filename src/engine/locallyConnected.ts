@@ -155,7 +155,7 @@ export function locallyConnected(input: Grid, params: LocalParams, options?: Con
   return out;
 }
 
-/** The forward pass for checked arguments, into `out`; terms summed in (a, b) order after the bias. */
+/** The forward pass for checked arguments, into `out`; terms summed in (a, b) order, then the bias added. */
 function forwardInto(input: Grid, params: LocalParams, checked: CheckedLocal, out: Grid): void {
   const { stride, padding, dilation } = checked.options;
   const { kH, kW } = checked;
@@ -170,7 +170,7 @@ function forwardInto(input: Grid, params: LocalParams, checked: CheckedLocal, ou
       const left = j * stride - padding;
       const [bFirst, bLast] = tapRange(left, kW, dilation, inW);
       const p = i * outW + j;
-      let s = bs[p] as number;
+      let s = 0;
       for (let a = aFirst; a <= aLast; a++) {
         const row = (top + a * dilation) * inW + left;
         const wRow = (i * kH + a) * W + j * kW;
@@ -178,7 +178,7 @@ function forwardInto(input: Grid, params: LocalParams, checked: CheckedLocal, ou
           s += (w[wRow + b] as number) * (x[row + b * dilation] as number);
         }
       }
-      y[p] = s;
+      y[p] = (bs[p] as number) + s;
     }
   }
 }
@@ -279,14 +279,15 @@ export function trainLocallyConnected(
         const left = j * stride - padding;
         const [bFirst, bLast] = tapRange(left, kW, dilation, inW);
         const p = i * outW + j;
-        let s = bs[p] as number;
+        let taps = 0;
         for (let a = aFirst; a <= aLast; a++) {
           const row = (top + a * dilation) * inW + left;
           const wRow = (i * kH + a) * W + j * kW;
           for (let b = bFirst; b <= bLast; b++) {
-            s += (w[wRow + b] as number) * (x[row + b * dilation] as number);
+            taps += (w[wRow + b] as number) * (x[row + b * dilation] as number);
           }
         }
+        const s = (bs[p] as number) + taps;
         const e = s - (t[p] as number);
         sq += e * e;
         const delta = e / div;

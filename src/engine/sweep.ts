@@ -185,7 +185,7 @@ function sweep3x3(
       const x02 = x[r0 + j + 2] as number;
       const x12 = x[r1 + j + 2] as number;
       const x22 = x[r2 + j + 2] as number;
-      let s = bias;
+      let s = 0;
       s += k00 * x00;
       s += k01 * x01;
       s += k02 * x02;
@@ -195,6 +195,8 @@ function sweep3x3(
       s += k20 * x20;
       s += k21 * x21;
       s += k22 * x22;
+      // The bias is added to the taps' sum, as the multi-channel layers add it (one order).
+      s = bias + s;
       const e = s - (target[o + j] as number);
       sq += e * e;
       const d = e / div;

@@ -87,7 +87,7 @@ function naiveForward(c: Case): Grid {
   const y = createGrid(out.height, out.width);
   for (let i = 0; i < out.height; i++) {
     for (let j = 0; j < out.width; j++) {
-      let s = c.bias;
+      let s = 0;
       for (let a = 0; a < c.kernel.height; a++) {
         for (let b = 0; b < c.kernel.width; b++) {
           const cell = cellOf(c, i, j, a, b);
@@ -95,7 +95,7 @@ function naiveForward(c: Case): Grid {
             s += (c.kernel.data[a * c.kernel.width + b] as number) * (c.input.data[cell] as number);
         }
       }
-      y.data[i * out.width + j] = s;
+      y.data[i * out.width + j] = c.bias + s;
     }
   }
   return y;

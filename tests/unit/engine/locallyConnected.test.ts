@@ -61,7 +61,7 @@ function directForward(c: ConvCase, params: LocalParams): Grid {
   for (let i = 0; i < out.height; i++) {
     for (let j = 0; j < out.width; j++) {
       const filter = localFilter(params, i, j);
-      let s = params.biases.data[i * out.width + j] as number;
+      let s = 0;
       for (let a = 0; a < kH; a++) {
         for (let b = 0; b < kW; b++) {
           const x = at(
@@ -72,7 +72,7 @@ function directForward(c: ConvCase, params: LocalParams): Grid {
           s += (filter.data[a * kW + b] as number) * x;
         }
       }
-      out.data[i * out.width + j] = s;
+      out.data[i * out.width + j] = (params.biases.data[i * out.width + j] as number) + s;
     }
   }
   return out;
