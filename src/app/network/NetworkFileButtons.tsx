@@ -1,9 +1,12 @@
 import { lazy, useRef, useState } from "react";
 import {
   exportNetwork,
+  exportNetworkOnnx,
   importNetwork,
   NETWORK_FILE_NAME,
   networkLinkParam,
+  ONNX_FILE_NAME,
+  openModel,
 } from "../../state/network/loading";
 import { networkStore, useNetwork } from "../../state/network/store";
 import { downloadBlob } from "../../viz/download";
@@ -17,11 +20,27 @@ const networkTwin = (onClose: () => void) => (
   <NetworkCodeTwin onClose={onClose} network={networkStore.getState()} />
 );
 
-/** Save network file, Open network file, a link to these settings, and Show as code. */
+/**
+ * Save network file, Open network file, Save as ONNX (float32 or float64 weights), Open model
+ * (an ONNX file), a link to these settings, and Show as code.
+ */
 export function NetworkFileButtons() {
   // A training or test digit's pixels arrive with its sweep; a drawing's are here already.
   const codeReady = useNetwork((s) => s.sweep !== null || s.choice.set === "drawn");
   const input = useRef<HTMLInputElement>(null);
+  const modelInput = useRef<HTMLInputElement>(null);
+  const [dtype, setDtype] = useState<"float32" | "float64">("float32");
+  const saveOnnx = () =>
+    downloadBlob(
+      new Blob([exportNetworkOnnx(dtype) as Uint8Array<ArrayBuffer>], {
+        type: "application/octet-stream",
+      }),
+      ONNX_FILE_NAME,
+    );
+  const openOnnx = async (file: File | undefined) => {
+    if (file) await openModel(file);
+    if (modelInput.current) modelInput.current.value = "";
+  };
   const [link, setLink] = useState<string | null>(null);
   const save = () =>
     downloadBlob(new Blob([exportNetwork()], { type: "application/json" }), NETWORK_FILE_NAME);
@@ -54,6 +73,30 @@ export function NetworkFileButtons() {
         hidden
         aria-label="Network file to open"
         onChange={(e) => void open(e.target.files?.[0])}
+      />
+      <button type="button" onClick={saveOnnx}>
+        Save as ONNX
+      </button>
+      <label className="network-field">
+        <span>ONNX weights</span>
+        <select
+          value={dtype}
+          onChange={(e) => setDtype(e.target.value === "float64" ? "float64" : "float32")}
+        >
+          <option value="float32">float32 (as PyTorch saves)</option>
+          <option value="float64">float64 (every bit)</option>
+        </select>
+      </label>
+      <button type="button" onClick={() => modelInput.current?.click()}>
+        Open model
+      </button>
+      <input
+        ref={modelInput}
+        type="file"
+        accept=".onnx,application/octet-stream"
+        hidden
+        aria-label="ONNX model to open"
+        onChange={(e) => void openOnnx(e.target.files?.[0])}
       />
       <button type="button" onClick={makeLink}>
         Link to these network settings

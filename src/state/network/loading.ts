@@ -2,17 +2,28 @@
  * Saving and opening the real network: its state file (file.ts) and its share link
  * (`#view=network&net=…`: settings, seed and the chosen image; weights go in the file).
  */
-import { errorText } from "../../engine";
 import {
+  createNetwork,
+  errorText,
+  exportOnnx,
+  IMAGE_SIDE,
+  MAX_ONNX_BYTES,
+  type NetworkSpec,
+} from "../../engine";
+import { SupersededError } from "../../worker/client";
+import { engine } from "../engineClient";
+import {
+  MAX_PARAM,
   type NetworkFileContents,
   parseNetworkFile,
   serializeNetwork,
   sumsDisagreement,
 } from "./file";
 import { networkLink, readNetworkLink } from "./link";
-import { freshNetwork, networkStore } from "./store";
+import { digitsSpec, specProblem } from "./spec";
+import { freshNetwork, networkStore, sweepTargetIn } from "./store";
 import { networkSums } from "./sums";
-import { requestNetworkSweepThen, requestPrediction } from "./sweep";
+import { requestNetworkSweep, requestNetworkSweepThen, requestPrediction } from "./sweep";
 import { endNetworkTraining } from "./training";
 
 /** The file name Save network file downloads. */
@@ -82,4 +93,69 @@ export function applyNetworkLink(param: string): boolean {
     networkStore.setState({ message: `The link's network cannot be used: ${errorText(error)}` });
     return false;
   }
+}
+
+/** The file name Save as ONNX downloads. */
+export const ONNX_FILE_NAME = "convsweep-network.onnx";
+
+/** The network and its current weights as an ONNX model (float32 unless asked for float64). */
+export function exportNetworkOnnx(dtype: "float32" | "float64" = "float32"): Uint8Array {
+  const { spec, params } = networkStore.getState();
+  return exportOnnx(createNetwork(spec), params, { dtype });
+}
+
+/**
+ * Opens a trained model (an ONNX file, read in the worker): a model whose layers the section
+ * can train on the digits replaces the network with its weights, from step 0; anything else
+ * is refused with a message that says why, and the network and its training are untouched.
+ */
+export async function openModel(file: {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}): Promise<boolean> {
+  const refuse = (why: string) => {
+    networkStore.setState({ message: `That model cannot be opened: ${why}` });
+    return false;
+  };
+  if (file.size > MAX_ONNX_BYTES) {
+    return refuse(
+      `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a model is at most ${MAX_ONNX_BYTES / 1048576} MB.`,
+    );
+  }
+  let model: { spec: NetworkSpec; params: Float64Array };
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    model = await engine().lane("network-onnx").importOnnxModel({ bytes });
+  } catch (error) {
+    if (error instanceof SupersededError) return false;
+    return refuse(errorText(error));
+  }
+  const { input } = model.spec;
+  if (input.channels !== 1 || input.height !== IMAGE_SIDE || input.width !== IMAGE_SIDE) {
+    return refuse(
+      `it reads ${input.channels}x${input.height}x${input.width} images, and the section's data set is the digits, 1x${IMAGE_SIDE}x${IMAGE_SIDE} (MNIST padded to 32x32). Export the model for 1x${IMAGE_SIDE}x${IMAGE_SIDE} inputs.`,
+    );
+  }
+  const spec = digitsSpec(model.spec.layers);
+  const problem = specProblem(spec);
+  if (problem !== null) return refuse(`${problem}.`);
+  const at = model.params.findIndex((w) => !(Math.abs(w) <= MAX_PARAM));
+  if (at !== -1) {
+    return refuse(
+      `parameter ${at} is ${model.params[at]}; ConvSweep holds weights within ±${MAX_PARAM.toLocaleString("en-US")}.`,
+    );
+  }
+  endNetworkTraining();
+  const state = networkStore.getState();
+  networkStore.setState({
+    ...freshNetwork(spec, state.settings.seed),
+    params: model.params,
+    ...sweepTargetIn(spec, state.layer, state.filter),
+    probabilities: null,
+    message: null,
+  });
+  requestNetworkSweep();
+  requestPrediction(true);
+  return true;
 }

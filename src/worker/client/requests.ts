@@ -16,7 +16,12 @@ import type {
   ReductionComparison,
   Sweep,
 } from "../../engine";
-import { predictNetwork, sweepNetwork, trainNetwork } from "../network/requests";
+import {
+  importOnnxModel,
+  predictNetwork,
+  sweepNetwork,
+  trainNetwork,
+} from "../network/requests";
 import type {
   EngineReply,
   ProblemMessage,
@@ -159,6 +164,8 @@ export const REQUESTS = {
   predictNetwork,
   /** One filter's sweep inside the real network, and the next batch step seen from it. */
   sweepNetwork,
+  /** An ONNX model's layers and weights, read in the worker. */
+  importOnnxModel,
 };
 
 /** The table's kinds by method name. */

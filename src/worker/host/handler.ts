@@ -200,6 +200,10 @@ export class EngineHandler {
       const { module, context } = await this.#networkCode();
       await module.networkSweep(request, context);
     },
+    networkImportOnnx: async (request) => {
+      const { module } = await this.#networkCode();
+      module.networkImportOnnx(request, this.#post);
+    },
   };
 
   /** The real network's code (a chunk of its own) and its context, loaded once. */

@@ -12,6 +12,7 @@ import {
   createNetworkTrainer,
   type DigitsDataset,
   evaluateNetwork,
+  importOnnx,
   type LabelledImages,
   type Network,
   parseDigits,
@@ -25,6 +26,7 @@ import type { EngineReply, Post } from "../protocol";
 import type {
   NetworkEvaluation,
   NetworkMessage,
+  NetworkOnnxRequestMessage,
   NetworkPredictRequestMessage,
   NetworkSweepRequestMessage,
   NetworkTrainRequestMessage,
@@ -340,4 +342,13 @@ export async function networkSweep(
   context.post({ type: "networkSweep", runId: request.runId, pixels, label, sweep, batch }, [
     ...buffers,
   ]);
+}
+
+/** Reads an ONNX model (importOnnx's messages name the operator and node it cannot read). */
+export function networkImportOnnx(request: NetworkOnnxRequestMessage, post: Post<EngineReply>) {
+  if (!(request.bytes instanceof Uint8Array)) {
+    throw new BadRequest(`bytes must be a Uint8Array; got ${describe(request.bytes)}`);
+  }
+  const { spec, params } = importOnnx(request.bytes);
+  post({ type: "networkOnnx", runId: request.runId, spec, params }, [bufferOf(params)]);
 }

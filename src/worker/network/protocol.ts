@@ -80,6 +80,24 @@ export interface NetworkSweepRequestMessage extends NetworkRunPoint {
   readonly digits: string;
 }
 
+/**
+ * An ONNX model's bytes read into a spec and its parameters (importOnnx), in the worker so
+ * that a large file never holds the page; reply `networkOnnx`. The bytes are transferred.
+ */
+export interface NetworkOnnxRequestMessage {
+  readonly type: "networkImportOnnx";
+  readonly runId: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The model read: its layers and every parameter. */
+export interface NetworkOnnxReply {
+  readonly type: "networkOnnx";
+  readonly runId: number;
+  readonly spec: NetworkSpec;
+  readonly params: Float64Array;
+}
+
 /** The held-out digits' evaluation at one step. */
 export interface NetworkEvaluation {
   /** The step it was made after. */
@@ -144,11 +162,13 @@ export interface NetworkSweepReply {
 export type NetworkRequest =
   | NetworkTrainRequestMessage
   | NetworkPredictRequestMessage
-  | NetworkSweepRequestMessage;
+  | NetworkSweepRequestMessage
+  | NetworkOnnxRequestMessage;
 
 /** The network's replies. */
 export type NetworkReply =
   | NetworkProgressReply
   | NetworkDoneReply
   | NetworkPredictionReply
-  | NetworkSweepReply;
+  | NetworkSweepReply
+  | NetworkOnnxReply;

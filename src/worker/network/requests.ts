@@ -8,6 +8,7 @@
 import { type RequestBody, type RequestKind, reportLater } from "../client/requestKind";
 import type {
   NetworkDoneReply,
+  NetworkOnnxReply,
   NetworkPredictRequestMessage,
   NetworkProgressReply,
   NetworkSweepReply,
@@ -101,6 +102,22 @@ export const sweepNetwork: RequestKind<NetworkSweepRequest, NetworkSweepResult> 
       if (reply.type !== "networkSweep") return null;
       const { type: _t, runId: _r, ...result } = reply;
       return { done: result };
+    },
+  }),
+};
+
+/** An ONNX model read in the worker: its spec and parameters. */
+export const importOnnxModel: RequestKind<
+  { readonly bytes: Uint8Array },
+  Omit<NetworkOnnxReply, "type" | "runId">
+> = {
+  noun: "model",
+  start: (request) => ({
+    encode: () => ({ type: "networkImportOnnx", bytes: request.bytes }) as RequestBody,
+    receive(reply) {
+      if (reply.type !== "networkOnnx") return null;
+      const { spec, params } = reply as NetworkOnnxReply;
+      return { done: { spec, params } };
     },
   }),
 };
