@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
+import { openDroppedFile } from "./fileDrop";
 
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */
 export async function openStateFile(file: File): Promise<void> {
@@ -28,7 +29,10 @@ async function exportFile(): Promise<void> {
   downloadBlob(new Blob([exportState()], { type: "application/json" }), STATE_FILE_NAME);
 }
 
-/** Export and Import of the state file; a file dropped anywhere on the page is imported too. */
+/**
+ * Export and Import of the state file; a file dropped anywhere on the page is imported too, or
+ * opened by its section when it is one of a section's (a network file: fileDrop.ts).
+ */
 export function StateFileButtons() {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -46,7 +50,8 @@ export function StateFileButtons() {
         });
         return;
       }
-      void openStateFile(file);
+      // A section's own file (the real network's) goes to that section, by its format.
+      void openDroppedFile(file, openStateFile);
     };
     window.addEventListener("dragover", over);
     window.addEventListener("drop", drop);

@@ -125,7 +125,7 @@ export function parseState(text: string): SavedState {
  * pass over the text before it is parsed: JSON.parse takes seconds over a few megabytes of
  * brackets nested a million deep, and no state file is nested like that.
  */
-export function checkNesting(text: string, maxDepth: number): void {
+export function checkNesting(text: string, maxDepth: number, what = "state file"): void {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -139,7 +139,7 @@ export function checkNesting(text: string, maxDepth: number): void {
     } else if (c === 0x5b || c === 0x7b) {
       if (++depth > maxDepth) {
         fail(
-          `The file nests its values more than ${maxDepth} levels deep (a state file needs 4), so it is not a ConvSweep state file.`,
+          `The file nests its values more than ${maxDepth} levels deep (a ${what} needs at most 4), so it is not a ConvSweep ${what}.`,
         );
       }
     } else if (c === 0x5d || c === 0x7d) {

@@ -83,7 +83,7 @@ test("played frames move every view without a React render; paused, the exact va
   for (let i = 0; i < 9; i++) {
     const exact = file.sums.kernelGrad.data[i] as number;
     const text = await sum.locator("td .value").nth(i).textContent();
-    const shown = Number((text ?? "").replace("−", "-"));
+    const shown = Number((text ?? "").replace(/−/g, "-"));
     expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
   }
   expect(app.errors).toEqual([]);

@@ -58,7 +58,7 @@ export async function exportState(page: Page): Promise<StateJson> {
 export async function exactValue(el: Locator): Promise<number> {
   const title = await el.getAttribute("title");
   if (title === null) throw new Error("number without a title");
-  const value = Number(title.replace("−", "-").replace(/^\[\d+\]\[\d+\] = /, ""));
+  const value = Number(title.replace(/−/g, "-").replace(/^\[\d+\]\[\d+\] = /, ""));
   if (!Number.isFinite(value)) throw new Error(`not a number: ${title}`);
   return value;
 }

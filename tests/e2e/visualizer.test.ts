@@ -167,9 +167,9 @@ describe("the visualizer in Chromium", () => {
     await expect.poll(() => titled.count()).toBe(36);
     const cell = page.locator("#running-sum td").first();
     const exact = Number(
-      ((await cell.getAttribute("title")) ?? "").split("= ")[1]?.replace("−", "-"),
+      ((await cell.getAttribute("title")) ?? "").split("= ")[1]?.replace(/−/g, "-"),
     );
-    const shown = Number(((await cell.locator(".value").textContent()) ?? "").replace("−", "-"));
+    const shown = Number(((await cell.locator(".value").textContent()) ?? "").replace(/−/g, "-"));
     expect(Math.abs(exact - shown)).toBeLessThanOrEqual(Math.abs(exact) * 1e-3);
     // Paused, the same 300 ms of animation frames (about 18 positions at 60/s) move nothing.
     await framesSpanning(page, 300);

@@ -2,11 +2,11 @@ import { lazy, useRef, useState } from "react";
 import {
   exportNetwork,
   exportNetworkOnnx,
-  importNetwork,
   NETWORK_FILE_NAME,
   networkLinkParam,
   ONNX_FILE_NAME,
   openModel,
+  openNetworkFile,
 } from "../../state/network/loading";
 import { networkStore, useNetwork } from "../../state/network/store";
 import { downloadBlob } from "../../viz/download";
@@ -45,7 +45,7 @@ export function NetworkFileButtons() {
   const save = () =>
     downloadBlob(new Blob([exportNetwork()], { type: "application/json" }), NETWORK_FILE_NAME);
   const open = async (file: File | undefined) => {
-    if (file) importNetwork(await file.text());
+    if (file) await openNetworkFile(file);
     if (input.current) input.current.value = "";
   };
   const makeLink = () => {

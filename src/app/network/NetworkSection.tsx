@@ -4,13 +4,31 @@ import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
 import { LayerEditor } from "../../panels/Network/LayerEditor";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
-import { applyNetworkLink, networkLinkParam } from "../../state/network/loading";
-import { useNetwork } from "../../state/network/store";
+import { MAX_NETWORK_FILE_BYTES, NETWORK_FORMAT } from "../../state/network/file";
+import { applyNetworkLink, importNetwork, networkLinkParam } from "../../state/network/loading";
+import { networkStore, useNetwork } from "../../state/network/store";
 import { requestNetworkSweep } from "../../state/network/sweep";
+import { provideFileOpener } from "../fileDrop";
 import { provideSectionParams } from "../sections/sectionParams";
 import { networkOpened } from "../sections/sections";
 import { NetworkFileButtons } from "./NetworkFileButtons";
 import "./network.css";
+
+/** The fragment's `net=…` (percent-escapes decoded), or null. */
+function netParam(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("net");
+}
+
+/** Opens a dropped network file, refusing one too large before reading it. */
+async function openNetworkFile(file: File): Promise<void> {
+  if (file.size > MAX_NETWORK_FILE_BYTES) {
+    networkStore.setState({
+      message: `That network file cannot be opened: ${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a network file is at most ${MAX_NETWORK_FILE_BYTES / 1048576} MB.`,
+    });
+    return;
+  }
+  importNetwork(await file.text());
+}
 
 /** The section's notice: the last failure, in words. */
 function NetworkMessage() {
@@ -21,17 +39,37 @@ function NetworkMessage() {
 /**
  * The panels of "Inside a real network" (a chunk of its own, see LazyNetwork). On first show
  * it applies a link's network settings and asks for the first sweep, which makes the worker
- * fetch the digits.
+ * fetch the digits; a link pasted later is applied too, and a network file dropped on the page
+ * opens here.
  */
 export default function NetworkSection() {
   useEffect(() => {
-    const link = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("net");
-    if (link !== null && networkOpened(window.location.hash)) {
-      applyNetworkLink(link);
-    }
+    // The link's network, on first show and whenever a hash change brings another `net=…`
+    // (a link pasted into this tab); a change of another part of the fragment leaves the
+    // network as it is.
+    let previous: string | null = null;
+    const followLink = () => {
+      const hash = window.location.hash;
+      const link = netParam(hash);
+      const changed = link !== previous;
+      previous = link;
+      return changed && link !== null && networkOpened(hash) && applyNetworkLink(link);
+    };
+    followLink();
     requestNetworkSweep();
+    const onHash = () => {
+      if (followLink()) requestNetworkSweep();
+    };
+    window.addEventListener("hashchange", onHash);
     // Copy link and Copy embed code carry the network's settings when this section is shown.
-    return provideSectionParams("network", () => ({ net: networkLinkParam() }));
+    const stopParams = provideSectionParams("network", () => ({ net: networkLinkParam() }));
+    // A network file dropped anywhere on the page opens here (fileDrop.ts routes it).
+    const stopFiles = provideFileOpener(NETWORK_FORMAT, openNetworkFile);
+    return () => {
+      window.removeEventListener("hashchange", onHash);
+      stopParams();
+      stopFiles();
+    };
   }, []);
   return (
     <>

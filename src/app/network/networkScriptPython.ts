@@ -99,7 +99,9 @@ export const SWEEP = `
             bias_grad += d
             window(below_padded, i, j)[:] += d * weights  # delta * w, where this position looked
     below = below_padded[:, PADDING : PADDING + H, PADDING : PADDING + W]
-    print("%d of %d positions contribute" % (contributing, out_h * out_w))
+    positions = out_h * out_w
+    print("%d of %d %s %s" % (contributing, positions, "position" if positions == 1 else "positions",
+                              "contributes" if contributing == 1 else "contribute"))
 `;
 
 /** The NumPy flavour's check: the same sums, vectorised, from the backward pass. */

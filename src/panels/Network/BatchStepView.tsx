@@ -3,9 +3,11 @@ import type { NetworkSweepResult } from "../../state/network/store";
 import { batchSum } from "../../state/network/sums";
 import { applyBatchStep } from "../../state/network/sweep";
 import { divergingColor, maxAbs } from "../../viz/color";
+import { exactNumber } from "../../viz/format";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { NumberGrid } from "../../viz/NumberGrid";
 import { FilterBank } from "./NetworkFiltersPanel";
+import { plural } from "./plural";
 import { range } from "./range";
 import { sameBits } from "./SweepSums";
 
@@ -19,6 +21,8 @@ export interface BatchStepViewProps {
   reduction: "sum" | "mean";
   /** Training is live: the step cannot be applied by hand. */
   training: boolean;
+  /** The network has moved on since this step was computed (its new one is on the way). */
+  stale: boolean;
 }
 
 /**
@@ -32,6 +36,7 @@ export function BatchStepView({
   momentum,
   reduction,
   training,
+  stale,
 }: BatchStepViewProps) {
   const { batch, sweep } = result;
   const size = sweep.weights.length;
@@ -47,7 +52,8 @@ export function BatchStepView({
   return (
     <div className="batch-step">
       <h3>
-        Then the batch: {b} images, each with its own sum for filter {sweep.filter + 1}
+        Then the batch: {plural(b, "image")}, {b === 1 ? "with its" : "each with its own"} sum for
+        filter {sweep.filter + 1}
       </h3>
       <ol className="batch-sums" aria-label="Each image's sum for this filter">
         {range(shown).map((i) => (
@@ -74,13 +80,14 @@ export function BatchStepView({
         />
         <p className={exact ? "ok" : "error-text"}>
           {exact
-            ? `Σ of the ${b} images' sums ${reduction === "mean" ? `(each δ already ×1/${b})` : ""} = the engine's batch gradient of this filter, to the bit.`
+            ? `${b === 1 ? "The image's sum" : `Σ of the ${b} images' sums`} ${reduction === "mean" ? `(${b === 1 ? "its" : "each"} δ already ×1/${b})` : ""} = the engine's batch gradient of this filter, to the bit.`
             : "The images' sums differ from the engine's batch gradient."}
         </p>
       </div>
       <p>
-        One update, v ← {momentum}·v + g, w ← w − {learningRate}·v, moves all {K} filters of layer{" "}
-        {sweep.layer + 1} at once
+        One update, v ← {exactNumber(momentum)}·v + g, w ← w − {exactNumber(learningRate)}·v,{" "}
+        {K === 1 ? "moves the one filter" : `moves all ${K} filters`} of layer {sweep.layer + 1} at
+        once
         {sweep.shape.inChannels === 1 ? "" : " (channel 1 shown)"}:
       </p>
       <div className="batch-update">
@@ -104,9 +111,12 @@ export function BatchStepView({
           chosen={sweep.filter}
         />
       </div>
-      <button type="button" onClick={applyBatchStep} disabled={training}>
+      <button type="button" onClick={applyBatchStep} disabled={training || stale}>
         Take this step (batch loss {batch.loss.toFixed(3)})
       </button>
+      {stale && !training ? (
+        <span className="hint"> The network has moved on; its next step is on the way.</span>
+      ) : null}
     </div>
   );
 }

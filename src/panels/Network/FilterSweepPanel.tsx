@@ -15,6 +15,7 @@ import { useWidth } from "../../viz/useWidth";
 import { Panel } from "../Panel";
 import { BatchStepView } from "./BatchStepView";
 import { NumberField } from "./NumberField";
+import { plural } from "./plural";
 import { range } from "./range";
 import { SweepMaps } from "./SweepMaps";
 import { SweepSums } from "./SweepSums";
@@ -103,6 +104,7 @@ export function FilterSweepPanel() {
   const digits = useNetwork((s) => s.digits);
   const settings = useNetwork((s) => s.settings);
   const training = useNetwork((s) => s.training);
+  const stale = useNetwork((s) => s.sweepParams !== s.params);
   // The step's own η: it halves every learningRateHalfLife steps.
   const stepRate = useNetwork((s) => learningRateAt(s.settings, s.steps));
   const [ref, width] = useWidth<HTMLDivElement>(900);
@@ -135,7 +137,8 @@ export function FilterSweepPanel() {
               data-value={result.sweep.contributing}
             >
               <strong>
-                {result.sweep.contributing} of {positions} positions contribute
+                {result.sweep.contributing} of {plural(positions, "position")}{" "}
+                {result.sweep.contributing === 1 ? "contributes" : "contribute"}
               </strong>{" "}
               <span className="hint">
                 (image {result.label === undefined ? "" : `of a ${result.label}`}, loss{" "}
@@ -198,6 +201,7 @@ export function FilterSweepPanel() {
               momentum={settings.momentum}
               reduction={settings.reduction}
               training={training}
+              stale={stale}
             />
           </>
         )}

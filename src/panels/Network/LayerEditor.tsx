@@ -315,7 +315,9 @@ export function LayerEditor() {
         <div className="layer-problem" role="alert">
           <p className="error-text" data-quantity="layer-problem">
             These layers do not make a network yet: {draft.problem}. Training waits until they do;
-            the network keeps its {count(spec.layers.length)} layers and weights meanwhile.
+            the network keeps its{" "}
+            {spec.layers.length === 1 ? "layer" : `${count(spec.layers.length)} layers`} and weights
+            meanwhile.
           </p>
           <button type="button" onClick={discardLayerDraft}>
             Back to the network's layers

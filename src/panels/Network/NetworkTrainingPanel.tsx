@@ -1,5 +1,12 @@
 import { useMemo } from "react";
 import { layerLabel } from "../../engine";
+import {
+  type CurvePoint,
+  curvePoints,
+  MAX_CURVE_POINTS,
+  meanOfLast,
+  sampled,
+} from "../../state/network/stepSeries";
 import { latestEvaluation, useNetwork } from "../../state/network/store";
 import {
   NETWORK_RANGES,
@@ -21,6 +28,18 @@ export function percent(accuracy: number): string {
 
 /** Batches averaged for the train accuracy shown. */
 const RECENT = 100;
+/** Evaluations drawn at most (evenly spaced). */
+const TEST_POINTS = 600;
+
+/** The losses the y axis shows: the lowest and highest positive loss drawn (default 0.01–3). */
+function domainOf(points: readonly CurvePoint[]): [number, number] {
+  let [low, high] = [Number.POSITIVE_INFINITY, 0];
+  for (const [, loss] of points) {
+    if (loss > 0 && Number.isFinite(loss))
+      [low, high] = [Math.min(low, loss), Math.max(high, loss)];
+  }
+  return high > 0 ? [low, high] : [0.01, 3];
+}
 
 /** The network's settings, Train network / Pause network, and how well it does. */
 export function NetworkTrainingPanel() {
@@ -37,27 +56,23 @@ export function NetworkTrainingPanel() {
   const workers = useNetwork((s) => s.workers);
   const shared = sharesLine(useNetwork((s) => s.shares));
   const [ref, width] = useWidth<HTMLDivElement>(400);
-  const recent = batchAccuracies.slice(-RECENT);
-  const trainAccuracy = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null;
+  const recent = meanOfLast(batchAccuracies, RECENT);
+  const trainAccuracy = recent?.mean ?? null;
+  // At most MAX_CURVE_POINTS points however long the history: each run of steps' lowest and
+  // highest loss, summarised as steps arrive (stepSeries.ts).
+  const batchPoints = useMemo(() => curvePoints(losses), [losses]);
   const curves = useMemo<LossCurve[]>(
     () => [
-      {
-        name: "batch",
-        className: "loss-line",
-        points: losses.map((l, i) => [i + 1, l] as const),
-      },
+      { name: "batch", className: "loss-line", points: batchPoints },
       {
         name: "test",
         className: "loss-line network-test-line",
-        points: evaluations.map((e) => [e.step, e.loss] as const),
+        points: sampled(evaluations, TEST_POINTS).map((e) => [e.step, e.loss] as const),
       },
     ],
-    [losses, evaluations],
+    [batchPoints, evaluations],
   );
-  const finite = losses.filter((l) => l > 0 && Number.isFinite(l));
-  const lossDomain: [number, number] = finite.length
-    ? [Math.min(...finite.slice(-2000)), Math.max(...finite.slice(0, 2000))]
-    : [0.01, 3];
+  const lossDomain = useMemo(() => domainOf(batchPoints), [batchPoints]);
   const summary = spec.layers.map(layerLabel).join(" → ");
   return (
     <Panel
@@ -162,7 +177,7 @@ export function NetworkTrainingPanel() {
         <p className="hint">
           {trainAccuracy === null
             ? "Train accuracy —"
-            : `Train accuracy ${percent(trainAccuracy)} (its last ${recent.length} batches, before each update)`}
+            : `Train accuracy ${percent(trainAccuracy)} (${recent?.count === 1 ? "its one batch, before its update" : `its last ${recent?.count} batches, before each update`})`}
           {digits === "loading" ? " · loading the 10,000 digits…" : null}
         </p>
         {shared === null ? null : (
@@ -182,6 +197,7 @@ export function NetworkTrainingPanel() {
             width={Math.max(240, width)}
             height={180}
             yTicks="decades"
+            maxPoints={MAX_CURVE_POINTS}
           />
         ) : (
           <p className="hint">The loss curve appears when training starts.</p>

@@ -4,6 +4,7 @@ import type { NetworkFilterSweep, RouteStage } from "../../engine/net/filterSwee
 import { type NetworkSweepResult, useNetwork } from "../../state/network/store";
 import { divergingColor, grayColor, maxAbs, type Rgb } from "../../viz/color";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
+import { plural } from "./plural";
 
 /** Props of {@link SweepMaps}. */
 export interface SweepMapsProps {
@@ -184,7 +185,7 @@ export function SweepMaps({ result, position, side }: SweepMapsProps) {
         note={
           s.layer === 0
             ? "the patch at the cursor outlined"
-            : `(${s.shape.inChannels} channels: ${layerName(spec, s.layer - 1)}'s output)`
+            : `(${plural(s.shape.inChannels, "channel")}: ${layerName(spec, s.layer - 1)}'s output)`
         }
         data={s.layer === 0 ? s.input : s.input.subarray(0, H * W)}
         height={H}

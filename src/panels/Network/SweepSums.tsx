@@ -5,6 +5,7 @@ import { divergingColor, maxAbs } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
+import { plural } from "./plural";
 import { range } from "./range";
 
 /** Props of {@link SweepSums}. */
@@ -76,7 +77,7 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
       <section aria-label="The filter's running sum">
         <h3>
           The filter's one running sum{" "}
-          <span className="hint">({sums.contributed} terms so far)</span>
+          <span className="hint">({plural(sums.contributed, "term")} so far)</span>
         </h3>
         {range(shown).map((c) => (
           <NumberGrid
@@ -111,8 +112,12 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           size={150}
         />
         <p className="hint">
-          Each contributing position adds δ · w over its patch. With the other {s.shape.filters - 1}{" "}
-          filters' shares this is{" "}
+          Each contributing position adds δ · w over its patch.{" "}
+          {s.shape.filters === 1
+            ? "With no other filter in the layer, this is"
+            : s.shape.filters === 2
+              ? "With the other filter's share this is"
+              : `With the other ${s.shape.filters - 1} filters' shares this is`}{" "}
           {s.layer === 0
             ? "the image's δ (nothing learns from it)"
             : `the δ of layer ${s.layer}'s output`}

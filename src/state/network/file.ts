@@ -16,6 +16,8 @@ import {
   type NetworkSpec,
   type TrainSettings,
 } from "../../engine";
+import { NETWORK_HOLDS } from "../../worker/network/protocol";
+import { checkNesting, MAX_STATE_DEPTH } from "../stateFile";
 import {
   checkFiniteNumber,
   checkMagnitude,
@@ -32,9 +34,10 @@ export const NETWORK_FORMAT = "convsweep-network";
 export const NETWORK_VERSION = 2;
 /** The largest file read (a long run's history included). */
 export const MAX_NETWORK_FILE_BYTES = 32 * 1048576;
-/** Parameters stay within ±this; momentum buffers within ±MAX_VELOCITY. */
-export const MAX_PARAM = 1e6;
-export const MAX_VELOCITY = 1e8;
+/** Parameters stay within ±this; momentum buffers within ±MAX_VELOCITY; steps up to MAX_STEPS. */
+export const MAX_PARAM = NETWORK_HOLDS.param;
+export const MAX_VELOCITY = NETWORK_HOLDS.velocity;
+export const MAX_STEPS = NETWORK_HOLDS.steps;
 /** The training and test sets' sizes (the build's fixed split). */
 export const TRAIN_COUNT = 8000;
 export const TEST_COUNT = 2000;
@@ -178,7 +181,7 @@ function readEvaluations(value: unknown, steps: number): NetworkEvaluation[] {
     return {
       step,
       accuracy: between(e.accuracy, `evaluations[${i}].accuracy`, 0, 1),
-      loss: between(e.loss, `evaluations[${i}].loss`, 0, 1e6),
+      loss: between(e.loss, `evaluations[${i}].loss`, 0, NETWORK_HOLDS.loss),
       confusion: Int32Array.from(confusion, (n, j) =>
         checkWholeNumber(n, `evaluations[${i}].confusion[${j}]`, 0, TEST_COUNT),
       ),
@@ -197,6 +200,7 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   if (text.length > MAX_NETWORK_FILE_BYTES) {
     fail(`The file is ${(text.length / 1048576).toFixed(1)} MB; a network file is at most 32 MB.`);
   }
+  checkNesting(text, MAX_STATE_DEPTH, "network file");
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -220,14 +224,14 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   const net = sectionNetwork(spec);
   const length = net.paramCount;
   const settings = readSettings(d.settings);
-  const steps = checkWholeNumber(d.steps, "steps", 0, Number.MAX_SAFE_INTEGER);
+  const steps = checkWholeNumber(d.steps, "steps", 0, MAX_STEPS);
   const params = magnitudes(d.params, "params", length, MAX_PARAM, "parameters");
   const velocity = magnitudes(d.velocity, "velocity", length, MAX_VELOCITY, "momentum values");
   const lossList = numbers(d.losses, "losses", null);
   if (lossList.length > steps) {
     fail(`"losses" holds ${lossList.length} losses, more than the ${steps} steps taken.`);
   }
-  const losses = lossList.map((v, i) => between(v, `losses[${i}]`, 0, 1e12));
+  const losses = lossList.map((v, i) => between(v, `losses[${i}]`, 0, NETWORK_HOLDS.loss));
   const accuracies = numbers(d.batchAccuracies, "batchAccuracies", losses.length);
   const batchAccuracies = accuracies.map((v, i) => between(v, `batchAccuracies[${i}]`, 0, 1));
   const evaluations = readEvaluations(d.evaluations, steps);
@@ -324,8 +328,9 @@ export function sumsDisagreement(saved: SavedSums, fresh: SavedSums, name: strin
 
 /** The file's text for a state: every number shown, the sums at the cursor included. */
 export function serializeNetwork(state: NetworkState): string {
-  const sums = state.sweep === null ? null : networkSums(state.sweep, state.position);
-  const sweep = state.sweep;
+  // A sweep of an earlier network (training has moved on since) is not saved with this one.
+  const sweep = state.sweepParams === state.params ? state.sweep : null;
+  const sums = sweep === null ? null : networkSums(sweep, state.position);
   return JSON.stringify({
     format: NETWORK_FORMAT,
     version: NETWORK_VERSION,
@@ -334,8 +339,8 @@ export function serializeNetwork(state: NetworkState): string {
     steps: state.steps,
     params: [...state.params],
     velocity: [...state.velocity],
-    losses: state.losses,
-    batchAccuracies: state.batchAccuracies,
+    losses: [...state.losses],
+    batchAccuracies: [...state.batchAccuracies],
     evaluations: state.evaluations.map((e) => ({ ...e, confusion: [...e.confusion] })),
     drawn: [...state.drawn],
     sweep: {

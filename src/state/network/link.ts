@@ -4,6 +4,7 @@
  * file.
  */
 import { cnnPresetSpec } from "../../engine";
+import { parseWrittenDecimal } from "../decimal";
 import { StateFileError } from "../stateRules";
 import { readChoice, readConfig, readSettings } from "./file";
 import { digitsSpec, layersText, readLayersText } from "./spec";
@@ -37,28 +38,51 @@ export function readNetworkLink(text: string) {
       `The link's network part has ${f.length} fields; it needs 12 (15 or 13 in an older link).`,
     );
   }
-  const n = (i: number) => (f[i] === "" ? Number.NaN : Number(f[i]));
+  // Field i as a number, written as JSON writes it (the main view's link is JSON), named by
+  // the file's name for it: no "0x4", " 64 " (a link's "%2064%20"), ".5e1", or 1e-400 read as 0.
+  const n = (i: number, name: string, example: string) => {
+    const read = parseWrittenDecimal(f[i] ?? "", `"${name}"`, example);
+    if ("error" in read) fail(read.error);
+    return read.value;
+  };
   const old = f.length !== 12;
   const spec = old
     ? digitsSpec(
         cnnPresetSpec(
-          readConfig({ filters: n(0), filters2: n(1), stride: n(2), padding: n(3) }).config,
+          readConfig({
+            filters: n(0, "config.filters", "8"),
+            filters2: n(1, "config.filters2", "0"),
+            stride: n(2, "config.stride", "1"),
+            padding: n(3, "config.padding", "0"),
+          }).config,
         ).layers,
       )
     : readLayersText(f[0] ?? "");
   // The settings' fields, from the field after the network's.
   const at = old ? 4 : 1;
   const settings = readSettings({
-    batchSize: n(at),
-    learningRate: n(at + 1),
-    momentum: n(at + 2),
+    batchSize: n(at, "settings.batchSize", "64"),
+    learningRate: n(at + 1, "settings.learningRate", "0.1"),
+    momentum: n(at + 2, "settings.momentum", "0.9"),
     reduction: f[at + 3],
-    seed: n(at + 4),
-    ...(f.length === 13 ? {} : { maxShift: n(at + 9), learningRateHalfLife: n(at + 10) }),
+    seed: n(at + 4, "settings.seed", "1"),
+    ...(f.length === 13
+      ? {}
+      : {
+          maxShift: n(at + 9, "settings.maxShift", "1"),
+          learningRateHalfLife: n(at + 10, "settings.learningRateHalfLife", "1000"),
+        }),
   });
   const set = f[at + 5];
-  const image = set === "drawn" ? { set, label: n(at + 6) } : { set, index: n(at + 6) };
-  const sweep = { image, layer: n(at + 7), filter: n(at + 8) };
+  const image =
+    set === "drawn"
+      ? { set, label: n(at + 6, "sweep.image.label", "3") }
+      : { set, index: n(at + 6, "sweep.image.index", "0") };
+  const sweep = {
+    image,
+    layer: n(at + 7, "sweep.layer", "0"),
+    filter: n(at + 8, "sweep.filter", "0"),
+  };
   const { choice, layer, filter } = readChoice(sweep, spec, old);
   return { spec, settings, choice, layer, filter };
 }

@@ -13,6 +13,7 @@ import {
 import { SupersededError } from "../../worker/client";
 import { engine } from "../engineClient";
 import {
+  MAX_NETWORK_FILE_BYTES,
   MAX_PARAM,
   type NetworkFileContents,
   parseNetworkFile,
@@ -25,6 +26,8 @@ import { freshNetwork, networkStore, sweepTargetIn } from "./store";
 import { networkSums } from "./sums";
 import { requestNetworkSweep, requestNetworkSweepThen, requestPrediction } from "./sweep";
 import { endNetworkTraining } from "./training";
+// Every change to the network's store passes the network file's rules (guard.ts).
+import "./guard";
 
 /** The file name Save network file downloads. */
 export const NETWORK_FILE_NAME = "convsweep-network.json";
@@ -65,6 +68,24 @@ export function importNetwork(text: string): boolean {
   });
   requestPrediction(true);
   return true;
+}
+
+/**
+ * Opens a network file chosen or dropped: one over the size limit is refused by its size,
+ * before a byte of it is read; any other goes to importNetwork.
+ */
+export async function openNetworkFile(file: {
+  name: string;
+  size: number;
+  text(): Promise<string>;
+}): Promise<boolean> {
+  if (file.size > MAX_NETWORK_FILE_BYTES) {
+    networkStore.setState({
+      message: `That network file cannot be opened: ${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a network file is at most ${MAX_NETWORK_FILE_BYTES / 1048576} MB.`,
+    });
+    return false;
+  }
+  return importNetwork(await file.text());
 }
 
 /** The `net` parameter of a link to the network as it is now. */

@@ -20,6 +20,7 @@ import {
 import type { NetworkSweepResult } from "../../worker/client";
 import type { NetworkEvaluation, SweepImage } from "../../worker/network/protocol";
 import { convLayers, digitsSpec, sectionNetwork } from "./spec";
+import type { StepSeries } from "./stepSeries";
 
 export type { NetworkEvaluation, NetworkSweepResult };
 
@@ -48,9 +49,12 @@ export interface NetworkState {
   readonly velocity: Float64Array;
   /** Training steps taken since the seed's initial parameters. */
   readonly steps: number;
-  /** Each step's batch loss and fraction of its batch correct (index = step − 1). */
-  readonly losses: readonly number[];
-  readonly batchAccuracies: readonly number[];
+  /**
+   * Each step's batch loss and fraction of its batch correct (index = step − 1): a plain array,
+   * or while training a view of a buffer that grows in place (stepSeries.ts).
+   */
+  readonly losses: StepSeries;
+  readonly batchAccuracies: StepSeries;
   /** Every evaluation of the held-out digits, in step order. */
   readonly evaluations: readonly NetworkEvaluation[];
   /** A training run is live. */
@@ -69,6 +73,12 @@ export interface NetworkState {
   readonly filter: number;
   /** The latest sweep of that choice (null: none yet, or it no longer matches the network). */
   readonly sweep: NetworkSweepResult | null;
+  /**
+   * The parameters the sweep was made from (the store's `params` array itself). When training
+   * or a step has replaced `params` since, the sweep is of an earlier network: its batch step
+   * is not applied and its sums are not saved with the later one.
+   */
+  readonly sweepParams: Float64Array | null;
   /** How many of the sweep's positions are summed (0..positions). */
   readonly position: number;
   /** Workers that share each training step's batch (1–8): a setting of this machine, not saved. */
@@ -107,6 +117,7 @@ export function freshNetwork(given: NetworkSpec, seed: number) {
     batchAccuracies: [],
     evaluations: [],
     sweep: null,
+    sweepParams: null,
     position: 0,
   } satisfies Partial<NetworkState>;
 }
@@ -180,6 +191,11 @@ export function sweepTargetIn(
   const l = spec.layers[at];
   const count = l?.type === "conv2d" ? l.filters : 1;
   return { layer: at, filter: Math.max(0, Math.min(filter, count - 1)) };
+}
+
+/** The sweep when it was made from the network as it is now (null: none, or an earlier one's). */
+export function currentSweep(state: NetworkState): NetworkSweepResult | null {
+  return state.sweepParams === state.params ? state.sweep : null;
 }
 
 /** The worker's form of a sweep choice. */

@@ -7,6 +7,7 @@ import { errorText, IMAGE_SIDE } from "../../engine";
 import { SupersededError } from "../../worker/client";
 import { engine } from "../engineClient";
 import { digitsUrl } from "./digits";
+import { MAX_PARAM, MAX_STEPS, MAX_VELOCITY } from "./file";
 import {
   type NetworkState,
   type NetworkSweepResult,
@@ -15,6 +16,8 @@ import {
   sweepImageOf,
   sweepTargetIn,
 } from "./store";
+// Every change to the network's store passes the network file's rules (guard.ts).
+import "./guard";
 
 const get = () => networkStore.getState();
 const set = (change: Partial<NetworkState>) => networkStore.setState(change);
@@ -160,6 +163,7 @@ export function requestNetworkSweep(): void {
 /** requestNetworkSweep, then `landed` sees the sweep (not when a newer one superseded it). */
 export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => void): void {
   const state = get();
+  const basis = state.params;
   const request = {
     network: { spec: state.spec, params: state.params },
     velocity: state.velocity,
@@ -179,6 +183,7 @@ export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => v
         const positions = sweep.sweep.shape.outHeight * sweep.sweep.shape.outWidth;
         set({
           sweep,
+          sweepParams: basis,
           position: Math.min(get().position, positions),
           ...(get().training ? {} : { digits: "ready" }),
         });
@@ -235,6 +240,29 @@ export function applyBatchStep(): void {
   const state = get();
   const batch = state.sweep?.batch;
   if (batch === undefined || state.training) return;
+  if (state.sweepParams !== state.params) {
+    // Computed from the network before the last training or step: never applied to this one.
+    set({
+      message:
+        "That step was computed for the network as it was before; its step for the network as it is now is on the way.",
+    });
+    requestNetworkSweep();
+    return;
+  }
+  if (state.steps >= MAX_STEPS) {
+    set({
+      message: `The network has taken ${MAX_STEPS.toLocaleString("en-US")} steps, the most a network file counts.`,
+    });
+    return;
+  }
+  const far = batch.params.findIndex((w) => !(Math.abs(w) <= MAX_PARAM));
+  const fast = batch.velocity.findIndex((v) => !(Math.abs(v) <= MAX_VELOCITY));
+  if (far !== -1 || fast !== -1 || !(batch.loss <= 1e12)) {
+    set({
+      message: `That step would leave what a network holds (a weight within ±${MAX_PARAM.toLocaleString("en-US")}, a momentum value within ±${MAX_VELOCITY.toLocaleString("en-US")}, a batch loss of at most 1e12): lower η. The network stays as it was.`,
+    });
+    return;
+  }
   set({
     params: batch.params,
     velocity: batch.velocity,

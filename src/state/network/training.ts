@@ -18,9 +18,13 @@ import {
 } from "../../worker/client";
 import { networkTrainingEngine } from "../engineClient";
 import { digitsUrl } from "./digits";
+import { MAX_PARAM, MAX_STEPS, MAX_VELOCITY, readSettings } from "./file";
 import { digitsSpec, specProblem } from "./spec";
+import { appended } from "./stepSeries";
 import { freshNetwork, MAX_WORKERS, type NetworkState, networkStore, sweepTargetIn } from "./store";
 import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./sweep";
+// Every change to the network's store passes the network file's rules (guard.ts).
+import "./guard";
 
 /** Steps one press of Train network may run before it stops by itself. */
 export const RUN_LIMIT = 100_000;
@@ -40,52 +44,133 @@ const set = (change: Partial<NetworkState>) => networkStore.setState(change);
 /** The live run's token: a report or an end of an older run is dropped. */
 let liveRun: object | null = null;
 
-/** Applies the reports of the live run once per animation frame. */
+/**
+ * Longest wait for an animation frame before waiting reports are applied anyway: a hidden page
+ * runs no frames (and its timers at most about once a second), so a run in a background tab
+ * still lands in the store, and what waits meanwhile stays one report's size.
+ */
+export const REPORT_FALLBACK_MS = 250;
+
+/**
+ * The reports of a run not applied yet, merged as they arrive: the latest parameters and
+ * momentum only (a report's copies, the one thing of size), every loss, accuracy and evaluation.
+ */
+interface Pending {
+  step: number;
+  params: Float64Array;
+  velocity: Float64Array;
+  shares: readonly number[];
+  losses: Float64Array[];
+  accuracies: Float64Array[];
+  evaluations: NetworkTrainProgress["evaluations"][number][];
+}
+
+/** What `merged` lands: a report, a run's end, or reports merged while they waited. */
+type Landed = Pick<NetworkTrainProgress, "step" | "params" | "velocity" | "shares"> & {
+  readonly losses: ArrayLike<number> | readonly ArrayLike<number>[];
+  readonly accuracies: ArrayLike<number> | readonly ArrayLike<number>[];
+  readonly evaluations: NetworkTrainProgress["evaluations"];
+};
+
+/** `pending` with `report` merged in: the older parameters are dropped at once. */
+function coalesced(pending: Pending | null, report: NetworkTrainProgress): Pending {
+  if (pending === null) {
+    return {
+      step: report.step,
+      params: report.params,
+      velocity: report.velocity,
+      shares: report.shares,
+      losses: [report.losses],
+      accuracies: [report.accuracies],
+      evaluations: [...report.evaluations],
+    };
+  }
+  pending.step = report.step;
+  pending.params = report.params;
+  pending.velocity = report.velocity;
+  if (report.shares.length > 0) pending.shares = report.shares;
+  pending.losses.push(report.losses);
+  pending.accuracies.push(report.accuracies);
+  pending.evaluations.push(...report.evaluations);
+  return pending;
+}
+
+/**
+ * Applies the reports of the live run at most once per animation frame, or after
+ * REPORT_FALLBACK_MS when no frame comes (a hidden page). Reports merge as they arrive, so
+ * however long frames wait, one report's parameters wait with them.
+ */
 class Reports {
-  #queued: NetworkTrainProgress[] = [];
+  #pending: Pending | null = null;
   #frame: number | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
   constructor(readonly run: object) {}
 
   add(report: NetworkTrainProgress): void {
-    this.#queued.push(report);
-    if (typeof requestAnimationFrame !== "function") this.apply();
-    else this.#frame ??= requestAnimationFrame(() => this.apply());
+    this.#pending = coalesced(this.#pending, report);
+    if (typeof requestAnimationFrame !== "function") {
+      this.apply();
+      return;
+    }
+    this.#frame ??= requestAnimationFrame(() => this.apply());
+    this.#timer ??= setTimeout(() => this.apply(), REPORT_FALLBACK_MS);
   }
 
-  /** Lands every queued report in one change of the store. */
+  /** Lands what waits in one change of the store. */
   apply(): void {
-    this.#frame = null;
-    const reports = this.#queued;
-    this.#queued = [];
-    if (liveRun !== this.run || reports.length === 0) return;
-    set(merged(get(), reports));
+    this.#unschedule();
+    const pending = this.#pending;
+    this.#pending = null;
+    if (liveRun !== this.run || pending === null) return;
+    set(merged(get(), [pending]));
     refreshPrediction();
   }
 
   cancel(): void {
+    this.#unschedule();
+    this.#pending = null;
+  }
+
+  #unschedule(): void {
     if (this.#frame !== null && typeof cancelAnimationFrame === "function") {
       cancelAnimationFrame(this.#frame);
     }
-    this.#queued = [];
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#frame = null;
+    this.#timer = null;
   }
 }
 
-/** The state after some reports (or a run's end): the last one's parameters, all their numbers. */
-function merged(
-  state: NetworkState,
-  reports: readonly NetworkTrainProgress[],
-): Partial<NetworkState> {
+/** A report's numbers: one array, or the arrays of reports merged while they waited. */
+function chunksOf(numbers: ArrayLike<number> | readonly ArrayLike<number>[]) {
+  return Array.isArray(numbers)
+    ? (numbers as readonly ArrayLike<number>[])
+    : [numbers as ArrayLike<number>];
+}
+
+/**
+ * The state after some reports (or a run's end): the last one's parameters, all their numbers.
+ * The history grows in place (stepSeries.ts): its cost is the new steps', not the history's.
+ */
+function merged(state: NetworkState, reports: readonly Landed[]): Partial<NetworkState> {
   const last = reports.at(-1);
   if (last === undefined) return {};
   const shares = [...reports].reverse().find((r) => r.shares.length > 0)?.shares;
+  let losses = state.losses;
+  let batchAccuracies = state.batchAccuracies;
+  for (const r of reports) {
+    for (const chunk of chunksOf(r.losses)) losses = appended(losses, chunk);
+    for (const chunk of chunksOf(r.accuracies)) batchAccuracies = appended(batchAccuracies, chunk);
+  }
+  const evaluations = reports.flatMap((r) => r.evaluations);
   return {
     ...(shares === undefined ? {} : { shares }),
     params: last.params,
     velocity: last.velocity,
     steps: last.step,
-    losses: [...state.losses, ...reports.flatMap((r) => [...r.losses])],
-    batchAccuracies: [...state.batchAccuracies, ...reports.flatMap((r) => [...r.accuracies])],
-    evaluations: [...state.evaluations, ...reports.flatMap((r) => r.evaluations)],
+    losses,
+    batchAccuracies,
+    ...(evaluations.length === 0 ? {} : { evaluations: [...state.evaluations, ...evaluations] }),
   };
 }
 
@@ -96,6 +181,13 @@ export function trainNetwork(): void {
   if (state.draft !== null) {
     set({
       message: `Training waits until the layers make a network: ${state.draft.problem}`,
+    });
+    return;
+  }
+  const left = MAX_STEPS - state.steps;
+  if (left <= 0) {
+    set({
+      message: `The network has taken ${MAX_STEPS.toLocaleString("en-US")} steps, the most a network file counts: press Start over from the seed to train again.`,
     });
     return;
   }
@@ -111,7 +203,7 @@ export function trainNetwork(): void {
         velocity: state.velocity,
         steps: state.steps,
         settings: state.settings,
-        run: RUN_LIMIT,
+        run: Math.min(RUN_LIMIT, left),
         reportMs: REPORT_MS,
         evaluateEvery: EVALUATE_EVERY,
         digits: digitsUrl(),
@@ -132,7 +224,7 @@ export function trainNetwork(): void {
           training: false,
           digits: "ready",
           message: end.diverged
-            ? "Training stopped: a step made a number too large to hold (lower η and press Train network again)."
+            ? `Training stopped before a step that would leave what a network holds (a weight within ±${MAX_PARAM.toLocaleString("en-US")}, a momentum value within ±${MAX_VELOCITY.toLocaleString("en-US")}, a batch loss of at most 1e12, every number finite): lower η and press Train network again.`
             : null,
         });
         requestNetworkSweep();
@@ -221,7 +313,8 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
   const state = get();
   if (state.training) return;
   try {
-    const checked = checkTrainSettings({ ...state.settings, ...change });
+    // The network file's rules first (one source of limits), then the engine's.
+    const checked = checkTrainSettings(readSettings({ ...state.settings, ...change }));
     // The settings the section offers (see NETWORK_DEFAULT_SETTINGS); no weight decay.
     const { batchSize, learningRate, momentum, reduction, seed } = checked;
     const { maxShift = 0, learningRateHalfLife = 0 } = checked;
@@ -265,10 +358,14 @@ export function setNetworkWorkers(workers: number): void {
 /** "2 workers summed 32 and 32 images; one gradient." (null before a step is trained). */
 export function sharesLine(shares: readonly number[]): string | null {
   if (shares.length === 0) return null;
-  if (shares.length === 1) return `1 worker summed ${shares[0]} images; one gradient.`;
+  const images = (n: number) => (n === 1 ? "image" : "images");
+  if (shares.length === 1) {
+    return `1 worker summed ${shares[0]} ${images(shares[0] as number)}; one gradient.`;
+  }
   const counts = shares.map(String);
   const listed = `${counts.slice(0, -1).join(", ")} and ${counts.at(-1)}`;
-  return `${shares.length} workers summed ${listed} images; one gradient.`;
+  const total = shares.reduce((a, b) => a + b, 0);
+  return `${shares.length} workers summed ${listed} ${images(total)}; one gradient.`;
 }
 
 /** The ranges the section's controls offer. */

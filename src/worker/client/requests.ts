@@ -16,12 +16,7 @@ import type {
   ReductionComparison,
   Sweep,
 } from "../../engine";
-import {
-  importOnnxModel,
-  predictNetwork,
-  sweepNetwork,
-  trainNetwork,
-} from "../network/requests";
+import { importOnnxModel, predictNetwork, sweepNetwork, trainNetwork } from "../network/requests";
 import type {
   EngineReply,
   ProblemMessage,

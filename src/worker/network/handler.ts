@@ -10,6 +10,7 @@ import {
   checkTrainSettings,
   createNetwork,
   createNetworkTrainer,
+  DIGITS_ASSET_NAME,
   type DigitsDataset,
   evaluateNetwork,
   importOnnx,
@@ -32,18 +33,30 @@ import type {
   NetworkTrainRequestMessage,
   SweepImage,
 } from "./protocol";
+import { NETWORK_HOLDS } from "./protocol";
 import { MAX_TRAINING_WORKERS, SharePool, type ShareWorkerFactory } from "./shares";
 
 /** Loads the digits asset at a URL (tests give a synthetic one). */
 export type DigitsLoader = (url: string) => Promise<DigitsDataset>;
 
-/** Fetches and parses the asset; a refused asset throws DigitsAssetError's message. */
+/**
+ * Fetches and parses the asset; a refused asset throws DigitsAssetError's message. A failed
+ * download (offline, blocked, cut short, HTTP error) says what failed, why, and what to do.
+ */
 export const fetchDigits: DigitsLoader = async (url) => {
-  const response = await fetch(url);
-  if (!response.ok) {
-    throw new Error(`The digits could not be loaded from ${url}: HTTP ${response.status}`);
+  const name = String(url).split(/[?#]/)[0]?.split("/").pop() || DIGITS_ASSET_NAME;
+  let bytes: ArrayBuffer;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    bytes = await response.arrayBuffer();
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/\.$/, "") : String(error);
+    throw new Error(
+      `The digits (${name}, 7.9 MB) could not be downloaded: ${why}. Check the connection and press Train network or Show the sweep again.`,
+    );
   }
-  return parseDigits(await response.arrayBuffer());
+  return parseDigits(bytes);
 };
 
 /** Test images per evaluation chunk: about 30 ms, so a cancel waits no longer. */
@@ -135,7 +148,11 @@ async function evaluateInChunks(
   return { step, accuracy: correct / test.count, loss: loss / test.count, confusion };
 }
 
-const allFinite = (values: Float64Array) => values.every(Number.isFinite);
+/** Every value within ±limit (and so finite). */
+const within = (values: Float64Array, limit: number) => {
+  for (const v of values) if (!(Math.abs(v) <= limit)) return false;
+  return true;
+};
 
 /**
  * A training run: one step at a time (about 10 ms for the default network) with a yield after
@@ -225,7 +242,13 @@ export async function runNetworkTraining(
       const step = await pool.step(trainer, request.digits, context.yieldToEvents);
       ({ loss, accuracy, shares } = step);
     }
-    if (!Number.isFinite(loss) || !allFinite(trainer.params)) {
+    // A step past what a network holds (the network file's limits, NETWORK_HOLDS) is undone.
+    if (
+      !(loss >= 0 && loss <= NETWORK_HOLDS.loss) ||
+      !within(trainer.params, NETWORK_HOLDS.param) ||
+      !within(trainer.velocity, NETWORK_HOLDS.velocity) ||
+      trainer.steps > NETWORK_HOLDS.steps
+    ) {
       trainer.params.set(backup);
       trainer.velocity.set(velocityBackup);
       trainer.steps--;
@@ -247,6 +270,16 @@ export async function runNetworkTraining(
         cancelled = true;
         break;
       }
+      if (!(e.loss <= NETWORK_HOLDS.loss)) {
+        // The held-out loss left what a network holds: the step is undone, as a diverged one.
+        trainer.params.set(backup);
+        trainer.velocity.set(velocityBackup);
+        trainer.steps--;
+        losses.pop();
+        accuracies.pop();
+        diverged = true;
+        break;
+      }
       evaluations.push(e);
       evaluatedAt = trainer.steps;
     }
@@ -266,7 +299,8 @@ export async function runNetworkTraining(
       () => true,
       context.yieldToEvents,
     );
-    if (e !== null) evaluations.push(e);
+    // Only an evaluation a network file holds (a held-out loss of at most NETWORK_HOLDS.loss).
+    if (e !== null && e.loss <= NETWORK_HOLDS.loss) evaluations.push(e);
   }
   pool?.dispose();
   const b = body();

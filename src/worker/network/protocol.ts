@@ -11,6 +11,14 @@ import type { NetworkSpec, TrainSettings } from "../../engine";
 import type { BatchStep } from "../../engine/cnn/filterSweep";
 import type { NetworkFilterSweep } from "../../engine/net/filterSweep";
 
+/**
+ * What a network may hold, on both sides of the worker (the network file's rules): every
+ * parameter within ±param, every momentum value within ±velocity, at most `steps` steps
+ * (the engine counts a run's images in whole numbers up to 1e12 steps), and each batch loss
+ * at most `loss`. Training stops before a step that would leave them.
+ */
+export const NETWORK_HOLDS = { param: 1e6, velocity: 1e8, steps: 1e12, loss: 1e12 } as const;
+
 /** The network: its layers and every parameter (layout of `createNetwork(spec)`). */
 export interface NetworkMessage {
   readonly spec: NetworkSpec;
@@ -135,7 +143,10 @@ export interface NetworkProgressReply extends NetworkTrainingBody {
 export interface NetworkDoneReply extends NetworkTrainingBody {
   readonly type: "networkDone";
   readonly runId: number;
-  /** A step made a non-finite loss or parameter: the run stopped before it. */
+  /**
+   * A step made a non-finite number or left what a network holds (NETWORK_HOLDS): the run
+   * stopped before it.
+   */
   readonly diverged: boolean;
   readonly cancelled: boolean;
 }

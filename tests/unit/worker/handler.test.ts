@@ -354,14 +354,14 @@ describe("bad requests get a readable error reply, never a throw", () => {
       { type: "explode", runId: 4 },
       4,
       null,
-      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict" or "networkSweep"',
+      'unknown request type "explode"; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict", "networkSweep" or "networkImportOnnx"',
     ],
     [
       "a missing type",
       { runId: 4 },
       4,
       null,
-      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict" or "networkSweep"',
+      'unknown request type undefined; expected "sweep", "train", "trainUntied", "gradientCheck", "reductions", "cancel", "ping", "networkTrain", "networkPredict", "networkSweep" or "networkImportOnnx"',
     ],
     [
       "a missing runId",

@@ -148,6 +148,7 @@ describe("data-parallel training", () => {
   test("the section's line says how many images each worker summed", () => {
     expect(sharesLine([22, 21, 21])).toBe("3 workers summed 22, 21 and 21 images; one gradient.");
     expect(sharesLine([32, 32])).toBe("2 workers summed 32 and 32 images; one gradient.");
+    expect(sharesLine([1])).toBe("1 worker summed 1 image; one gradient.");
     expect(sharesLine([64])).toBe("1 worker summed 64 images; one gradient.");
     expect(sharesLine([])).toBeNull();
   });

@@ -1,8 +1,8 @@
 // Opening a network file makes its sweep again and compares the sums the file saved with it;
 // and the drawn digit's prediction keeps one request in flight, so a stream of changes (a pen
 // drawing while the network trains) is answered instead of each change superseding the last.
-import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
-import { createNetwork, encodeDigits, predictNetwork } from "../../../../src/engine";
+import { beforeEach, expect, test, vi } from "vitest";
+import { createNetwork, predictNetwork } from "../../../../src/engine";
 import { engine, setEngineClient } from "../../../../src/state/engineClient";
 import { exportNetwork, importNetwork } from "../../../../src/state/network/loading";
 import { initialNetworkState, networkStore } from "../../../../src/state/network/store";
@@ -14,28 +14,9 @@ import {
   requestPrediction,
 } from "../../../../src/state/network/sweep";
 import { createEngineClient } from "../../../../src/worker/client";
+import { serveSyntheticDigits } from "./fixtures";
 
-/** 120 digits of seeded noise (100 to train on): enough for a sweep and its batch. */
-function syntheticDigits(): Uint8Array {
-  const count = 120;
-  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
-  let seed = 7;
-  const pixels = Uint8Array.from({ length: count * 784 }, () => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed >>> 24;
-  });
-  return encodeDigits(labels, pixels, 100);
-}
-
-const realFetch = globalThis.fetch;
-beforeAll(() => {
-  const asset = syntheticDigits();
-  globalThis.fetch = (async () => new Response(asset.slice())) as typeof fetch;
-});
-afterAll(() => {
-  globalThis.fetch = realFetch;
-  setEngineClient(null);
-});
+serveSyntheticDigits(120, 100, 7);
 beforeEach(() => {
   setEngineClient(createEngineClient({ inProcess: true }));
   networkStore.setState(initialNetworkState());
