@@ -42,9 +42,9 @@ export function LazyNetwork() {
     <section ref={ref} id="network" className="network" aria-labelledby="network-title">
       <h2 id="network-title">Inside a real network</h2>
       <p className="lead">
-        The same sweep in a CNN that learns real handwritten digits, and you build the CNN:
-        conv layers of many filters, ReLU, pooling and a classifier (or LeNet-5, or a model you
-        trained). Each position's δ now comes from the layers above.
+        The same sweep in a CNN that learns real handwritten digits, and you build the CNN: conv
+        layers of many filters, ReLU, pooling and a classifier (or LeNet-5, or a model you trained).
+        Each position's δ now comes from the layers above.
       </p>
       {load ? (
         <Suspense fallback={<Loading>Loading the network…</Loading>}>
