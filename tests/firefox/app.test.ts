@@ -296,11 +296,13 @@ test("Inside a real network: train a few steps and see a test accuracy", async (
     "the network section",
   );
   // Two workers: the training worker starts a helper (a worker of the worker) to share each batch.
-  const workers = await page.evaluateHandle(() =>
-    Array.from(document.querySelectorAll("label"))
-      .find((l) => l.textContent?.startsWith("Workers"))
-      ?.querySelector("input"),
-  );
+  const workers = await page.evaluateHandle(() => {
+    const label = Array.from(document.querySelectorAll("label")).find((l) =>
+      l.textContent?.startsWith("Workers"),
+    );
+    // The field is the label's control (inside it, or named by its for).
+    return label?.control ?? null;
+  });
   const field = workers.asElement() as ElementHandle<HTMLInputElement> | null;
   if (field === null) throw new Error("no Workers field");
   await field.click({ count: 3 });
