@@ -101,8 +101,9 @@ test(
       .poll(() => page.locator('[data-quantity="network-parameters"]').textContent())
       .toMatch(/^61,706 parameters in all/);
     const sweep = page.locator("#network-sweep");
-    await sweep.getByLabel("Layer").selectOption("3");
-    await sweep.getByLabel("Filter").selectOption("5");
+    // The menus' names begin with their labels (a label around a select also names its options).
+    await sweep.getByRole("combobox", { name: /^Layer/ }).selectOption("3");
+    await sweep.getByRole("combobox", { name: /^Filter/ }).selectOption("5");
     await expect
       .poll(() => sweep.getByText(/\d+ of 100 positions contribute/).count(), { timeout: WAIT_MS })
       .toBe(1);

@@ -108,6 +108,19 @@ describe("a web tool", () => {
     await expect.poll(() => tour.textContent()).toMatch(/4\. Update/);
     await page.getByRole("button", { name: "Apply update" }).click();
     await expect.poll(() => tour.count()).toBe(0);
+    // The work is saved 400 ms after its last change: reload once the saved entry is the
+    // updated filter at position 0 (on a busy machine an earlier entry, mid-sweep, could
+    // still be the saved one).
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const saved = localStorage.getItem("convsweep-saved");
+          if (saved === null) return null;
+          const { updates, position } = JSON.parse(saved) as { updates: number; position: number };
+          return [updates, position];
+        }),
+      )
+      .toEqual([1, 0]);
     await page.reload();
     await ready(page);
     expect(await page.getByRole("region", { name: "Getting started" }).count()).toBe(0);
