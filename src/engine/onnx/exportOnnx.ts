@@ -6,24 +6,31 @@
  */
 import { checkBuffer } from "../cnn/checks";
 import type { Network } from "../net/spec";
-import { ATTRIBUTE_TYPE, DATA_TYPE } from "./onnxModel";
-import { Writer } from "./protobuf";
+import {
+  ATTRIBUTE_TYPE,
+  DATA_TYPE,
+  type OnnxAttribute,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValue,
+} from "./onnxModel";
+import { encodeModel } from "./wire";
 
 const IR_VERSION = 7;
 const OPSET = 13;
 
-function intsAttribute(name: string, values: readonly number[]): Writer {
-  const w = new Writer().bytes(1, name).int(20, ATTRIBUTE_TYPE.ints);
-  for (const v of values) w.int(8, v);
-  return w;
+const NONE = { f: 0, i: 0, s: "", ints: [], t: null } as const;
+
+function intsAttribute(name: string, ints: readonly number[]): OnnxAttribute {
+  return { ...NONE, name, type: ATTRIBUTE_TYPE.ints, ints };
 }
 
-function intAttribute(name: string, value: number): Writer {
-  return new Writer().bytes(1, name).int(20, ATTRIBUTE_TYPE.int).int(3, value);
+function intAttribute(name: string, i: number): OnnxAttribute {
+  return { ...NONE, name, type: ATTRIBUTE_TYPE.int, i };
 }
 
-function floatAttribute(name: string, value: number): Writer {
-  return new Writer().bytes(1, name).int(20, ATTRIBUTE_TYPE.float).float(2, value);
+function floatAttribute(name: string, f: number): OnnxAttribute {
+  return { ...NONE, name, type: ATTRIBUTE_TYPE.float, f };
 }
 
 function tensor(
@@ -31,27 +38,9 @@ function tensor(
   dims: readonly number[],
   values: Float64Array,
   double: boolean,
-): Writer {
-  const width = double ? 8 : 4;
-  const raw = new Uint8Array(values.length * width);
-  const view = new DataView(raw.buffer);
-  for (let i = 0; i < values.length; i++) {
-    if (double) view.setFloat64(i * 8, values[i] as number, true);
-    else view.setFloat32(i * 4, values[i] as number, true);
-  }
-  const w = new Writer();
-  for (const d of dims) w.int(1, d);
-  return w
-    .int(2, double ? DATA_TYPE.double : DATA_TYPE.float)
-    .bytes(8, name)
-    .bytes(9, raw);
-}
-
-function valueInfo(name: string, elemType: number, dims: readonly number[]): Writer {
-  const shape = new Writer().bytes(1, new Writer().bytes(2, "batch"));
-  for (const d of dims) shape.bytes(1, new Writer().int(1, d));
-  const tensorType = new Writer().int(1, elemType).bytes(2, shape);
-  return new Writer().bytes(1, name).bytes(2, new Writer().bytes(1, tensorType));
+): OnnxTensor {
+  const dataType = double ? DATA_TYPE.double : DATA_TYPE.float;
+  return { name, dims, dataType, values, problem: null, external: false };
 }
 
 /**
@@ -69,21 +58,24 @@ export function exportOnnx(
     throw new RangeError(`dtype must be "float32" or "float64"; got ${JSON.stringify(dtype)}`);
   }
   const double = dtype === "float64";
-  const graph = new Writer();
-  const initializers: Writer[] = [];
+  const nodes: OnnxNode[] = [];
+  const initializers = new Map<string, OnnxTensor>();
   let current = "input";
   net.plans.forEach((plan, i) => {
     const output = i === net.plans.length - 1 ? "output" : `layer${i + 1}`;
-    const node = new Writer().bytes(1, current);
+    const inputs = [current];
     const weights = (dims: number[], start: number, end: number, biasEnd: number) => {
       const wName = `layer${i + 1}.weight`;
       const bName = `layer${i + 1}.bias`;
-      initializers.push(tensor(wName, dims, params.subarray(start, end), double));
-      initializers.push(tensor(bName, [dims[0] as number], params.subarray(end, biasEnd), double));
-      node.bytes(1, wName).bytes(1, bName);
+      initializers.set(wName, tensor(wName, dims, params.subarray(start, end), double));
+      initializers.set(
+        bName,
+        tensor(bName, [dims[0] as number], params.subarray(end, biasEnd), double),
+      );
+      inputs.push(wName, bName);
     };
     let op: string;
-    const attributes: Writer[] = [];
+    const attributes: OnnxAttribute[] = [];
     switch (plan.type) {
       case "conv2d": {
         const c = plan.conv;
@@ -132,28 +124,32 @@ export function exportOnnx(
         attributes.push(intAttribute("axis", 1));
         break;
     }
-    node
-      .bytes(2, output)
-      .bytes(3, `/${i + 1}/${op}`)
-      .bytes(4, op);
-    for (const a of attributes) node.bytes(5, a);
-    graph.bytes(1, node);
+    nodes.push({
+      name: `/${i + 1}/${op}`,
+      opType: op,
+      domain: "",
+      inputs,
+      outputs: [output],
+      attributes: new Map(attributes.map((a) => [a.name, a])),
+    });
     current = output;
   });
-  graph.bytes(2, "ConvSweep");
-  for (const t of initializers) graph.bytes(5, t);
   const elemType = double ? DATA_TYPE.double : DATA_TYPE.float;
   const { channels, height, width } = net.spec.input;
-  graph.bytes(11, valueInfo("input", elemType, [channels, height, width]));
+  const input: OnnxValue = { name: "input", elemType, dims: ["batch", channels, height, width] };
   const out = net.shapes[net.shapes.length - 1];
   const flat = net.flat[net.flat.length - 1] === true;
   const outDims =
     out === undefined ? [] : flat ? [out.channels] : [out.channels, out.height, out.width];
-  graph.bytes(12, valueInfo("output", elemType, outDims));
-  return new Writer()
-    .int(1, IR_VERSION)
-    .bytes(2, "ConvSweep")
-    .bytes(7, graph)
-    .bytes(8, new Writer().bytes(1, "").int(2, OPSET))
-    .finish();
+  const output: OnnxValue = { name: "output", elemType, dims: ["batch", ...outDims] };
+  return encodeModel({
+    irVersion: IR_VERSION,
+    opset: OPSET,
+    producer: "ConvSweep",
+    graphName: "ConvSweep",
+    nodes,
+    initializers,
+    inputs: [input],
+    outputs: [output],
+  });
 }

@@ -10,12 +10,12 @@
 import { createNetwork, type LayerSpec, type NetworkSpec } from "../net/spec";
 import {
   DATA_TYPE,
-  decodeModel,
+  OnnxFormatError,
   type OnnxModel,
   type OnnxNode,
   type OnnxTensor,
 } from "./onnxModel";
-import { ProtobufError } from "./protobuf";
+import { decodeModel } from "./wire";
 
 /** Why a model cannot be opened: a message a person can act on. */
 export class OnnxImportError extends Error {
@@ -24,6 +24,9 @@ export class OnnxImportError extends Error {
 
 /** The largest model file read (a network within NETWORK_LIMITS is far smaller). */
 export const MAX_ONNX_BYTES = 64 * 1024 * 1024;
+
+/** The opsets of the default domain read: those whose operators above mean what is read here. */
+const OPSETS = { min: 9, max: 17 } as const;
 
 function nodeName(node: OnnxNode, index: number): string {
   return `${node.opType} node ${node.name === "" ? `#${index + 1}` : `"${node.name}"`}`;
@@ -40,9 +43,17 @@ function weights(model: OnnxModel, name: string | undefined, where: string): Onn
       `${where}: its weights are in a separate file; save the model with its weights inside`,
     );
   }
+  if (t.problem !== null)
+    throw new OnnxImportError(`${where}: its weights "${t.name}" ${t.problem}`);
   if (t.values === null || (t.dataType !== DATA_TYPE.float && t.dataType !== DATA_TYPE.double)) {
     throw new OnnxImportError(
       `${where}: its weights are of ONNX type ${t.dataType}; ConvSweep reads float and double`,
+    );
+  }
+  const bad = t.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new OnnxImportError(
+      `${where}: its weights "${t.name}" hold ${t.values[bad]} at index ${bad}; ConvSweep reads finite weights`,
     );
   }
   return t;
@@ -143,10 +154,15 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
   try {
     model = decodeModel(bytes);
   } catch (error) {
-    if (error instanceof ProtobufError) {
-      throw new OnnxImportError(`this is not an ONNX model (${error.message})`);
+    if (error instanceof OnnxFormatError) {
+      throw new OnnxImportError(`the file is not an ONNX model (${error.message})`);
     }
     throw error;
+  }
+  if (model.opset < OPSETS.min || model.opset > OPSETS.max) {
+    throw new OnnxImportError(
+      `${model.opset === 0 ? "the model names no opset of the default domain" : `the model's opset is ${model.opset}`}; ConvSweep reads opsets ${OPSETS.min} to ${OPSETS.max} (torch.onnx.export's opset_version)`,
+    );
   }
   const dataInputs = model.inputs.filter((v) => !model.initializers.has(v.name));
   if (dataInputs.length !== 1) {
@@ -156,7 +172,12 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
   }
   const input = dataInputs[0] as (typeof dataInputs)[number];
   const [, channels, height, width] = input.dims;
-  if (input.dims.length !== 4 || channels == null || height == null || width == null) {
+  if (
+    input.dims.length !== 4 ||
+    typeof channels !== "number" ||
+    typeof height !== "number" ||
+    typeof width !== "number"
+  ) {
     throw new OnnxImportError(
       `the input "${input.name}" has shape [${input.dims.map((d) => d ?? "?").join(", ")}]; ConvSweep reads [batch, channels, height, width] with known sizes`,
     );
@@ -204,6 +225,12 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
           "grouped convolutions are not supported",
         );
         refuseAutoPad(node, where);
+        const kernel = node.attributes.get("kernel_shape")?.ints;
+        if (kernel !== undefined && (kernel[0] !== kh || kernel[1] !== kw || kernel.length !== 2)) {
+          throw new OnnxImportError(
+            `${where}: its kernel_shape [${kernel.join(", ")}] is not its weights' ${kh}x${kw}`,
+          );
+        }
         fanIns.push({ layer: layers.length, inputs: inChannels as number, where });
         const bias = biasOf(model, node, where, filters, "filters");
         layers.push({
@@ -221,6 +248,7 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
         const w = weights(model, node.inputs[1], where);
         const transB = node.attributes.get("transB")?.i ?? 0;
         refuseAttribute(node, where, "transA", (v) => v === 0, "transA is not supported");
+        refuseAttribute(node, where, "transB", (v) => v === 0 || v === 1, "transB must be 0 or 1");
         const alpha = node.attributes.get("alpha")?.f ?? 1;
         const beta = node.attributes.get("beta")?.f ?? 1;
         if (alpha !== 1 || beta !== 1)
@@ -318,10 +346,24 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
     const expected =
       plan?.type === "conv2d" ? plan.conv.inChannels : plan?.type === "dense" ? plan.inputs : 0;
     if (inputs !== expected) {
+      const what = plan?.type === "conv2d" ? "channels" : "values";
       throw new OnnxImportError(
-        `${where}: its weights take ${inputs} inputs, but the layer before gives ${expected}`,
+        `${where}: its weights take ${inputs} input ${what}, but the layer before gives ${expected}`,
       );
     }
+  }
+  const shape = net.shapes[net.shapes.length - 1];
+  const made = net.flat[net.flat.length - 1]
+    ? [shape?.channels]
+    : [shape?.channels, shape?.height, shape?.width];
+  const said = model.outputs.find((o) => o.name === current)?.dims.slice(1) ?? [];
+  if (
+    said.length > 0 &&
+    (said.length !== made.length || said.some((d, i) => typeof d === "number" && d !== made[i]))
+  ) {
+    throw new OnnxImportError(
+      `the model says its output is [batch, ${said.map((d) => d ?? "?").join(", ")}], but its layers give [batch, ${made.join(", ")}]`,
+    );
   }
   const all = new Float64Array(net.paramCount);
   let at = 0;

@@ -7,7 +7,9 @@ Reads {"export": [...], "check": [...], "folder": path} as JSON on stdin.
   onnx.checker.check_model; its weights are read with onnx.numpy_helper, and the graph is run
   by a small float64 interpreter written here on torch.nn.functional (Conv, Relu, MaxPool,
   AveragePool, Flatten, Gemm, read from the file's own attributes) on the given input.
-Writes {"exported": [paths], "checked": [{weights: [...], output: [...]}]} as JSON.
+Also saves a model with a Tanh (an operator the engine does not read) to folder/tanh.onnx.
+Writes {"exported": [paths], "checked": [{weights: [...], output: [...]}], "unsupported": path}
+as JSON.
 """
 import json
 import os
@@ -109,4 +111,9 @@ for case in job["check"]:
         "output": run(model, x).reshape(-1).tolist(),
     })
 
-json.dump({"exported": exported, "checked": checked}, sys.stdout)
+tanh = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.Tanh(), torch.nn.Flatten(),
+                           torch.nn.Linear(2 * 8 * 8, 3))
+unsupported = os.path.join(job["folder"], "tanh.onnx")
+torch.onnx.export(tanh, torch.zeros(1, 1, 10, 10), unsupported)
+
+json.dump({"exported": exported, "checked": checked, "unsupported": unsupported}, sys.stdout)
