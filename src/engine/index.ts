@@ -36,9 +36,13 @@ export {
 export { type Evaluation, evaluate, predict } from "./cnn/evaluate";
 export {
   checkLabelledImages,
+  classesOfImages,
+  DIGITS_SHAPE,
+  type ImageShape,
   type LabelledImages,
   loadImage,
   loadShiftedImage,
+  shapeOfImages,
   shiftAt,
 } from "./cnn/images";
 export { maxPoolBackward, maxPoolForward, type PoolShape, poolShape } from "./cnn/maxPool";
@@ -159,6 +163,7 @@ export {
   applyStep,
   batchShares,
   checkDigitsNetwork,
+  checkNetworkImages,
   createNetworkTrainer,
   type NetworkTrainer,
   shareGradient,

@@ -1,20 +1,53 @@
 import { checkBuffer, checkInteger } from "./checks";
 import { IMAGE_SIDE } from "./network";
 
-/** Labelled 32x32 images: pixels as bytes 0–255 (value = byte / 255), one label 0–9 each. */
+/** The shape of one image: channels (1 gray, 3 RGB), then rows and columns. */
+export interface ImageShape {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+}
+
+/** The digits' shape: one 32x32 channel. */
+export const DIGITS_SHAPE: ImageShape = { channels: 1, height: IMAGE_SIDE, width: IMAGE_SIDE };
+
+/**
+ * Labelled images: pixels as bytes 0–255 (value = byte / 255), one class index each. Without
+ * `shape` and `classes` they are the digits: 1x32x32, labels 0–9.
+ */
 export interface LabelledImages {
   /** Number of images. */
   readonly count: number;
-  /** `count · 32 · 32` bytes, image after image, row-major. */
+  /** `count · C · H · W` bytes, image after image, each [C][H][W] row-major. */
   readonly pixels: Uint8Array;
-  /** `count` labels, 0–9. */
+  /** `count` labels, each below `classes`. */
   readonly labels: Uint8Array;
+  /** Each image's shape (default DIGITS_SHAPE). */
+  readonly shape?: ImageShape;
+  /** How many classes the labels name, 2–256 (default 10). */
+  readonly classes?: number;
+}
+
+/** A set's image shape (the digits' when it names none). */
+export function shapeOfImages(set: LabelledImages): ImageShape {
+  return set.shape ?? DIGITS_SHAPE;
+}
+
+/** A set's number of classes (the digits' 10 when it names none). */
+export function classesOfImages(set: LabelledImages): number {
+  return set.classes ?? 10;
 }
 
 /** Checks that a set of labelled images is consistent; returns it. */
 export function checkLabelledImages(name: string, set: LabelledImages): LabelledImages {
   checkInteger(`${name}.count`, set.count, 1, 1 << 24);
-  const size = IMAGE_SIDE * IMAGE_SIDE;
+  const { channels, height, width } = shapeOfImages(set);
+  checkInteger(`${name}.shape.channels`, channels, 1, 3);
+  checkInteger(`${name}.shape.height`, height, 1, 1024);
+  checkInteger(`${name}.shape.width`, width, 1, 1024);
+  const classes = classesOfImages(set);
+  checkInteger(`${name}.classes`, classes, 2, 256);
+  const size = channels * height * width;
   if (!(set.pixels instanceof Uint8Array) || set.pixels.length !== set.count * size) {
     throw new RangeError(`${name}.pixels must be a Uint8Array of ${set.count * size} bytes`);
   }
@@ -22,8 +55,8 @@ export function checkLabelledImages(name: string, set: LabelledImages): Labelled
     throw new RangeError(`${name}.labels must be a Uint8Array of ${set.count} labels`);
   }
   for (let i = 0; i < set.count; i++) {
-    if ((set.labels[i] as number) > 9) {
-      throw new RangeError(`${name}.labels[${i}] must be 0–9; got ${set.labels[i]}`);
+    if ((set.labels[i] as number) >= classes) {
+      throw new RangeError(`${name}.labels[${i}] must be 0–${classes - 1}; got ${set.labels[i]}`);
     }
   }
   return set;
@@ -31,7 +64,8 @@ export function checkLabelledImages(name: string, set: LabelledImages): Labelled
 
 /** Copies image `index` of `set` into `input` as values in [0, 1] (byte / 255). */
 export function loadImage(set: LabelledImages, index: number, input: Float64Array): void {
-  const size = IMAGE_SIDE * IMAGE_SIDE;
+  const { channels, height, width } = shapeOfImages(set);
+  const size = channels * height * width;
   checkInteger("index", index, 0, set.count - 1);
   checkBuffer("input", input, size);
   const from = index * size;
@@ -88,17 +122,21 @@ export function loadShiftedImage(
   dx: number,
   input: Float64Array,
 ): void {
-  const side = IMAGE_SIDE;
+  const { channels, height, width } = shapeOfImages(set);
+  const plane = height * width;
   checkInteger("index", index, 0, set.count - 1);
-  checkInteger("dy", dy, -side + 1, side - 1);
-  checkInteger("dx", dx, -side + 1, side - 1);
-  checkBuffer("input", input, side * side);
+  checkInteger("dy", dy, -height + 1, height - 1);
+  checkInteger("dx", dx, -width + 1, width - 1);
+  checkBuffer("input", input, channels * plane);
   input.fill(0);
-  const from = index * side * side;
-  for (let r = Math.max(0, dy); r < Math.min(side, side + dy); r++) {
-    const source = from + (r - dy) * side - dx;
-    for (let c = Math.max(0, dx); c < Math.min(side, side + dx); c++) {
-      input[r * side + c] = (set.pixels[source + c] as number) / 255;
+  for (let ch = 0; ch < channels; ch++) {
+    const from = (index * channels + ch) * plane;
+    const to = ch * plane;
+    for (let r = Math.max(0, dy); r < Math.min(height, height + dy); r++) {
+      const source = from + (r - dy) * width - dx;
+      for (let c = Math.max(0, dx); c < Math.min(width, width + dx); c++) {
+        input[to + r * width + c] = (set.pixels[source + c] as number) / 255;
+      }
     }
   }
 }

@@ -1,13 +1,16 @@
 import { checkInteger } from "../cnn/checks";
 import {
   checkLabelledImages,
+  classesOfImages,
+  DIGITS_SHAPE,
+  type ImageShape,
   type LabelledImages,
   loadShiftedImage,
+  shapeOfImages,
   shiftCode,
   shiftColumns,
   shiftRows,
 } from "../cnn/images";
-import { CLASSES, IMAGE_SIDE } from "../cnn/network";
 import {
   argmax,
   checkTrainSettings,
@@ -50,20 +53,35 @@ export interface NetworkTrainer extends ImageStream {
   readonly last: Float64Array;
 }
 
-/** Checks that a network reads the digits: one 32x32 channel in, 10 classes out. */
-export function checkDigitsNetwork(net: Network): void {
+/** Checks that a network reads images of `image`'s shape into `classes` classes. */
+function checkNetworkFits(net: Network, image: ImageShape, classes: number, what: string): void {
   const { channels, height, width } = net.spec.input;
-  if (channels !== 1 || height !== IMAGE_SIDE || width !== IMAGE_SIDE) {
+  if (channels !== image.channels || height !== image.height || width !== image.width) {
     throw new RangeError(
-      `the digits are 1x${IMAGE_SIDE}x${IMAGE_SIDE}; the network's input is ${channels}x${height}x${width}`,
+      `${what} are ${image.channels}x${image.height}x${image.width}; the network's input is ${channels}x${height}x${width}`,
     );
   }
   const out = net.shapes[net.shapes.length - 1];
-  if (net.spec.loss !== "cross-entropy" || out === undefined || sizeOf(out) !== CLASSES) {
+  if (net.spec.loss !== "cross-entropy" || out === undefined || sizeOf(out) !== classes) {
     throw new RangeError(
-      `the digits need a cross-entropy network that ends in ${CLASSES} values; this one ends in ${out === undefined ? 0 : sizeOf(out)}`,
+      `${what} need a cross-entropy network that ends in ${classes} values; this one ends in ${out === undefined ? 0 : sizeOf(out)}`,
     );
   }
+}
+
+/**
+ * Checks that a network reads a set's images: its input is their shape and it is a
+ * cross-entropy network whose last layer has one value per class.
+ */
+export function checkNetworkImages(net: Network, data: LabelledImages): void {
+  const digits = data.shape === undefined && data.classes === undefined;
+  const what = digits ? "the digits" : "the images";
+  checkNetworkFits(net, shapeOfImages(data), classesOfImages(data), what);
+}
+
+/** Checks that a network reads the digits: one 32x32 channel in, 10 classes out. */
+export function checkDigitsNetwork(net: Network): void {
+  checkNetworkFits(net, DIGITS_SHAPE, 10, "the digits");
 }
 
 /** A new run: seeded He initialisation (initNetworkParams), zero momentum, step 0. */
@@ -73,9 +91,9 @@ export function createNetworkTrainer(
   data: LabelledImages,
 ): NetworkTrainer {
   const net = "plans" in spec ? spec : createNetwork(spec);
-  checkDigitsNetwork(net);
   const checked = checkTrainSettings(settings);
   checkLabelledImages("data", data);
+  checkNetworkImages(net, data);
   return {
     net,
     settings: checked,

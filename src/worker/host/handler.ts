@@ -4,7 +4,7 @@
  * the client runs the same code in-process when Workers are unavailable.
  */
 import { computeSweep, errorText } from "../../engine";
-import type { DigitsLoader, NetworkContext } from "../network/handler";
+import type { DigitsLoader, ImagesLoader, NetworkContext } from "../network/handler";
 import type { ShareWorkerFactory } from "../network/shares";
 import type { EngineReply, EngineRequest, Post } from "../protocol";
 import {
@@ -33,6 +33,8 @@ export interface HandlerOptions {
   chunkWork?: number;
   /** Loads the digits asset of the network's requests (default: fetch and parse it). */
   loadDigits?: DigitsLoader;
+  /** Loads a person's stored images by id (default: from this browser's IndexedDB). */
+  loadImages?: ImagesLoader;
   /** Makes a helper worker for data-parallel training (none: the run uses this thread alone). */
   shareWorker?: ShareWorkerFactory;
 }
@@ -59,6 +61,7 @@ export class EngineHandler {
   readonly #post: Post<EngineReply>;
   readonly #context: TrainingContext;
   readonly #loadDigits: DigitsLoader | undefined;
+  readonly #loadImages: ImagesLoader | undefined;
   readonly #shareWorker: ShareWorkerFactory | undefined;
   /** The network's code and context, imported on its first request (out of the worker's entry). */
   #network: Promise<{
@@ -77,6 +80,7 @@ export class EngineHandler {
       isLive: (lane, runId) => this.#active.get(lane) === runId,
     };
     this.#loadDigits = options.loadDigits;
+    this.#loadImages = options.loadImages;
     this.#shareWorker = options.shareWorker;
   }
 
@@ -212,7 +216,10 @@ export class EngineHandler {
       module,
       context: {
         ...this.#context,
-        digits: module.digitsCache(this.#loadDigits ?? module.fetchDigits),
+        data: module.dataCache(
+          this.#loadDigits ?? module.fetchDigits,
+          this.#loadImages ?? module.storedImages,
+        ),
         shareWorker: this.#shareWorker,
       },
     }));

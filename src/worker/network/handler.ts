@@ -1,22 +1,19 @@
 /**
  * The worker side of the real network's requests (network/protocol.ts): training in steps with
- * a yield between them, predicting a drawn digit, and one filter's sweep. The digits asset is
- * fetched once per URL and kept; nothing else outlives a request.
+ * a yield between them, predicting a drawn digit, and one filter's sweep. The images a request
+ * reads (data.ts, by data key) are loaded once and kept; nothing else outlives a request.
  */
 
 import {
-  CLASSES,
-  checkDigitsNetwork,
   checkTrainSettings,
+  classesOfImages,
   createNetwork,
   createNetworkTrainer,
-  DIGITS_ASSET_NAME,
   type DigitsDataset,
   evaluateNetwork,
   importOnnx,
   type LabelledImages,
   type Network,
-  parseDigits,
   predictNetwork,
   trainStep,
 } from "../../engine";
@@ -36,28 +33,15 @@ import type {
 import { NETWORK_HOLDS } from "./protocol";
 import { MAX_TRAINING_WORKERS, SharePool, type ShareWorkerFactory } from "./shares";
 
-/** Loads the digits asset at a URL (tests give a synthetic one). */
-export type DigitsLoader = (url: string) => Promise<DigitsDataset>;
-
-/**
- * Fetches and parses the asset; a refused asset throws DigitsAssetError's message. A failed
- * download (offline, blocked, cut short, HTTP error) says what failed, why, and what to do.
- */
-export const fetchDigits: DigitsLoader = async (url) => {
-  const name = String(url).split(/[?#]/)[0]?.split("/").pop() || DIGITS_ASSET_NAME;
-  let bytes: ArrayBuffer;
-  try {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-    bytes = await response.arrayBuffer();
-  } catch (error) {
-    const why = error instanceof Error ? error.message.replace(/\.$/, "") : String(error);
-    throw new Error(
-      `The digits (${name}, 7.9 MB) could not be downloaded: ${why}. Check the connection and press Train network or Show the sweep again.`,
-    );
-  }
-  return parseDigits(bytes);
-};
+export {
+  type DigitsLoader,
+  dataCache,
+  fetchDigits,
+  type ImagesLoader,
+  loadData,
+  type StoredImages,
+  storedImages,
+} from "./data";
 
 /** Test images per evaluation chunk: about 30 ms, so a cancel waits no longer. */
 const EVALUATION_CHUNK = 250;
@@ -68,36 +52,21 @@ export interface NetworkContext {
   readonly yieldToEvents: YieldToEvents;
   /** False once a `cancel` for the run or a newer run of its lane has arrived. */
   isLive(lane: string, runId: number): boolean;
-  /** The digits at a URL (loaded once, then kept). */
-  digits(url: string): Promise<DigitsDataset>;
+  /** The images a data key names (dataKey.ts; loaded once, then kept). */
+  data(key: string): Promise<DigitsDataset>;
   /** Makes a helper for data-parallel training; absent where there are no workers. */
   readonly shareWorker?: ShareWorkerFactory | undefined;
 }
 
-/** A cache of loaders by URL: a failed load is forgotten, so the next request tries again. */
-export function digitsCache(load: DigitsLoader): (url: string) => Promise<DigitsDataset> {
-  const loaded = new Map<string, Promise<DigitsDataset>>();
-  return (url) => {
-    if (typeof url !== "string" || url === "") {
-      return Promise.reject(new BadRequest(`digits must be the asset's URL; got ${describe(url)}`));
-    }
-    let entry = loaded.get(url);
-    if (entry === undefined) {
-      entry = load(url);
-      entry.catch(() => loaded.delete(url));
-      loaded.set(url, entry);
-    }
-    return entry;
-  };
-}
-
-/** A request's network (one that reads the digits) and its parameters, checked. */
+/** A request's network and its parameters, checked (its data is checked where it is read). */
 function networkOf(network: NetworkMessage): { net: Network; params: Float64Array } {
   if (!isObject(network)) {
     throw new BadRequest(`network must be an object {spec, params}; got ${describe(network)}`);
   }
   const net = createNetwork(network.spec);
-  checkDigitsNetwork(net);
+  if (net.spec.loss !== "cross-entropy") {
+    throw new BadRequest("the section's network classifies: its loss must be cross-entropy");
+  }
   return { net, params: floats(network.params, "network.params", net.paramCount) };
 }
 
@@ -125,7 +94,7 @@ async function evaluateInChunks(
   live: () => boolean,
   yieldToEvents: YieldToEvents,
 ): Promise<NetworkEvaluation | null> {
-  const classes = CLASSES;
+  const classes = classesOfImages(test);
   const confusion = new Int32Array(classes * classes);
   let loss = 0;
   const side = test.pixels.length / test.count;
@@ -133,6 +102,7 @@ async function evaluateInChunks(
     if (!live()) return null;
     const count = Math.min(EVALUATION_CHUNK, test.count - from);
     const part = evaluateNetwork(net, params, {
+      ...test,
       count,
       pixels: test.pixels.subarray(from * side, (from + count) * side),
       labels: test.labels.subarray(from, from + count),
@@ -180,7 +150,7 @@ export async function runNetworkTraining(
       `workers must be a whole number from 1 to ${MAX_TRAINING_WORKERS}; got ${describe(workers)}`,
     );
   }
-  const data = await context.digits(request.digits);
+  const data = await context.data(request.data);
   const trainer = createNetworkTrainer(net, settings, data.train);
   trainer.params.set(start);
   trainer.velocity.set(floats(request.velocity, "velocity", net.paramCount));
@@ -239,7 +209,7 @@ export async function runNetworkTraining(
       loss = trainer.last[0] as number;
       accuracy = trainer.last[1] as number;
     } else {
-      const step = await pool.step(trainer, request.digits, context.yieldToEvents);
+      const step = await pool.step(trainer, request.data, context.yieldToEvents);
       ({ loss, accuracy, shares } = step);
     }
     // A step past what a network holds (the network file's limits, NETWORK_HOLDS) is undone.
@@ -354,7 +324,7 @@ export async function networkSweep(
   const settings = checkTrainSettings(request.settings);
   const steps = wholeNumber("steps", request.steps, 0);
   const layer = wholeNumber("layer", request.layer, 0);
-  const data = await context.digits(request.digits);
+  const data = await context.data(request.data);
   const { pixels, label } = imageOf(request.image, data);
   const scale = settings.reduction === "mean" ? 1 / settings.batchSize : 1;
   const sweep = networkFilterSweep(net, params, pixels, label, scale, layer, request.filter);

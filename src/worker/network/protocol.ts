@@ -49,8 +49,8 @@ export interface NetworkTrainRequestMessage extends NetworkRunPoint {
   readonly reportMs: number;
   /** Steps between two evaluations of the held-out digits, ≥ 1. */
   readonly evaluateEvery: number;
-  /** Where the digits asset is (the worker fetches and keeps it). */
-  readonly digits: string;
+  /** The images trained on (dataKey.ts: the digits asset's URL, or a key of other images). */
+  readonly data: string;
   /**
    * Workers that share each step's batch, this one included (1–8; default 1): each sums the
    * gradient of its share, and the step's gradient is the sum of their sums (shares.ts).
@@ -85,7 +85,8 @@ export interface NetworkSweepRequestMessage extends NetworkRunPoint {
   /** The conv layer swept: its index in the spec's layers. */
   readonly layer: number;
   readonly filter: number;
-  readonly digits: string;
+  /** The images swept (dataKey.ts). */
+  readonly data: string;
 }
 
 /**

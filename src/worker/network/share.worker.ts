@@ -3,7 +3,7 @@
  * the gradient of the share of each step's batch it is given and answers with it.
  */
 import { errorText } from "../../engine";
-import { digitsCache, fetchDigits } from "./handler";
+import { dataCache, fetchDigits, storedImages } from "./data";
 import { computeShare, type ShareReply, type ShareRequest } from "./shares";
 
 /** The part of a DedicatedWorkerGlobalScope used here (the project's lib is DOM, not WebWorker). */
@@ -13,11 +13,11 @@ interface HelperScope {
 }
 
 const scope = self as unknown as HelperScope;
-const digits = digitsCache(fetchDigits);
+const data = dataCache(fetchDigits, storedImages);
 
 scope.onmessage = (event) => {
   const request = event.data;
-  computeShare(request, digits).then(
+  computeShare(request, data).then(
     (reply) => {
       const transfer = reply.type === "share" ? [reply.grads.buffer as ArrayBuffer] : [];
       scope.postMessage(reply, { transfer });

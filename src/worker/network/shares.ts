@@ -29,8 +29,8 @@ export interface ShareRequest {
   readonly steps: number;
   readonly from: number;
   readonly to: number;
-  /** The digits asset's URL (the helper fetches and keeps it). */
-  readonly digits: string;
+  /** The images trained on (dataKey.ts; the helper loads and keeps them). */
+  readonly data: string;
 }
 
 /** A helper's answer: the share's summed gradient, loss (unscaled) and correct count. */
@@ -70,10 +70,10 @@ let kept: { key: string; trainer: NetworkTrainer } | null = null;
 /** What a helper does with a task: its share's gradient (used by share.worker.ts and the tests). */
 export async function computeShare(
   request: ShareRequest,
-  digits: (url: string) => Promise<DigitsDataset>,
+  loadData: (key: string) => Promise<DigitsDataset>,
 ): Promise<ShareReply> {
-  const data = await digits(request.digits);
-  const key = JSON.stringify([request.spec, request.settings, request.digits]);
+  const data = await loadData(request.data);
+  const key = JSON.stringify([request.spec, request.settings, request.data]);
   if (kept?.key !== key) {
     kept = {
       key,
@@ -146,7 +146,7 @@ export class SharePool {
    */
   async step(
     trainer: NetworkTrainer,
-    digits: string,
+    data: string,
     yieldToEvents: () => Promise<void>,
   ): Promise<{ loss: number; accuracy: number; shares: number[] }> {
     const b = trainer.settings.batchSize;
@@ -169,7 +169,7 @@ export class SharePool {
           steps: trainer.steps,
           from,
           to,
-          digits,
+          data,
         });
         first = false;
         if (answer === null || answer.grads.length !== trainer.params.length) {

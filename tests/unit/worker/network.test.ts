@@ -49,7 +49,7 @@ function trainMessage(
     run: 12,
     reportMs: 0,
     evaluateEvery: 5,
-    digits: "digits.bin",
+    data: "digits.bin",
     ...fields,
   };
 }
@@ -189,7 +189,7 @@ describe("networkSweep", () => {
     image: { set: "train", index: 6 },
     layer: INDEX[layer],
     filter,
-    digits: "digits.bin",
+    data: "digits.bin",
   });
 
   for (const [layer, filter] of [

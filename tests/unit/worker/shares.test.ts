@@ -44,7 +44,7 @@ function message(workers: number): NetworkTrainRequestMessage {
     run: 10,
     reportMs: 0,
     evaluateEvery: 5,
-    digits: "digits.bin",
+    data: "digits.bin",
     workers,
   };
 }
