@@ -71,6 +71,14 @@ function limitText(limit: number): string {
   return limit.toLocaleString("en-US");
 }
 
+/** Checks that a value is a plain object (not null, not an array); returns it as a record. */
+export function checkRecord(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail(`"${name}" must be an object, but it is ${shown(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /** Checks that a value is a finite number. */
 export function checkFiniteNumber(value: unknown, name: string): number {
   if (typeof value !== "number" || !Number.isFinite(value)) {

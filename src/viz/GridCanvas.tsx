@@ -49,6 +49,8 @@ export interface GridCanvasProps {
   paintSelf?: boolean;
   /** Drawn over the grid and its outlines, e.g. a MovingWindow the panel moves itself. */
   overlay?: ReactNode;
+  /** The text of a cell's value under the pointer (default: the number). */
+  valueText?: (value: number) => string;
 }
 
 /** A dense grid as a pixelated canvas with an SVG overlay for outlines (React owns both). */
@@ -64,6 +66,7 @@ export function GridCanvas({
   canvasRef,
   paintSelf = true,
   overlay,
+  valueText = formatNumber,
 }: GridCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
@@ -116,7 +119,7 @@ export function GridCanvas({
             top: Math.max(0, tip.row * cell - 22),
           }}
         >
-          ({tip.row}, {tip.col}) {formatNumber(tipValue)}
+          ({tip.row}, {tip.col}) {valueText(tipValue)}
         </span>
       ) : null}
       <svg

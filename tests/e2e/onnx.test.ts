@@ -90,13 +90,28 @@ torch.onnx.export(m, torch.zeros(1, 1, 32, 32), sys.argv[1])`,
       })
       .toBe(1);
 
-    // Refusals: not a model; a model of 28x28 images. The network stays as it was.
+    // Refusals: not a model; a model of colour images while the data are the digits. The
+    // network stays as it was.
     const junk = join(scratch, "junk.onnx");
     writeFileSync(junk, "this is not a model");
     await page.getByLabel("ONNX model to open").setInputFiles(junk);
     await expect
       .poll(() => message(page), { timeout: WAIT_MS })
       .toMatch(/^That model cannot be opened: /);
+    const colour = join(scratch, "colour.onnx");
+    python(
+      `import sys, torch
+m = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.Flatten(), torch.nn.Linear(2 * 30 * 30, 10))
+torch.onnx.export(m, torch.zeros(1, 3, 32, 32), sys.argv[1])`,
+      colour,
+    );
+    await page.getByLabel("ONNX model to open").setInputFiles(colour);
+    await expect
+      .poll(() => message(page), { timeout: WAIT_MS })
+      .toMatch(/the network reads 3x32x32 images; the digits can be read as 1x32x32 or 1x28x28/);
+    expect(await parameters(page)).toMatch(/^7,954 /);
+
+    // A model made for MNIST's own 28x28 opens: it reads the digits without their padding.
     const small = join(scratch, "small.onnx");
     python(
       `import sys, torch
@@ -105,8 +120,23 @@ torch.onnx.export(m, torch.zeros(1, 1, 28, 28), sys.argv[1])`,
       small,
     );
     await page.getByLabel("ONNX model to open").setInputFiles(small);
-    await expect.poll(() => message(page), { timeout: WAIT_MS }).toMatch(/it reads 1x28x28 images/);
-    expect(await parameters(page)).toMatch(/^7,954 /);
+    await expect.poll(() => parameters(page), { timeout: WAIT_MS }).toMatch(/^13,550 /);
+    await expect
+      .poll(() => page.locator("#network-layers .layer-input").textContent(), { timeout: WAIT_MS })
+      .toMatch(/1x28x28 \(a digit, unpadded\)/);
+    // Its sweep is of a 28x28 digit: 26x26 positions.
+    await expect
+      .poll(
+        () =>
+          page
+            .locator("#network-sweep")
+            .getByText(/676 positions/)
+            .count(),
+        {
+          timeout: WAIT_MS,
+        },
+      )
+      .toBeGreaterThan(0);
     expect(errors).toEqual([]);
   },
   2 * TEST_MS,

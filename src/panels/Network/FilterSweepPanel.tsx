@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { type LayerSpec, layerLabel, learningRateAt } from "../../engine/index";
 import { convLayers } from "../../state/network/spec";
-import { useNetwork } from "../../state/network/store";
+import { useDataWords, useNetwork } from "../../state/network/store";
 import { networkSums } from "../../state/network/sums";
 import {
   chooseSweepFilter,
@@ -26,6 +26,7 @@ function SweepChoiceControls() {
   const layer = useNetwork((s) => s.layer);
   const filter = useNetwork((s) => s.filter);
   const spec = useNetwork((s) => s.spec);
+  const words = useDataWords();
   const chosen = spec.layers[layer];
   const filters = chosen?.type === "conv2d" ? chosen.filters : 0;
   return (
@@ -43,9 +44,9 @@ function SweepChoiceControls() {
             );
           }}
         >
-          <option value="train">the training digits</option>
-          <option value="test">the test digits</option>
-          <option value="drawn">your drawing</option>
+          <option value="train">the training {words.many}</option>
+          <option value="test">the test {words.many}</option>
+          {words.one === "digit" ? <option value="drawn">your drawing</option> : null}
         </select>
       </label>
       {choice.set === "drawn" ? (
@@ -67,7 +68,7 @@ function SweepChoiceControls() {
           label="Image number"
           value={choice.index}
           min={0}
-          max={choice.set === "train" ? 7999 : 1999}
+          max={(choice.set === "train" ? words.train : words.test) - 1}
           step={1}
           onCommit={(index) => chooseSweepImage({ set: choice.set, index })}
         />
@@ -78,7 +79,7 @@ function SweepChoiceControls() {
           {convLayers(spec).map((i) => (
             <option key={i} value={i}>
               {i + 1}: {layerLabel(spec.layers[i] as LayerSpec)}
-              {i === 0 ? " (on the digit)" : ""}
+              {i === 0 ? ` (on the ${words.one})` : ""}
             </option>
           ))}
         </select>
@@ -102,6 +103,7 @@ export function FilterSweepPanel() {
   const result = useNetwork((s) => s.sweep);
   const position = useNetwork((s) => s.position);
   const digits = useNetwork((s) => s.digits);
+  const { many } = useDataWords();
   const settings = useNetwork((s) => s.settings);
   const training = useNetwork((s) => s.training);
   const stale = useNetwork((s) => s.sweepParams !== s.params);
@@ -127,7 +129,7 @@ export function FilterSweepPanel() {
             <button type="button" onClick={requestNetworkSweep}>
               Show the sweep
             </button>
-            <span className="hint">{digits === "loading" ? "Loading the digits…" : null}</span>
+            <span className="hint">{digits === "loading" ? `Loading the ${many}…` : null}</span>
           </div>
         ) : (
           <>

@@ -15,7 +15,7 @@ import {
   layerRows,
   newLayer,
 } from "../../state/network/spec";
-import { useNetwork } from "../../state/network/store";
+import { useDataWords, useNetwork } from "../../state/network/store";
 import {
   chooseNetworkPreset,
   discardLayerDraft,
@@ -152,6 +152,8 @@ export function LayerEditor() {
   const spec = useNetwork((s) => s.spec);
   const draft = useNetwork((s) => s.draft);
   const training = useNetwork((s) => s.training);
+  const words = useDataWords();
+  const input = spec.input;
   const layers = draft?.layers ?? spec.layers;
   const rows = useMemo(() => layerRows(layers), [layers]);
   const [kind, setKind] = useState<LayerSpec["type"]>("conv2d");
@@ -174,7 +176,7 @@ export function LayerEditor() {
     <Panel
       id="network-layers"
       title="The network's layers"
-      lead="Build the network the digits go through: each layer's output and parameters update as you edit. A conv layer's filters are shared by every position, which the last figure of its line counts."
+      lead={`Build the network the ${words.many} go through: each layer's output and parameters update as you edit. A conv layer's filters are shared by every position, which the last figure of its line counts.`}
       className="network-layers"
     >
       <fieldset className="layer-editor" disabled={training}>
@@ -197,7 +199,17 @@ export function LayerEditor() {
             ))}
           </select>
         </label>
-        <p className="layer-input">Input: 1x32x32 (a digit)</p>
+        <p className="layer-input">
+          Input: {input.channels}x{input.height}x{input.width} (
+          {words.one === "digit"
+            ? input.height === 28
+              ? "a digit, unpadded"
+              : "a digit"
+            : input.channels === 3
+              ? "an image in colour"
+              : "an image in gray"}
+          ){words.one === "digit" ? null : `, ${words.classNames.length} classes out`}
+        </p>
         <ol className="layer-list">
           {layers.map((layer, i) => (
             <li

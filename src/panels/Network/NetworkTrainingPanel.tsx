@@ -7,7 +7,7 @@ import {
   meanOfLast,
   sampled,
 } from "../../state/network/stepSeries";
-import { latestEvaluation, useNetwork } from "../../state/network/store";
+import { latestEvaluation, useDataWords, useNetwork } from "../../state/network/store";
 import {
   NETWORK_RANGES,
   resetNetwork,
@@ -74,11 +74,14 @@ export function NetworkTrainingPanel() {
   );
   const lossDomain = useMemo(() => domainOf(batchPoints), [batchPoints]);
   const summary = spec.layers.map(layerLabel).join(" → ");
+  const words = useDataWords();
+  const { channels, height, width: side } = spec.input;
+  const input = `${channels === 3 ? "colour " : ""}${height}x${side} ${words.one}`;
   return (
     <Panel
       id="network-training"
       title="Train the network"
-      lead={`32x32 digit → ${summary} → softmax. Mini-batch SGD with momentum, in workers that share each batch and add their sums into one gradient.`}
+      lead={`${input} → ${summary} → softmax. Mini-batch SGD with momentum, in workers that share each batch and add their sums into one gradient.`}
       className="network-training"
     >
       <fieldset className="network-settings" disabled={training}>
@@ -171,14 +174,20 @@ export function NetworkTrainingPanel() {
             {evaluation ? `Test accuracy ${percent(evaluation.accuracy)}` : "Test accuracy —"}
           </strong>
           {evaluation ? (
-            <span className="hint"> (2,000 held-out digits, at step {evaluation.step})</span>
+            <span className="hint">
+              {" "}
+              ({words.test.toLocaleString("en-US")} held-out {words.many}, at step {evaluation.step}
+              )
+            </span>
           ) : null}
         </p>
         <p className="hint">
           {trainAccuracy === null
             ? "Train accuracy —"
             : `Train accuracy ${percent(trainAccuracy)} (${recent?.count === 1 ? "its one batch, before its update" : `its last ${recent?.count} batches, before each update`})`}
-          {digits === "loading" ? " · loading the 10,000 digits…" : null}
+          {digits === "loading"
+            ? ` · loading the ${(words.train + words.test).toLocaleString("en-US")} ${words.many}…`
+            : null}
         </p>
         {shared === null ? null : (
           <p className="hint" data-quantity="network-shares">
@@ -193,7 +202,7 @@ export function NetworkTrainingPanel() {
             xDomain={[0, Math.max(10, steps)]}
             lossDomain={lossDomain}
             xTitle="steps"
-            label="Network loss by step: each batch's cross-entropy and the held-out digits' mean"
+            label={`Network loss by step: each batch's cross-entropy and the held-out ${words.many}' mean`}
             width={Math.max(240, width)}
             height={180}
             yTicks="decades"
@@ -204,7 +213,7 @@ export function NetworkTrainingPanel() {
         )}
         <p className="hint network-legend">
           <span className="network-key batch" /> each batch · <span className="network-key test" />{" "}
-          held-out digits
+          held-out {words.many}
         </p>
       </div>
     </Panel>

@@ -1,8 +1,9 @@
 import { useMemo } from "react";
 import { layerLabel, type NetworkSpec } from "../../engine";
 import type { NetworkFilterSweep, RouteStage } from "../../engine/net/filterSweep";
-import { type NetworkSweepResult, useNetwork } from "../../state/network/store";
+import { type NetworkSweepResult, useDataWords, useNetwork } from "../../state/network/store";
 import { divergingColor, grayColor, maxAbs, type Rgb } from "../../viz/color";
+import { formatNumber } from "../../viz/format";
 import { type CellRect, GridCanvas } from "../../viz/GridCanvas";
 import { plural } from "./plural";
 
@@ -30,6 +31,7 @@ function MapFigure(props: {
   side: number;
   highlights?: CellRect[];
   fadeFrom?: number;
+  valueText?: (v: number) => string;
 }) {
   return (
     <figure className="sweep-map">
@@ -40,6 +42,7 @@ function MapFigure(props: {
         size={props.side}
         highlights={props.highlights ?? []}
         {...(props.fadeFrom === undefined ? {} : { fadeFrom: props.fadeFrom })}
+        {...(props.valueText === undefined ? {} : { valueText: props.valueText })}
       />
       <figcaption>
         <strong>{props.title}</strong> <span className="hint">{props.note}</span>
@@ -159,11 +162,32 @@ export function SweepMaps({ result, position, side }: SweepMapsProps) {
   const row = Math.floor(current / ow);
   const col = current % ow;
   const maps = useMemo(() => deltaMaps(spec, s), [spec, s]);
-  const inputColor = useMemo(
+  // A colour image (layer 1 of 3 channels) is drawn in colour: each cell's value is its index,
+  // and its colour the pixel's red, green and blue.
+  const colourImage = s.layer === 0 && s.shape.inChannels === 3;
+  const inputColor = useMemo(() => {
+    if (colourImage) {
+      const byte = (v: number) => Math.round(Math.max(0, Math.min(1, v)) * 255);
+      return (i: number): Rgb => [
+        byte(s.input[i] as number),
+        byte(s.input[H * W + i] as number),
+        byte(s.input[2 * H * W + i] as number),
+      ];
+    }
+    return s.shape.inChannels === 1 && s.layer === 0
+      ? grayColor
+      : diverging(s.input.subarray(0, H * W));
+  }, [s, H, W, colourImage]);
+  const inputData = useMemo(
     () =>
-      s.shape.inChannels === 1 && s.layer === 0 ? grayColor : diverging(s.input.subarray(0, H * W)),
-    [s, H, W],
+      colourImage
+        ? Float64Array.from({ length: H * W }, (_, i) => i)
+        : s.layer === 0
+          ? s.input
+          : s.input.subarray(0, H * W),
+    [s, H, W, colourImage],
   );
+  const words = useDataWords();
   const colors = useMemo(() => maps.map((m) => diverging(m.data)), [maps]);
   const mask = useMemo(() => s.delta.map((d) => (d !== 0 ? 1 : 0)), [s]);
   const maskColor = (v: number) => (v === 1 ? CONTRIBUTES : NOTHING);
@@ -180,14 +204,22 @@ export function SweepMaps({ result, position, side }: SweepMapsProps) {
     <div className="sweep-maps">
       <MapFigure
         title={
-          s.layer === 0 ? "The digit (layer 1's input)" : `Layer ${s.layer + 1}'s input, channel 1`
+          s.layer === 0
+            ? `The ${words.one} (layer 1's input${colourImage ? ": red, green and blue" : ""})`
+            : `Layer ${s.layer + 1}'s input, channel 1`
         }
         note={
           s.layer === 0
-            ? "the patch at the cursor outlined"
+            ? `the patch at the cursor outlined${colourImage ? "; the filter has a 3-channel slice for it" : ""}`
             : `(${plural(s.shape.inChannels, "channel")}: ${layerName(spec, s.layer - 1)}'s output)`
         }
-        data={s.layer === 0 ? s.input : s.input.subarray(0, H * W)}
+        data={inputData}
+        {...(colourImage
+          ? {
+              valueText: (i: number) =>
+                `R ${formatNumber(s.input[i] as number)} G ${formatNumber(s.input[H * W + i] as number)} B ${formatNumber(s.input[2 * H * W + i] as number)}`,
+            }
+          : {})}
         height={H}
         width={W}
         color={inputColor}

@@ -52,6 +52,9 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
     return (v: number) => divergingColor(v, m);
   }, [s]);
   const shown = Math.min(C, 4);
+  // Layer 1 of a colour network reads red, green and blue: its filter has a slice for each.
+  const colourName = (c: number) =>
+    s.layer === 0 && C === 3 ? ` (${["red", "green", "blue"][c]})` : "";
   const channel = channelOf(s.shape.kernelHeight, s.shape.kernelWidth);
   return (
     <div className="sweep-sums">
@@ -69,7 +72,7 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           <NumberGrid
             key={c}
             grid={channel(term, c)}
-            label={`δ · patch, channel ${c + 1}`}
+            label={`δ · patch, channel ${c + 1}${colourName(c)}`}
             digits={3}
           />
         ))}
@@ -83,7 +86,7 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           <NumberGrid
             key={c}
             grid={channel(sums.weightGrad, c)}
-            label={`Running sum, channel ${c + 1}`}
+            label={`Running sum, channel ${c + 1}${colourName(c)}`}
             digits={3}
           />
         ))}

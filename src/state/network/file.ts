@@ -21,10 +21,13 @@ import { checkNesting, MAX_STATE_DEPTH } from "../stateFile";
 import {
   checkFiniteNumber,
   checkMagnitude,
+  checkRecord,
   checkWholeNumber,
   StateFileError,
   shown,
 } from "../stateRules";
+import { DIGITS, fitOf, type SectionData } from "./data";
+import { readData, setSizes } from "./fileData";
 import { digitsSpec, readSpec, sectionNetwork } from "./spec";
 import type { NetworkEvaluation, NetworkState, SweepChoice } from "./store";
 import { networkSums } from "./sums";
@@ -38,14 +41,12 @@ export const MAX_NETWORK_FILE_BYTES = 32 * 1048576;
 export const MAX_PARAM = NETWORK_HOLDS.param;
 export const MAX_VELOCITY = NETWORK_HOLDS.velocity;
 export const MAX_STEPS = NETWORK_HOLDS.steps;
-/** The training and test sets' sizes (the build's fixed split). */
-export const TRAIN_COUNT = 8000;
-export const TEST_COUNT = 2000;
 
 /** What a file restores (the rest of the state is derived or transient). */
 export type NetworkFileState = Pick<
   NetworkState,
   | "spec"
+  | "data"
   | "settings"
   | "params"
   | "velocity"
@@ -64,12 +65,7 @@ function fail(message: string): never {
   throw new StateFileError(message);
 }
 
-function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(`"${name}" must be an object, but it is ${shown(value)}.`);
-  }
-  return value as Record<string, unknown>;
-}
+const record = checkRecord;
 
 function numbers(value: unknown, name: string, length: number | null): unknown[] {
   if (!Array.isArray(value))
@@ -139,20 +135,27 @@ export function readSettings(value: unknown): TrainSettings {
  * conv layer's index in the spec's layers (version 1 numbered the small CNN's conv layers 1
  * and 2: `convNumbers` reads them so).
  */
-export function readChoice(value: unknown, spec: NetworkSpec, convNumbers = false) {
+export function readChoice(
+  value: unknown,
+  spec: NetworkSpec,
+  convNumbers = false,
+  data: SectionData = DIGITS,
+) {
   const s = record(value, "sweep");
   const image = record(s.image, "sweep.image");
+  const { train, test } = setSizes(data);
   let choice: SweepChoice;
-  if (image.set === "drawn") {
+  if (image.set === "drawn" && data.kind === "digits") {
     choice = { set: "drawn", label: checkWholeNumber(image.label, "sweep.image.label", 0, 9) };
   } else if (image.set === "train" || image.set === "test") {
-    const count = image.set === "train" ? TRAIN_COUNT : TEST_COUNT;
+    const count = image.set === "train" ? train : test;
     choice = {
       set: image.set,
       index: checkWholeNumber(image.index, "sweep.image.index", 0, count - 1),
     };
   } else {
-    fail(`"sweep.image.set" must be "train", "test" or "drawn", but it is ${shown(image.set)}.`);
+    const sets = data.kind === "digits" ? `"train", "test" or "drawn"` : `"train" or "test"`;
+    fail(`"sweep.image.set" must be ${sets}, but it is ${shown(image.set)}.`);
   }
   const convs = spec.layers.flatMap((l, i) => (l.type === "conv2d" ? [i] : []));
   let layer: number;
@@ -170,20 +173,22 @@ export function readChoice(value: unknown, spec: NetworkSpec, convNumbers = fals
   return { choice, layer, filter, s };
 }
 
-function readEvaluations(value: unknown, steps: number): NetworkEvaluation[] {
+function readEvaluations(value: unknown, steps: number, data: SectionData): NetworkEvaluation[] {
+  const classes = fitOf(data).classes;
+  const { test } = setSizes(data);
   if (!Array.isArray(value)) fail(`"evaluations" must be an array, but it is ${shown(value)}.`);
   let last = -1;
   return value.map((item, i) => {
     const e = record(item, `evaluations[${i}]`);
     const step = checkWholeNumber(e.step, `evaluations[${i}].step`, Math.max(0, last), steps);
     last = step;
-    const confusion = numbers(e.confusion, `evaluations[${i}].confusion`, 100);
+    const confusion = numbers(e.confusion, `evaluations[${i}].confusion`, classes * classes);
     return {
       step,
       accuracy: between(e.accuracy, `evaluations[${i}].accuracy`, 0, 1),
       loss: between(e.loss, `evaluations[${i}].loss`, 0, NETWORK_HOLDS.loss),
       confusion: Int32Array.from(confusion, (n, j) =>
-        checkWholeNumber(n, `evaluations[${i}].confusion[${j}]`, 0, TEST_COUNT),
+        checkWholeNumber(n, `evaluations[${i}].confusion[${j}]`, 0, test),
       ),
     };
   });
@@ -195,8 +200,12 @@ export interface NetworkFileContents extends NetworkFileState {
   readonly savedGradient: SavedSums | null;
 }
 
-/** Parses and checks a network file's text. Throws StateFileError naming the first problem. */
-export function parseNetworkFile(text: string): NetworkFileContents {
+/**
+ * Parses and checks a network file's text. A file of a network trained on a person's images
+ * opens only while those images are the section's data (`current`). Throws StateFileError
+ * naming the first problem.
+ */
+export function parseNetworkFile(text: string, current: SectionData = DIGITS): NetworkFileContents {
   if (text.length > MAX_NETWORK_FILE_BYTES) {
     fail(`The file is ${(text.length / 1048576).toFixed(1)} MB; a network file is at most 32 MB.`);
   }
@@ -218,10 +227,11 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   }
   // Version 1 held the small CNN's config; version 2 holds the layers.
   const v1 = d.version === 1;
+  const data = v1 ? DIGITS : readData(d.images, current);
   const spec = v1
     ? digitsSpec(cnnPresetSpec(readConfig(d.config).config).layers)
-    : readSpec(d.network);
-  const net = sectionNetwork(spec);
+    : readSpec(d.network, "network", fitOf(data));
+  const net = sectionNetwork(spec, fitOf(data));
   const length = net.paramCount;
   const settings = readSettings(d.settings);
   const steps = checkWholeNumber(d.steps, "steps", 0, MAX_STEPS);
@@ -234,10 +244,10 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   const losses = lossList.map((v, i) => between(v, `losses[${i}]`, 0, NETWORK_HOLDS.loss));
   const accuracies = numbers(d.batchAccuracies, "batchAccuracies", losses.length);
   const batchAccuracies = accuracies.map((v, i) => between(v, `batchAccuracies[${i}]`, 0, 1));
-  const evaluations = readEvaluations(d.evaluations, steps);
+  const evaluations = readEvaluations(d.evaluations, steps, data);
   const drawnList = numbers(d.drawn, "drawn", IMAGE_SIDE * IMAGE_SIDE);
   const drawn = Float64Array.from(drawnList, (v, i) => between(v, `drawn[${i}]`, 0, 1));
-  const { choice, layer, filter, s } = readChoice(d.sweep, spec, v1);
+  const { choice, layer, filter, s } = readChoice(d.sweep, spec, v1, data);
   const plan = net.plans[layer];
   if (plan?.type !== "conv2d") fail(`"sweep.layer" must be a conv layer, but it is ${layer}.`);
   const shape = plan.conv;
@@ -247,6 +257,7 @@ export function parseNetworkFile(text: string): NetworkFileContents {
   const below = shape.inChannels * shape.inHeight * shape.inWidth;
   return {
     spec,
+    data,
     settings,
     params,
     velocity,
@@ -335,6 +346,17 @@ export function serializeNetwork(state: NetworkState): string {
     format: NETWORK_FORMAT,
     version: NETWORK_VERSION,
     network: state.spec,
+    // The person's images the network reads, named (the images are saved on their own).
+    images:
+      state.data.kind === "images"
+        ? {
+            classes: state.data.set.classes,
+            height: state.data.set.height,
+            width: state.data.set.width,
+            trainCounts: state.data.set.trainCounts,
+            testCounts: state.data.set.testCounts,
+          }
+        : undefined,
     settings: state.settings,
     steps: state.steps,
     params: [...state.params],

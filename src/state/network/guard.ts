@@ -9,7 +9,7 @@ import { createNetwork, errorText } from "../../engine";
 import { StateFileError } from "../stateRules";
 import { MAX_PARAM, MAX_STEPS, MAX_VELOCITY, readChoice, readSettings } from "./file";
 import { readSpec } from "./spec";
-import { type NetworkState, networkStore } from "./store";
+import { fitOf, type NetworkState, networkStore } from "./store";
 
 function fail(message: string): never {
   throw new StateFileError(message);
@@ -45,7 +45,9 @@ function appendedFrom(prev: ArrayLike<number>, next: ArrayLike<number>): number 
 export function networkStateProblem(prev: NetworkState, next: NetworkState): string | null {
   try {
     const net = createNetwork(next.spec);
-    if (next.spec !== prev.spec) readSpec(next.spec);
+    if (next.spec !== prev.spec || next.data !== prev.data) {
+      readSpec(next.spec, "network", fitOf(next.data));
+    }
     if (next.settings !== prev.settings) readSettings(next.settings);
     if (next.steps !== prev.steps) {
       if (!Number.isInteger(next.steps) || next.steps < 0 || next.steps > MAX_STEPS) {
@@ -98,6 +100,7 @@ export function networkStateProblem(prev: NetworkState, next: NetworkState): str
     }
     const sweepChanged =
       next.spec !== prev.spec ||
+      next.data !== prev.data ||
       next.choice !== prev.choice ||
       next.layer !== prev.layer ||
       next.filter !== prev.filter ||
@@ -106,7 +109,7 @@ export function networkStateProblem(prev: NetworkState, next: NetworkState): str
       const c = next.choice;
       const image =
         c.set === "drawn" ? { set: c.set, label: c.label } : { set: c.set, index: c.index };
-      readChoice({ image, layer: next.layer, filter: next.filter }, next.spec);
+      readChoice({ image, layer: next.layer, filter: next.filter }, next.spec, false, next.data);
       const plan = net.plans[next.layer];
       const positions = plan?.type === "conv2d" ? plan.conv.outHeight * plan.conv.outWidth : 0;
       if (!Number.isInteger(next.position) || next.position < 0 || next.position > positions) {

@@ -6,7 +6,6 @@ import {
   createNetwork,
   errorText,
   exportOnnx,
-  IMAGE_SIDE,
   MAX_ONNX_BYTES,
   type NetworkSpec,
 } from "../../engine";
@@ -21,8 +20,8 @@ import {
   sumsDisagreement,
 } from "./file";
 import { networkLink, readNetworkLink } from "./link";
-import { digitsSpec, specProblem } from "./spec";
-import { freshNetwork, networkStore, sweepTargetIn } from "./store";
+import { sectionSpec, specProblem } from "./spec";
+import { DIGITS, fitOf, freshNetwork, networkStore, sweepTargetIn } from "./store";
 import { networkSums } from "./sums";
 import { requestNetworkSweep, requestNetworkSweepThen, requestPrediction } from "./sweep";
 import { endNetworkTraining } from "./training";
@@ -46,14 +45,19 @@ export function exportNetwork(): string {
 export function importNetwork(text: string): boolean {
   let file: NetworkFileContents;
   try {
-    file = parseNetworkFile(text);
+    file = parseNetworkFile(text, networkStore.getState().data);
   } catch (error) {
     networkStore.setState({ message: `That network file cannot be opened: ${errorText(error)}` });
     return false;
   }
   const { savedSums, savedGradient, ...state } = file;
   endNetworkTraining();
-  networkStore.setState({ ...state, sweep: null, probabilities: null, message: null });
+  networkStore.setState({
+    ...state,
+    sweep: null,
+    probabilities: null,
+    message: null,
+  });
   requestNetworkSweepThen((sweep) => {
     const { position } = networkStore.getState();
     const problem =
@@ -103,6 +107,7 @@ export function applyNetworkLink(param: string): boolean {
     endNetworkTraining();
     networkStore.setState({
       ...freshNetwork(spec, settings.seed),
+      data: DIGITS,
       settings,
       choice,
       layer,
@@ -152,15 +157,21 @@ export async function openModel(file: {
     if (error instanceof SupersededError) return false;
     return refuse(errorText(error));
   }
-  const { input } = model.spec;
-  if (input.channels !== 1 || input.height !== IMAGE_SIDE || input.width !== IMAGE_SIDE) {
+  // The model's images: the section's data when they fit it, else the digits when it reads them.
+  const state = networkStore.getState();
+  const spec = sectionSpec(model.spec.layers, model.spec.input);
+  const data = specProblem(spec, fitOf(state.data)) === null ? state.data : DIGITS;
+  const problem = specProblem(spec, fitOf(data));
+  if (problem !== null) {
+    const { channels, height, width } = model.spec.input;
+    const images =
+      state.data.kind === "images"
+        ? ` Your images are ${state.data.set.height}x${state.data.set.width} in ${state.data.set.classes.length} classes.`
+        : "";
     return refuse(
-      `it reads ${input.channels}x${input.height}x${input.width} images, and the section's data set is the digits, 1x${IMAGE_SIDE}x${IMAGE_SIDE} (MNIST padded to 32x32). Export the model for 1x${IMAGE_SIDE}x${IMAGE_SIDE} inputs.`,
+      `${problem}.${images} A model of other images: open them at ${height}x${width} (Image size, then Open images), then open the model again${channels === 3 ? " (3 channels: colour)" : ""}.`,
     );
   }
-  const spec = digitsSpec(model.spec.layers);
-  const problem = specProblem(spec);
-  if (problem !== null) return refuse(`${problem}.`);
   const at = model.params.findIndex((w) => !(Math.abs(w) <= MAX_PARAM));
   if (at !== -1) {
     return refuse(
@@ -168,9 +179,10 @@ export async function openModel(file: {
     );
   }
   endNetworkTraining();
-  const state = networkStore.getState();
   networkStore.setState({
-    ...freshNetwork(spec, state.settings.seed),
+    ...freshNetwork(spec, state.settings.seed, data),
+    data,
+    choice: data === state.data ? state.choice : { set: "train", index: 0 },
     params: model.params,
     ...sweepTargetIn(spec, state.layer, state.filter),
     probabilities: null,

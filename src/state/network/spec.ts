@@ -6,25 +6,27 @@
  * `m2s2` / `a2s2` (max- / average-pool: size, stride), `f` (flatten), `d120` (dense).
  */
 import {
-  checkDigitsNetwork,
   createNetwork,
   errorText,
-  IMAGE_SIDE,
+  type ImageShape,
   type LayerShape,
   type LayerSpec,
   NETWORK_LIMITS,
   type Network,
   type NetworkSpec,
   sharingSaving,
+  sizeOf,
 } from "../../engine";
-import { StateFileError, shown } from "../stateRules";
+import { checkRecord, StateFileError, shown } from "../stateRules";
+import { type DataFit, DIGITS_FIT, DIGITS_INPUT } from "./data";
 
 function fail(message: string): never {
   throw new StateFileError(message);
 }
 
-/** The digits' input: one channel, 32x32. */
-export const DIGITS_INPUT = { channels: 1, height: IMAGE_SIDE, width: IMAGE_SIDE } as const;
+export { type DataFit, DIGITS_FIT, DIGITS_INPUT, DIGITS_INPUT_28 } from "./data";
+
+const shapeText = (s: ImageShape) => `${s.channels}x${s.height}x${s.width}`;
 
 /** The ranges of every layer field the editor, the file and the link accept. */
 export const LAYER_RANGES = {
@@ -85,19 +87,54 @@ export function normalLayer(l: LayerSpec): LayerSpec {
   }
 }
 
-/** A spec of the digits with these layers, each written out by normalLayer. */
+/** A classifier of `input` images with these layers, each written out by normalLayer. */
+export function sectionSpec(
+  layers: readonly LayerSpec[],
+  input: ImageShape = DIGITS_INPUT,
+): NetworkSpec {
+  const { channels, height, width } = input;
+  return {
+    input: { channels, height, width },
+    layers: layers.map(normalLayer),
+    loss: "cross-entropy",
+  };
+}
+
+/** A spec of the digits (1x32x32) with these layers, each written out by normalLayer. */
 export function digitsSpec(layers: readonly LayerSpec[]): NetworkSpec {
-  return { input: { ...DIGITS_INPUT }, layers: layers.map(normalLayer), loss: "cross-entropy" };
+  return sectionSpec(layers);
+}
+
+/**
+ * The layers with the last one made to give one value per class, when it is a dense layer
+ * (a preset, or layers made for another data set); any other last layer is kept.
+ */
+export function layersForClasses(layers: readonly LayerSpec[], classes: number): LayerSpec[] {
+  const last = layers.at(-1);
+  if (last?.type !== "dense") return [...layers];
+  return [...layers.slice(0, -1), { type: "dense", units: classes }];
 }
 
 /**
  * The network a spec makes for the section, or the reason it cannot be one: the engine's
- * checks (named at the layer), then the digits' (one 32x32 channel in, ten values out) and at
- * least one convolution, whose filters the section sweeps.
+ * checks (named at the layer), then the data's (an input shape it can feed, one value per
+ * class out) and at least one convolution, whose filters the section sweeps.
  */
-export function sectionNetwork(spec: NetworkSpec): Network {
+export function sectionNetwork(spec: NetworkSpec, fit: DataFit = DIGITS_FIT): Network {
   const net = createNetwork(spec);
-  checkDigitsNetwork(net);
+  const input = spec.input;
+  if (!fit.inputs.some((s) => shapeText(s) === shapeText(input))) {
+    throw new RangeError(
+      `the network reads ${shapeText(input)} images; ${fit.what} can be read as ${fit.inputs.map(shapeText).join(" or ")}`,
+    );
+  }
+  const out = net.shapes.at(-1);
+  const size = out === undefined ? 0 : sizeOf(out);
+  if (spec.loss !== "cross-entropy" || size !== fit.classes) {
+    throw new RangeError(
+      `${fit.what} have ${fit.classes} classes: the network must end in ${fit.classes} values, and it ends in ${size}`,
+    );
+  }
   if (convLayers(spec).length === 0) {
     throw new RangeError("the network needs a conv layer: the section sweeps a filter of one");
   }
@@ -105,9 +142,9 @@ export function sectionNetwork(spec: NetworkSpec): Network {
 }
 
 /** The reason a spec cannot be the section's network (null: it can). */
-export function specProblem(spec: NetworkSpec): string | null {
+export function specProblem(spec: NetworkSpec, fit: DataFit = DIGITS_FIT): string | null {
   try {
-    sectionNetwork(spec);
+    sectionNetwork(spec, fit);
     return null;
   } catch (error) {
     return errorText(error);
@@ -123,12 +160,7 @@ function whole(value: unknown, name: string, min: number, max: number): number {
   return value;
 }
 
-function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    fail(`"${name}" must be an object, but it is ${shown(value)}.`);
-  }
-  return value as Record<string, unknown>;
-}
+const record = checkRecord;
 
 /** The fields each kind of layer has (any other field is refused). */
 const FIELDS: Record<LayerSpec["type"], readonly string[]> = {
@@ -184,22 +216,24 @@ export function readLayer(value: unknown, name: string): LayerSpec {
 }
 
 /**
- * Reads a file's network (`{input, layers, loss}`): the digits' input and loss, at most
+ * Reads a file's network (`{input, layers, loss}`): an input its data can feed (`fit`: the
+ * digits unless the file names other images), the cross-entropy loss, at most
  * NETWORK_LIMITS.layers layers, each read by readLayer, and a network the section can train.
  */
-export function readSpec(value: unknown, name = "network"): NetworkSpec {
+export function readSpec(value: unknown, name = "network", fit: DataFit = DIGITS_FIT): NetworkSpec {
   const n = record(value, name);
   const input = record(n.input, `${name}.input`);
-  for (const key of ["channels", "height", "width"] as const) {
-    if (input[key] !== DIGITS_INPUT[key]) {
-      fail(
-        `"${name}.input.${key}" must be ${DIGITS_INPUT[key]} (the digits are 1x32x32), but it is ${shown(input[key])}.`,
-      );
-    }
+  const shape = fit.inputs.find(
+    (s) => input.channels === s.channels && input.height === s.height && input.width === s.width,
+  );
+  if (shape === undefined) {
+    fail(
+      `"${name}.input" must be ${fit.inputs.map((s) => JSON.stringify(s).replaceAll(",", ", ").replaceAll(":", ": ")).join(" or ")} (${fit.what}), but it is ${shown(input)}.`,
+    );
   }
   if (n.loss !== "cross-entropy") {
     fail(
-      `"${name}.loss" must be "cross-entropy" (the digits' ten classes), but it is ${shown(n.loss)}.`,
+      `"${name}.loss" must be "cross-entropy" (it classifies ${fit.what}), but it is ${shown(n.loss)}.`,
     );
   }
   if (!Array.isArray(n.layers))
@@ -209,8 +243,11 @@ export function readSpec(value: unknown, name = "network"): NetworkSpec {
       `"${name}.layers" holds ${n.layers.length} layers; a network has at most ${NETWORK_LIMITS.layers}.`,
     );
   }
-  const spec = digitsSpec(n.layers.map((l, i) => readLayer(l, `${name}.layers[${i}]`)));
-  const problem = specProblem(spec);
+  const spec = sectionSpec(
+    n.layers.map((l, i) => readLayer(l, `${name}.layers[${i}]`)),
+    shape,
+  );
+  const problem = specProblem(spec, fit);
   if (problem !== null) fail(`"${name}" does not make a network the section can train: ${problem}`);
   return spec;
 }

@@ -19,9 +19,19 @@ import {
 } from "../../engine";
 import type { NetworkSweepResult } from "../../worker/client";
 import type { NetworkEvaluation, SweepImage } from "../../worker/network/protocol";
-import { convLayers, digitsSpec, sectionNetwork } from "./spec";
+import { type DataWords, DIGITS, dataWords, fitOf, type SectionData } from "./data";
+import { convLayers, sectionNetwork, sectionSpec } from "./spec";
 import type { StepSeries } from "./stepSeries";
 
+export {
+  type DataWords,
+  DIGITS,
+  dataWords,
+  fitOf,
+  type ImageSetInfo,
+  labelText,
+  type SectionData,
+} from "./data";
 export type { NetworkEvaluation, NetworkSweepResult };
 
 /** The images a sweep can be about: a training or test digit, or the drawn one. */
@@ -29,13 +39,15 @@ export type SweepChoice =
   | { readonly set: "train" | "test"; readonly index: number }
   | { readonly set: "drawn"; readonly label: number };
 
-/** Where the digits asset stands. */
+/** Where the data set stands in the worker (the digits asset, or a person's stored images). */
 export type DigitsStatus = "idle" | "loading" | "ready" | "error";
 
 /** The network's state. Arrays are replaced, never changed in place. */
 export interface NetworkState {
-  /** The network's layers (a spec the section can train: spec.ts's sectionNetwork). */
+  /** The network's layers (a spec the section can train on `data`: spec.ts's sectionNetwork). */
   readonly spec: NetworkSpec;
+  /** The images trained on, swept and evaluated: the digits or a person's own. */
+  readonly data: SectionData;
   /**
    * Layers being edited that do not make a network yet, and why (null: the editor shows
    * `spec`). Kept so that no edit is lost; training waits until they make a network.
@@ -102,11 +114,11 @@ export function defaultWorkers(): number {
 
 /**
  * The seed's initial parameters and a zero momentum buffer for a spec (one the section can
- * train; anything else throws, naming the layer).
+ * train on `data`; anything else throws, naming the layer).
  */
-export function freshNetwork(given: NetworkSpec, seed: number) {
-  const spec = digitsSpec(given.layers);
-  const params = initNetworkParams(sectionNetwork(spec), seed);
+export function freshNetwork(given: NetworkSpec, seed: number, data: SectionData = DIGITS) {
+  const spec = sectionSpec(given.layers, given.input);
+  const params = initNetworkParams(sectionNetwork(spec, fitOf(data)), seed);
   return {
     spec,
     draft: null,
@@ -144,6 +156,7 @@ export function initialNetworkState(): NetworkState {
   const settings = NETWORK_DEFAULT_SETTINGS;
   return {
     ...freshNetwork(NETWORK_PRESETS.default(), settings.seed),
+    data: DIGITS,
     settings,
     training: false,
     digits: "idle",
@@ -169,7 +182,14 @@ export function useNetwork<T>(selector: (state: NetworkState) => T): T {
 /** The network's checked form (shapes, parameter layout), made again only when its spec changes. */
 export function useNetworkModel(): Network {
   const spec = useNetwork((s) => s.spec);
-  return useMemo(() => sectionNetwork(spec), [spec]);
+  const data = useNetwork((s) => s.data);
+  return useMemo(() => sectionNetwork(spec, fitOf(data)), [spec, data]);
+}
+
+/** How the page names the section's images and classes (dataWords), made again when they change. */
+export function useDataWords(): DataWords {
+  const data = useNetwork((s) => s.data);
+  return useMemo(() => dataWords(data), [data]);
 }
 
 /** The latest test accuracy (null before the first evaluation). */
@@ -198,8 +218,27 @@ export function currentSweep(state: NetworkState): NetworkSweepResult | null {
   return state.sweepParams === state.params ? state.sweep : null;
 }
 
-/** The worker's form of a sweep choice. */
+/**
+ * The drawn digit as the network reads it: as drawn (32x32), or without its border of 2 for a
+ * 28x28 input; null when the network reads a person's images, not digits.
+ */
+export function drawnInput(
+  state: Pick<NetworkState, "data" | "spec" | "drawn">,
+): Float64Array | null {
+  if (state.data.kind !== "digits") return null;
+  if (state.spec.input.height !== 28) return state.drawn;
+  const out = new Float64Array(28 * 28);
+  for (let r = 0; r < 28; r++) {
+    const from = (r + 2) * IMAGE_SIDE + 2;
+    out.set(state.drawn.subarray(from, from + 28), r * 28);
+  }
+  return out;
+}
+
+/** The worker's form of a sweep choice (a drawn digit only where the network reads digits). */
 export function sweepImageOf(state: NetworkState): SweepImage {
   const c = state.choice;
-  return c.set === "drawn" ? { set: "drawn", image: state.drawn, label: c.label } : c;
+  if (c.set !== "drawn") return c;
+  const image = drawnInput(state);
+  return image === null ? { set: "train", index: 0 } : { set: "drawn", image, label: c.label };
 }

@@ -6,9 +6,10 @@
 import { errorText, IMAGE_SIDE } from "../../engine";
 import { SupersededError } from "../../worker/client";
 import { engine } from "../engineClient";
-import { digitsUrl } from "./digits";
+import { sectionDataKey } from "./digits";
 import { MAX_PARAM, MAX_STEPS, MAX_VELOCITY } from "./file";
 import {
+  drawnInput,
   type NetworkState,
   type NetworkSweepResult,
   networkStore,
@@ -123,7 +124,13 @@ export function requestPrediction(fresh = false): void {
   predicting = token;
   predictAgain = false;
   predictedAt = performance.now();
-  const { spec, params, drawn } = get();
+  const state = get();
+  const { spec, params } = state;
+  const drawn = drawnInput(state);
+  if (drawn === null) {
+    predicting = null;
+    return;
+  }
   const landed = () => {
     if (predicting !== token) return;
     predicting = null;
@@ -172,7 +179,7 @@ export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => v
     image: sweepImageOf(state),
     layer: state.layer,
     filter: state.filter,
-    digits: digitsUrl(),
+    data: sectionDataKey(state),
   };
   if (state.digits !== "ready" && !state.training) set({ digits: "loading" });
   engine()

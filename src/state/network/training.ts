@@ -17,11 +17,18 @@ import {
   SupersededError,
 } from "../../worker/client";
 import { networkTrainingEngine } from "../engineClient";
-import { digitsUrl } from "./digits";
+import { sectionDataKey } from "./digits";
 import { MAX_PARAM, MAX_STEPS, MAX_VELOCITY, readSettings } from "./file";
-import { digitsSpec, specProblem } from "./spec";
+import { layersForClasses, sectionSpec, specProblem } from "./spec";
 import { appended } from "./stepSeries";
-import { freshNetwork, MAX_WORKERS, type NetworkState, networkStore, sweepTargetIn } from "./store";
+import {
+  fitOf,
+  freshNetwork,
+  MAX_WORKERS,
+  type NetworkState,
+  networkStore,
+  sweepTargetIn,
+} from "./store";
 import { refreshPrediction, requestNetworkSweep, requestPrediction } from "./sweep";
 // Every change to the network's store passes the network file's rules (guard.ts).
 import "./guard";
@@ -206,7 +213,7 @@ export function trainNetwork(): void {
         run: Math.min(RUN_LIMIT, left),
         reportMs: REPORT_MS,
         evaluateEvery: EVALUATE_EVERY,
-        digits: digitsUrl(),
+        data: sectionDataKey(state),
         workers: state.workers,
       },
       (report) => {
@@ -266,7 +273,7 @@ export function endNetworkTraining(): void {
 export function resetNetwork(): void {
   endNetworkTraining();
   const { spec, settings } = get();
-  set({ ...freshNetwork(spec, settings.seed), message: null });
+  set({ ...freshNetwork(spec, settings.seed, get().data), message: null });
   requestNetworkSweep();
   if (get().probabilities !== null) requestPrediction(true);
 }
@@ -280,14 +287,14 @@ export function resetNetwork(): void {
 export function setNetworkLayers(layers: readonly LayerSpec[]): void {
   endNetworkTraining();
   const state = get();
-  const spec = digitsSpec(layers);
-  const problem = specProblem(spec);
+  const spec = sectionSpec(layers, state.spec.input);
+  const problem = specProblem(spec, fitOf(state.data));
   if (problem !== null) {
     set({ draft: { layers: spec.layers, problem }, message: null });
     return;
   }
   set({
-    ...freshNetwork(spec, state.settings.seed),
+    ...freshNetwork(spec, state.settings.seed, state.data),
     ...sweepTargetIn(spec, state.layer, state.filter),
     message: null,
   });
@@ -297,7 +304,7 @@ export function setNetworkLayers(layers: readonly LayerSpec[]): void {
 
 /** Starts again from one of the presets (today's network, two conv layers, LeNet-5, all-conv). */
 export function chooseNetworkPreset(name: NetworkPresetName): void {
-  setNetworkLayers(NETWORK_PRESETS[name]().layers);
+  setNetworkLayers(layersForClasses(NETWORK_PRESETS[name]().layers, fitOf(get().data).classes));
 }
 
 /** Drops the draft: the editor shows the network's own layers again. */
@@ -330,7 +337,7 @@ export function setNetworkSettings(change: Partial<TrainSettings>): void {
     const reseeded = plain.seed !== state.settings.seed;
     set({
       settings: plain,
-      ...(reseeded ? freshNetwork(state.spec, plain.seed) : {}),
+      ...(reseeded ? freshNetwork(state.spec, plain.seed, state.data) : {}),
       message: null,
     });
   } catch (error) {

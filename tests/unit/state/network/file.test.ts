@@ -62,7 +62,11 @@ const RULES: [string, (d: Doc) => void, RegExp][] = [
     (d) => (d.network.layers[2].padding = 1),
     /"network.layers\[2\]" is a maxpool2d layer, which has no field "padding"/,
   ],
-  ["network.input", (d) => (d.network.input.channels = 3), /"network.input.channels" must be 1/],
+  [
+    "network.input",
+    (d) => (d.network.input.channels = 3),
+    /"network.input" must be \{"channels": 1, "height": 32, "width": 32\} or .*28.* \(the digits\), but it is \{"channels":3/,
+  ],
   ["network.loss", (d) => (d.network.loss = "squared-error"), /"network.loss"/],
   [
     "network (no fit)",
@@ -72,7 +76,7 @@ const RULES: [string, (d: Doc) => void, RegExp][] = [
   [
     "network (not ten classes)",
     (d) => (d.network.layers.at(-1).units = 9),
-    /ends in 10 values; this one ends in 9/,
+    /must end in 10 values, and it ends in 9/,
   ],
   ["settings.batchSize", (d) => (d.settings.batchSize = 0), /"settings.batchSize"/],
   ["settings.learningRate", (d) => (d.settings.learningRate = -1), /"settings.learningRate"/],
