@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { type LayerSpec, layerLabel, learningRateAt } from "../../engine/index";
 import { convLayers } from "../../state/network/spec";
-import { useDataWords, useNetwork } from "../../state/network/store";
+import { labelText, useDataWords, useNetwork } from "../../state/network/store";
 import { networkSums } from "../../state/network/sums";
 import {
   chooseSweepFilter,
@@ -103,7 +103,8 @@ export function FilterSweepPanel() {
   const result = useNetwork((s) => s.sweep);
   const position = useNetwork((s) => s.position);
   const digits = useNetwork((s) => s.digits);
-  const { many } = useDataWords();
+  const words = useDataWords();
+  const { many } = words;
   const settings = useNetwork((s) => s.settings);
   const training = useNetwork((s) => s.training);
   const stale = useNetwork((s) => s.sweepParams !== s.params);
@@ -143,8 +144,8 @@ export function FilterSweepPanel() {
                 {result.sweep.contributing === 1 ? "contributes" : "contribute"}
               </strong>{" "}
               <span className="hint">
-                (image {result.label === undefined ? "" : `of a ${result.label}`}, loss{" "}
-                {result.sweep.loss.toFixed(3)}
+                (image{result.label === undefined ? "" : ` of ${labelText(words, result.label)}`},
+                loss {result.sweep.loss.toFixed(3)}
                 {settings.reduction === "mean"
                   ? `, δ ×1/${settings.batchSize} for the batch mean`
                   : ""}

@@ -69,12 +69,19 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           {p >= 0 ? (delta === 0 ? "— adds nothing" : "— contributes δ · patch") : null}
         </p>
         {range(shown).map((c) => (
-          <NumberGrid
-            key={c}
-            grid={channel(term, c)}
-            label={`δ · patch, channel ${c + 1}${colourName(c)}`}
-            digits={3}
-          />
+          <figure key={c} className="channel-grid">
+            {C > 1 ? (
+              <figcaption className="hint">
+                channel {c + 1}
+                {colourName(c)}
+              </figcaption>
+            ) : null}
+            <NumberGrid
+              grid={channel(term, c)}
+              label={`δ · patch, channel ${c + 1}${colourName(c)}`}
+              digits={3}
+            />
+          </figure>
         ))}
       </section>
       <section aria-label="The filter's running sum">
@@ -83,12 +90,19 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           <span className="hint">({plural(sums.contributed, "term")} so far)</span>
         </h3>
         {range(shown).map((c) => (
-          <NumberGrid
-            key={c}
-            grid={channel(sums.weightGrad, c)}
-            label={`Running sum, channel ${c + 1}${colourName(c)}`}
-            digits={3}
-          />
+          <figure key={c} className="channel-grid">
+            {C > 1 ? (
+              <figcaption className="hint">
+                channel {c + 1}
+                {colourName(c)}
+              </figcaption>
+            ) : null}
+            <NumberGrid
+              grid={channel(sums.weightGrad, c)}
+              label={`Running sum, channel ${c + 1}${colourName(c)}`}
+              digits={3}
+            />
+          </figure>
         ))}
         {C > shown ? (
           <p className="hint">

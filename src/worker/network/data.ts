@@ -11,6 +11,7 @@ import {
   type LabelledImages,
   parseDigits,
 } from "../../engine";
+import { toGray } from "../../images/fit";
 import { BadRequest, describe } from "../host/requestChecks";
 import { dataSourceOf } from "./dataKey";
 
@@ -93,7 +94,7 @@ function unpadded(set: LabelledImages): LabelledImages {
 
 /**
  * A stored set's images with `channels` channels: as stored (3, RGB) or gray (1), each pixel's
- * luma 0.299 R + 0.587 G + 0.114 B, rounded.
+ * luma 0.299 R + 0.587 G + 0.114 B, rounded (halves up), as the images module's toGray.
  */
 function imagesWith(stored: StoredImages, part: "train" | "test", channels: 1 | 3): LabelledImages {
   const { count, pixels, labels } = stored[part];
@@ -101,19 +102,9 @@ function imagesWith(stored: StoredImages, part: "train" | "test", channels: 1 | 
   const shape = { channels, height, width };
   const classes = stored.classes.length;
   if (channels === 3) return { count, pixels, labels, shape, classes };
-  const plane = height * width;
-  const gray = new Uint8Array(count * plane);
-  for (let n = 0; n < count; n++) {
-    for (let i = 0; i < plane; i++) {
-      const at = n * 3 * plane + i;
-      gray[n * plane + i] = Math.round(
-        0.299 * (pixels[at] as number) +
-          0.587 * (pixels[at + plane] as number) +
-          0.114 * (pixels[at + 2 * plane] as number),
-      );
-    }
-  }
-  return { count, pixels: gray, labels, shape, classes };
+  // In whole numbers (toGray): in floating point 0.299 R + 0.587 G + 0.114 B lands just under
+  // an exact half for some colours (R 0, G 36, B 12 is 22.5, computed 22.4999…) and rounds down.
+  return { count, pixels: toGray(pixels, count, height, width), labels, shape, classes };
 }
 
 /** Loads the images a data key names (dataKey.ts). */
