@@ -1,12 +1,14 @@
 // The built app in Debian's Firefox ESR: the same things a person does in
 // Chromium, done in Firefox, with no console error. What differs is fixed in the app.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import type { Browser, ElementHandle, Page } from "puppeteer-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { serveStatic } from "../../scripts/static-server.mjs";
+import { FOLDER_CLASSES, writeImageFolder } from "../e2e/imageFolder";
 import { pngFile } from "../unit/app/imageFiles";
 import { WAIT_MS } from "../waits";
 import { click, download, launchFirefox, openApp, status, until } from "./firefox";
@@ -387,5 +389,62 @@ test("the layer editor: LeNet-5, then the sweep of its second conv layer to the 
       ),
     "the ReLU moved to the top",
   );
+  expect(errors).toEqual([]);
+});
+
+test("Your images: a zip of a folder of colour images (a subfolder per class) trains above chance", async () => {
+  // Firefox's WebDriver BiDi cannot choose a directory (input.setFiles: "Is directory"), so
+  // the folder goes in as the zip a person would make of it, through the same file chooser.
+  const root = writeImageFolder(join(scratch, "photos"));
+  const files: Record<string, Uint8Array> = {};
+  for (const name of Object.keys(FOLDER_CLASSES)) {
+    for (const file of readdirSync(join(root, name))) {
+      files[`photos/${name}/${file}`] = readFileSync(join(root, name, file));
+    }
+  }
+  const zip = join(scratch, "photos.zip");
+  writeFileSync(zip, zipSync(files, { level: 0 }));
+  const { page, errors } = await openApp(browser, `${inject("baseURL")}#view=network`);
+  await until(async () => (await page.$("#network-images")) !== null, "Your images");
+  const input = await page.$('input[aria-label="Image files or a zip to open"]');
+  await (input as ElementHandle<HTMLInputElement>).uploadFile(zip);
+  const counts = () =>
+    page.evaluate(
+      () => document.querySelector('[data-quantity="image-set-counts"]')?.textContent ?? "",
+    );
+  await until(
+    async () => /^2 classes, 60 images at 32x32: 48 for training, 12 held out/.test(await counts()),
+    "the images' classes and counts",
+  );
+  await until(
+    () =>
+      page.evaluate(() =>
+        /layer 1's input: red, green and blue/.test(
+          document.querySelector("#network-sweep")?.textContent ?? "",
+        ),
+      ),
+    "the colour image's sweep",
+  );
+  const accuracy = () =>
+    page.evaluate(() =>
+      Number(document.querySelector('[data-quantity="test-accuracy"]')?.getAttribute("data-value")),
+    );
+  const steps = () =>
+    page.evaluate(() =>
+      Number(
+        (document.querySelector('[data-quantity="network-steps"]')?.textContent ?? "").replace(
+          /\D/g,
+          "",
+        ),
+      ),
+    );
+  await click(page, "Train network");
+  await until(
+    async () => (await accuracy()) >= 0.9 || (await steps()) > 400,
+    "training",
+    4 * WAIT_MS,
+  );
+  await click(page, "Pause network");
+  expect(await accuracy()).toBeGreaterThanOrEqual(0.9);
   expect(errors).toEqual([]);
 });
