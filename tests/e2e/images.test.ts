@@ -107,6 +107,39 @@ print(dims(m.graph.input[0])[1:], dims(m.graph.output[0])[1:])`,
       { encoding: "utf8" },
     );
     expect(out.trim()).toBe("[3, 32, 32] [2]");
+    // Its weights load into the same torch.nn.Sequential (built from the network file's
+    // layers) by name, strictly, and are the page's parameters rounded to float32.
+    const file = await download(page, "Save network file");
+    const loaded = execFileSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        `import json, sys, numpy, onnx, torch
+from onnx import numpy_helper
+from torch import nn
+doc = json.load(open(sys.argv[2]))
+x = torch.zeros(1, *[doc["network"]["input"][k] for k in ("channels", "height", "width")])
+layers = []
+for l in doc["network"]["layers"]:
+    t = l["type"]
+    if t == "conv2d": m = nn.Conv2d(x.shape[1], l["filters"], l["kernelSize"], l["stride"], l["padding"], l["dilation"])
+    elif t == "relu": m = nn.ReLU()
+    elif t == "maxpool2d": m = nn.MaxPool2d(l["size"], l["stride"])
+    elif t == "avgpool2d": m = nn.AvgPool2d(l["size"], l["stride"])
+    elif t == "flatten": m = nn.Flatten()
+    else: m = nn.Linear(x.shape[1], l["units"])
+    x = m(x); layers.append(m)
+model = nn.Sequential(*layers)
+weights = {t.name: torch.tensor(numpy_helper.to_array(t)) for t in onnx.load(sys.argv[1]).graph.initializer}
+model.load_state_dict(weights, strict=True)
+flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).double().numpy()
+print(bool((flat == numpy.array(doc["params"], dtype=numpy.float32).astype(numpy.float64)).all()))`,
+        model,
+        file,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(loaded.trim()).toBe("True");
 
     // Save images, then a reload: the stored images are offered again.
     const zip = await download(page, "Save images");

@@ -1,3 +1,4 @@
+import { drawnInput } from "../../state/network/data";
 import type { NetworkState } from "../../state/network/store";
 import {
   type CodeTwin,
@@ -12,15 +13,28 @@ import { NETWORK_SCRIPT_NAMES, type NetworkScriptState, networkScript } from "./
  */
 function networkScriptState(s: NetworkState): NetworkScriptState {
   const { choice, sweep } = s;
+  const drawn = drawnInput(s);
   const image =
-    choice.set === "drawn"
-      ? { image: s.drawn, label: choice.label }
+    choice.set === "drawn" && drawn !== null
+      ? { image: drawn, label: choice.label }
       : sweep === null
         ? null
         : { image: sweep.pixels, label: sweep.label };
   if (image === null) throw new RangeError("the chosen digit has no sweep yet");
   const { spec, settings, params, velocity, steps, layer, filter } = s;
-  return { spec, settings, params, velocity, steps, ...image, choice, layer, filter };
+  const classNames = s.data.kind === "images" ? { classNames: s.data.set.classes } : {};
+  return {
+    spec,
+    settings,
+    params,
+    velocity,
+    steps,
+    ...image,
+    choice,
+    layer,
+    filter,
+    ...classNames,
+  };
 }
 
 function networkTwin(network: NetworkState): CodeTwin {

@@ -47,6 +47,8 @@ export interface NetworkScriptState {
   /** The conv2d layer swept (its index in spec.layers, from 0) and its filter (from 0). */
   readonly layer: number;
   readonly filter: number;
+  /** A person's images: their classes' names (absent: the digits). */
+  readonly classNames?: readonly string[];
 }
 
 /** The checked network and the swept layer's plan: every number a script prints comes from here. */
@@ -63,9 +65,14 @@ function rows(data: Float64Array, width: number): string {
   return pyRows({ height: data.length / width, width, data }, "");
 }
 
-function imageName(choice: SweepChoice, label: number): string {
+function imageName(choice: SweepChoice, label: number, classNames?: readonly string[]): string {
   if (choice.set === "drawn") return `your drawing, labelled ${pyInt(label)}`;
   const set = choice.set === "train" ? "training" : "test";
+  if (classNames !== undefined) {
+    // A folder's name, written as a JSON string so that no character of it breaks the comment.
+    const name = JSON.stringify(classNames[label] ?? "").replace(/[\r\n]/g, " ");
+    return `${set} image ${pyInt(choice.index)} (class ${pyInt(label)}, ${name})`;
+  }
   return `${set} digit ${pyInt(choice.index)} (a ${pyInt(label)})`;
 }
 
@@ -170,7 +177,7 @@ function settingsLines(s: NetworkScriptState, { net, conv, above }: Checked): st
       : `the last ReLU or pool right above it, layer ${pyInt(above + 1)} on the page, ${layerText(net.plans[above] as LayerPlan)}`;
   return `# The page's choices ("Train the network" and "One filter's sweep inside the network").
 CHANNELS, HEIGHT, WIDTH = ${pyInt(channels)}, ${pyInt(height)}, ${pyInt(width)}  # the network's input
-LABEL = ${pyInt(s.label)}  # the image's label: ${imageName(s.choice, s.label)}
+LABEL = ${pyInt(s.label)}  # the image's label: ${imageName(s.choice, s.label, s.classNames)}
 LAYER = ${pyInt(s.layer)}  # "Layer": the convolution swept, layer ${pyInt(s.layer + 1)} on the page (Python counts from 0)
 FILTER = ${pyInt(s.filter)}  # "Filter": ${pyInt(s.filter + 1)} of ${pyInt(conv.filters)} on the page
 ABOVE = ${pyInt(above)}  # where "δ from above" is read: the top of the filter's block (${aboveText})
@@ -305,7 +312,7 @@ LAYER_${pyInt(i)}_BIAS = [${Array.from(s.params.subarray(plan.bias, plan.bias + 
 # The network's numbers, exactly as the page holds them (float64, each written so that it
 # reads back to the same value), in PyTorch's layout.
 
-# The image: ${imageName(s.choice, s.label)}; ${pyInt(channels)}x${pyInt(height)}x${pyInt(width)} values, one row a line.
+# The image: ${imageName(s.choice, s.label, s.classNames)}; ${pyInt(channels)}x${pyInt(height)}x${pyInt(width)} values, one row a line.
 IMAGE = ${rows(s.image, width)}
 ${parts.join("\n")}
 # Every layer with weights, by its index.

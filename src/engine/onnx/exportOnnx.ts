@@ -65,8 +65,10 @@ export function exportOnnx(
     const output = i === net.plans.length - 1 ? "output" : `layer${i + 1}`;
     const inputs = [current];
     const weights = (dims: number[], start: number, end: number, biasEnd: number) => {
-      const wName = `layer${i + 1}.weight`;
-      const bName = `layer${i + 1}.bias`;
+      // nn.Sequential's state_dict keys ("0.weight", "0.bias", …): the weights load straight
+      // into the same Sequential with load_state_dict.
+      const wName = `${i}.weight`;
+      const bName = `${i}.bias`;
       initializers.set(wName, tensor(wName, dims, params.subarray(start, end), double));
       initializers.set(
         bName,

@@ -112,3 +112,22 @@ export function dataWords(data: SectionData): DataWords {
 export function labelText(words: DataWords, label: number): string {
   return words.one === "digit" ? `digit ${label}` : `“${words.classNames[label] ?? label}”`;
 }
+
+/**
+ * The drawn digit as the network reads it: as drawn (32x32), or without its border of 2 for a
+ * 28x28 input; null when the network reads a person's images, not digits.
+ */
+export function drawnInput(state: {
+  readonly data: SectionData;
+  readonly spec: { readonly input: ImageShape };
+  readonly drawn: Float64Array;
+}): Float64Array | null {
+  if (state.data.kind !== "digits") return null;
+  if (state.spec.input.height !== 28) return state.drawn;
+  const out = new Float64Array(28 * 28);
+  for (let r = 0; r < 28; r++) {
+    const from = (r + 2) * IMAGE_SIDE + 2;
+    out.set(state.drawn.subarray(from, from + 28), r * 28);
+  }
+  return out;
+}

@@ -19,7 +19,7 @@ import {
 } from "../../engine";
 import type { NetworkSweepResult } from "../../worker/client";
 import type { NetworkEvaluation, SweepImage } from "../../worker/network/protocol";
-import { type DataWords, DIGITS, dataWords, fitOf, type SectionData } from "./data";
+import { type DataWords, DIGITS, dataWords, drawnInput, fitOf, type SectionData } from "./data";
 import { convLayers, sectionNetwork, sectionSpec } from "./spec";
 import type { StepSeries } from "./stepSeries";
 
@@ -27,6 +27,7 @@ export {
   type DataWords,
   DIGITS,
   dataWords,
+  drawnInput,
   fitOf,
   type ImageSetInfo,
   labelText,
@@ -216,23 +217,6 @@ export function sweepTargetIn(
 /** The sweep when it was made from the network as it is now (null: none, or an earlier one's). */
 export function currentSweep(state: NetworkState): NetworkSweepResult | null {
   return state.sweepParams === state.params ? state.sweep : null;
-}
-
-/**
- * The drawn digit as the network reads it: as drawn (32x32), or without its border of 2 for a
- * 28x28 input; null when the network reads a person's images, not digits.
- */
-export function drawnInput(
-  state: Pick<NetworkState, "data" | "spec" | "drawn">,
-): Float64Array | null {
-  if (state.data.kind !== "digits") return null;
-  if (state.spec.input.height !== 28) return state.drawn;
-  const out = new Float64Array(28 * 28);
-  for (let r = 0; r < 28; r++) {
-    const from = (r + 2) * IMAGE_SIDE + 2;
-    out.set(state.drawn.subarray(from, from + 28), r * 28);
-  }
-  return out;
 }
 
 /** The worker's form of a sweep choice (a drawn digit only where the network reads digits). */
