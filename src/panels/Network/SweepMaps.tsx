@@ -158,7 +158,8 @@ export function SweepMaps({ result, position, side }: SweepMapsProps) {
   const spec = useNetwork((state) => state.spec);
   const { outHeight: oh, outWidth: ow, inHeight: H, inWidth: W, stride, padding } = s.shape;
   const { kernelHeight: kh, kernelWidth: kw, dilation } = s.shape;
-  const current = Math.min(position, oh * ow - 1);
+  // The last position summed (the one SweepSums shows), or the first before any is.
+  const current = Math.max(0, Math.min(position, oh * ow) - 1);
   const row = Math.floor(current / ow);
   const col = current % ow;
   const maps = useMemo(() => deltaMaps(spec, s), [spec, s]);
