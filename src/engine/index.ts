@@ -171,7 +171,12 @@ export {
   trainStep,
 } from "./net/train";
 export { exportOnnx } from "./onnx/exportOnnx";
-export { importOnnx, MAX_ONNX_BYTES, OnnxImportError } from "./onnx/importOnnx";
+export {
+  type ImportedModel,
+  importOnnx,
+  MAX_ONNX_BYTES,
+  OnnxImportError,
+} from "./onnx/importOnnx";
 export { type PositionContribution, positionContributions } from "./positionContributions";
 export {
   MAX_RECURRENT_STEPS,

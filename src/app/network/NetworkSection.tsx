@@ -34,7 +34,13 @@ async function openNetworkFile(file: File): Promise<void> {
 /** The section's notice: the last failure, in words. */
 function NetworkMessage() {
   const message = useNetwork((s) => s.message);
-  return message ? <p className="network-message error-text">{message}</p> : null;
+  const notice = useNetwork((s) => s.notice);
+  return (
+    <>
+      {message ? <p className="network-message error-text">{message}</p> : null}
+      {notice ? <p className="network-notice hint">{notice}</p> : null}
+    </>
+  );
 }
 
 /**

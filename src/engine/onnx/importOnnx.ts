@@ -17,6 +17,20 @@ import {
 } from "./onnxModel";
 import { decodeModel } from "./wire";
 
+/**
+ * A model read: its spec and parameters, and the last Softmax or LogSoftmax it ended in, if
+ * any (folded into the cross-entropy loss, which applies the softmax itself).
+ */
+export interface ImportedModel {
+  readonly spec: NetworkSpec;
+  readonly params: Float64Array;
+  readonly folded?: "Softmax" | "LogSoftmax";
+}
+
+/** The operators importOnnx reads, as its messages list them. */
+const SUPPORTED =
+  "ConvSweep reads Conv, Relu, MaxPool, AveragePool, Flatten and Gemm; also MatMul with the Add of its bias, Reshape to [batch, -1], zero Pad with its Constant, Identity, Dropout, and a last Softmax or LogSoftmax";
+
 /** Why a model cannot be opened: a message a person can act on. */
 export class OnnxImportError extends Error {
   override name = "OnnxImportError";
@@ -143,7 +157,7 @@ function padIsZero(model: OnnxModel, node: OnnxNode, constants: Map<string, Onnx
  * vector of at least 2 values, squared error otherwise. Throws OnnxImportError with a message
  * naming what is not supported, and the network's own RangeError for a network past its limits.
  */
-export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Float64Array } {
+export function importOnnx(bytes: Uint8Array): ImportedModel {
   if (!(bytes instanceof Uint8Array)) throw new RangeError("bytes must be a Uint8Array");
   if (bytes.length > MAX_ONNX_BYTES) {
     throw new OnnxImportError(
@@ -190,6 +204,10 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
   const constants = new Map<string, OnnxTensor>();
   let current = input.name;
   let softmaxLast = false;
+  /** The last operator's type, and the bias slot of a MatMul its Add may fill. */
+  let previous = "";
+  let matMulBias: { slot: number; units: number } | null = null;
+  let folded: "Softmax" | "LogSoftmax" | null = null;
   model.nodes.forEach((node, index) => {
     const where = nodeName(node, index);
     if (node.domain !== "" && node.domain !== "ai.onnx") {
@@ -276,6 +294,60 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
         layers.push({ type: "dense", units });
         break;
       }
+      case "MatMul": {
+        // x · W with W [inputs][units] (ONNX's MatMul, e.g. a Linear exported without Gemm);
+        // its bias, if any, is the Add that follows.
+        const w = weights(model, node.inputs[1], where);
+        const [rows, cols] = w.dims;
+        if (w.dims.length !== 2 || rows === undefined || cols === undefined) {
+          throw new OnnxImportError(
+            `${where}: its weights have shape [${w.dims.join(", ")}], not a matrix [inputs, units]`,
+          );
+        }
+        const values = w.values as Float64Array;
+        const transposed = new Float64Array(values.length);
+        for (let o = 0; o < cols; o++)
+          for (let i = 0; i < rows; i++) transposed[o * rows + i] = values[i * cols + o] as number;
+        fanIns.push({ layer: layers.length, inputs: rows, where });
+        params.push(transposed, new Float64Array(cols));
+        matMulBias = { slot: params.length - 1, units: cols };
+        layers.push({ type: "dense", units: cols });
+        break;
+      }
+      case "Add": {
+        if (previous !== "MatMul" || matMulBias === null) {
+          throw new OnnxImportError(
+            `${where}: an Add is read only as the bias of the MatMul right before it`,
+          );
+        }
+        const b = weights(model, node.inputs[1], where);
+        if (
+          b.values?.length !== matMulBias.units ||
+          b.dims.some((d, i) => i < b.dims.length - 1 && d !== 1)
+        ) {
+          throw new OnnxImportError(
+            `${where}: its bias has shape [${b.dims.join(", ")}], not the MatMul's ${matMulBias.units} units`,
+          );
+        }
+        params[matMulBias.slot] = b.values as Float64Array;
+        matMulBias = null;
+        break;
+      }
+      case "Reshape": {
+        // Only x.reshape(N, -1): the same as Flatten.
+        const name = node.inputs[1];
+        const shape =
+          (name === undefined ? undefined : (model.initializers.get(name) ?? constants.get(name)))
+            ?.values ?? null;
+        const [batch, rest] = shape ?? [];
+        if (shape?.length !== 2 || rest !== -1 || !(batch === 0 || batch === 1 || batch === -1)) {
+          throw new OnnxImportError(
+            `${where}: a Reshape is read only to [batch, -1] (a flatten) from a constant shape`,
+          );
+        }
+        layers.push({ type: "flatten" });
+        break;
+      }
       case "Relu":
         layers.push({ type: "relu" });
         break;
@@ -316,12 +388,14 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
       case "Softmax":
       case "LogSoftmax":
         softmaxLast = true;
+        folded = node.opType;
         break;
       default:
         throw new OnnxImportError(
-          `${where}: the operator ${node.opType} is not supported (ConvSweep reads Conv, Relu, MaxPool, AveragePool, Flatten and Gemm)`,
+          `${where}: the operator ${node.opType} is not supported (${SUPPORTED})${node.opType === "BatchNormalization" ? "; export the model with its batch norm folded into the conv before it (e.g. torch.ao.quantization.fuse_modules, or torch.fx's fuse)" : ""}`,
         );
     }
+    previous = node.opType;
     current = node.outputs[0] ?? "";
   });
   if (!model.outputs.some((o) => o.name === current)) {
@@ -371,5 +445,5 @@ export function importOnnx(bytes: Uint8Array): { spec: NetworkSpec; params: Floa
     all.set(chunk, at);
     at += chunk.length;
   }
-  return { spec, params: all };
+  return folded === null ? { spec, params: all } : { spec, params: all, folded };
 }

@@ -6,8 +6,8 @@ import {
   createNetwork,
   errorText,
   exportOnnx,
+  type ImportedModel,
   MAX_ONNX_BYTES,
-  type NetworkSpec,
 } from "../../engine";
 import { SupersededError } from "../../worker/client";
 import { engine } from "../engineClient";
@@ -149,7 +149,7 @@ export async function openModel(file: {
       `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a model is at most ${MAX_ONNX_BYTES / 1048576} MB.`,
     );
   }
-  let model: { spec: NetworkSpec; params: Float64Array };
+  let model: ImportedModel;
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     model = await engine().lane("network-onnx").importOnnxModel({ bytes });
@@ -187,6 +187,11 @@ export async function openModel(file: {
     ...sweepTargetIn(spec, state.layer, state.filter),
     probabilities: null,
     message: null,
+    // Said, not refused: the model's last softmax is the loss's own.
+    notice:
+      model.folded === undefined
+        ? null
+        : `Opened ${file.name}: its last ${model.folded} is folded into the cross-entropy loss, which applies the softmax itself (the sweep's δ is the probabilities minus the label).`,
   });
   requestNetworkSweep();
   requestPrediction(true);

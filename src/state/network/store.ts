@@ -76,6 +76,8 @@ export interface NetworkState {
   readonly digits: DigitsStatus;
   /** A message about the last failure (null: none). */
   readonly message: string | null;
+  /** Something the page says about the network that is not a failure (null: nothing). */
+  readonly notice: string | null;
   /** The drawn digit, 32·32 values in [0, 1], and its ten probabilities (null: not yet asked). */
   readonly drawn: Float64Array;
   readonly probabilities: Float64Array | null;
@@ -132,6 +134,7 @@ export function freshNetwork(given: NetworkSpec, seed: number, data: SectionData
     sweep: null,
     sweepParams: null,
     position: 0,
+    notice: null,
   } satisfies Partial<NetworkState>;
 }
 

@@ -353,6 +353,7 @@ export function networkImportOnnx(request: NetworkOnnxRequestMessage, post: Post
   if (!(request.bytes instanceof Uint8Array)) {
     throw new BadRequest(`bytes must be a Uint8Array; got ${describe(request.bytes)}`);
   }
-  const { spec, params } = importOnnx(request.bytes);
-  post({ type: "networkOnnx", runId: request.runId, spec, params }, [bufferOf(params)]);
+  const { spec, params, folded } = importOnnx(request.bytes);
+  const reply = { type: "networkOnnx", runId: request.runId, spec, params } as const;
+  post(folded === undefined ? reply : { ...reply, folded }, [bufferOf(params)]);
 }

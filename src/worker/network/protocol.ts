@@ -105,6 +105,8 @@ export interface NetworkOnnxReply {
   readonly runId: number;
   readonly spec: NetworkSpec;
   readonly params: Float64Array;
+  /** The model's last Softmax or LogSoftmax, folded into the cross-entropy loss. */
+  readonly folded?: "Softmax" | "LogSoftmax";
 }
 
 /** The held-out digits' evaluation at one step. */

@@ -116,8 +116,8 @@ export const importOnnxModel: RequestKind<
     encode: () => ({ type: "networkImportOnnx", bytes: request.bytes }) as RequestBody,
     receive(reply) {
       if (reply.type !== "networkOnnx") return null;
-      const { spec, params } = reply as NetworkOnnxReply;
-      return { done: { spec, params } };
+      const { spec, params, folded } = reply as NetworkOnnxReply;
+      return { done: folded === undefined ? { spec, params } : { spec, params, folded } };
     },
   }),
 };
