@@ -208,3 +208,24 @@ test(
   },
   TEST_MS,
 );
+
+test(
+  "a browser with no camera allowed: Use camera says why, and the rest works",
+  async () => {
+    const { page, errors } = await openApp(browser, { hash: "#view=network" });
+    const images = page.locator("#network-images");
+    await expect.poll(() => images.count(), { timeout: WAIT_MS }).toBe(1);
+    await images.getByRole("button", { name: "Use camera" }).click();
+    await expect
+      .poll(() => images.getByRole("alert").textContent(), { timeout: WAIT_MS })
+      .toMatch(/did not allow the camera|No camera was found|offers no camera/);
+    expect(await images.getByRole("button", { name: "Take picture" }).isDisabled()).toBe(true);
+    await images.getByRole("button", { name: "Close camera" }).click();
+    await page.getByLabel("Folder of images to open").setInputFiles(folder);
+    await expect
+      .poll(() => counts(page), { timeout: WAIT_MS })
+      .toMatch(/^2 classes, 60 images at 32x32/);
+    expect(errors).toEqual([]);
+  },
+  TEST_MS,
+);
