@@ -27,6 +27,8 @@ const networkTwin = (onClose: () => void) => (
 export function NetworkFileButtons() {
   // A training or test digit's pixels arrive with its sweep; a drawing's are here already.
   const codeReady = useNetwork((s) => s.sweep !== null || s.choice.set === "drawn");
+  // A link carries the layers and settings of a network of the digits, not a person's images.
+  const images = useNetwork((s) => s.data.kind === "images");
   const input = useRef<HTMLInputElement>(null);
   const modelInput = useRef<HTMLInputElement>(null);
   const [dtype, setDtype] = useState<"float32" | "float64">("float32");
@@ -98,7 +100,16 @@ export function NetworkFileButtons() {
         aria-label="ONNX model to open"
         onChange={(e) => void openOnnx(e.target.files?.[0])}
       />
-      <button type="button" onClick={makeLink}>
+      <button
+        type="button"
+        onClick={makeLink}
+        disabled={images}
+        title={
+          images
+            ? "A link cannot carry your images: Save network file and Save images keep them"
+            : undefined
+        }
+      >
         Link to these network settings
       </button>
       <CodeTwinButton
