@@ -193,6 +193,13 @@ export function checkImageSet(value: unknown, what = "The image set"): ImageSet 
     const problem = splitProblem(trainCounts[i] ?? 0, testCounts[i] ?? 0);
     if (problem !== null) fail(what, `classes[${i}]`, `(${quoted(name)}) is refused: ${problem}`);
   });
+  if (test.count === 0) {
+    fail(
+      what,
+      "test.count",
+      "is 0: every class has one image, so none is held out to measure the network; give at least one class a second image",
+    );
+  }
   return { id, classes, shape, train, test, skipped: skippedList(set.skipped, what) };
 }
 

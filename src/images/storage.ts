@@ -21,7 +21,8 @@ export type StoredImageSet =
   | { readonly set: ImageSet; readonly refused: null }
   | { readonly set: null; readonly refused: string };
 
-const STAYS = "The images stay only for this visit";
+const STAYS =
+  "ConvSweep's workers read the images from this browser's storage, so they cannot be trained on until it works";
 
 function failure(doing: string, error: unknown): Error {
   const name = error instanceof DOMException || error instanceof Error ? error.name : "";

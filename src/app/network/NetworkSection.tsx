@@ -69,7 +69,10 @@ export default function NetworkSection() {
     };
     window.addEventListener("hashchange", onHash);
     // Copy link and Copy embed code carry the network's settings when this section is shown.
-    const stopParams = provideSectionParams("network", () => ({ net: networkLinkParam() }));
+    // (Not while the data are a person's images: a link cannot carry them.)
+    const stopParams = provideSectionParams("network", () =>
+      networkStore.getState().data.kind === "images" ? {} : { net: networkLinkParam() },
+    );
     // A network file dropped anywhere on the page opens here (fileDrop.ts routes it).
     const stopFiles = provideFileOpener(NETWORK_FORMAT, openNetworkFile);
     return () => {

@@ -1,11 +1,12 @@
 /**
  * Reads a model saved by `torch.onnx.export` (or any ONNX file of the same operators) into a
  * NetworkSpec and its parameters. The graph must be one chain: each operator takes the one
- * before it's output. Read: Conv, Relu, MaxPool, AveragePool, Flatten, Gemm; Pad with zero
- * pads (PyTorch writes one before each AveragePool) and the Constant that holds its pads;
- * Identity and Dropout (inference: pass-through); a last Softmax or LogSoftmax (the
- * cross-entropy loss applies its own). Anything else is refused with an error that names the
- * operator and the node.
+ * before it's output. Read: Conv, Relu, MaxPool, AveragePool, Flatten, Gemm; MatMul and the
+ * Add of its bias (a dense layer); Reshape to [batch, -1] from a constant shape (a flatten);
+ * Pad with zero pads (PyTorch writes one before each AveragePool) and the Constant that holds
+ * its pads; Identity and Dropout (inference: pass-through); a last Softmax or LogSoftmax (the
+ * cross-entropy loss applies its own; `folded` says so). Anything else is refused with an
+ * error that names the operator and the node.
  */
 import { createNetwork, type LayerSpec, type NetworkSpec } from "../net/spec";
 import {

@@ -155,7 +155,7 @@ export function LayerEditor() {
   const words = useDataWords();
   const input = spec.input;
   const layers = draft?.layers ?? spec.layers;
-  const rows = useMemo(() => layerRows(layers), [layers]);
+  const rows = useMemo(() => layerRows(layers, spec.input), [layers, spec.input]);
   const [kind, setKind] = useState<LayerSpec["type"]>("conv2d");
   const [dragged, setDragged] = useState<number | null>(null);
   const total = rows.reduce((sum, r) => sum + (r.params ?? 0), 0);

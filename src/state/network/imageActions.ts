@@ -158,7 +158,7 @@ async function takeSet(images: ImageSet, channels: number): Promise<boolean> {
     await saveImageSet(images);
   } catch (error) {
     set({
-      message: `Your images cannot be used: ${errorText(error)} ConvSweep's workers read the images from this browser's storage.`,
+      message: `Your images cannot be used: ${errorText(error)}`,
     });
     return false;
   }

@@ -335,11 +335,14 @@ export interface LayerRow {
  * network (every layer, when they all do), each layer's output, parameters and sharing; the
  * rows after it have none.
  */
-export function layerRows(layers: readonly LayerSpec[]): LayerRow[] {
+export function layerRows(
+  layers: readonly LayerSpec[],
+  input: ImageShape = DIGITS_INPUT,
+): LayerRow[] {
   let net: Network | null = null;
   for (let n = layers.length; n > 0 && net === null; n--) {
     try {
-      net = createNetwork(digitsSpec(layers.slice(0, n)));
+      net = createNetwork(sectionSpec(layers.slice(0, n), input));
     } catch {
       net = null;
     }

@@ -237,3 +237,15 @@ test("past 10,000 skipped files the list is cut, its last line counting the rest
     why: "skipped like those above (not listed one by one)",
   });
 });
+
+test("a set of one image per class has nothing held out, and is refused saying what to add", () => {
+  expect(() =>
+    imageSetFromPictures(
+      [
+        { className: "left", pixels: picture(SHAPE, 1) },
+        { className: "right", pixels: picture(SHAPE, 2) },
+      ],
+      SHAPE,
+    ),
+  ).toThrow(/none is held out to measure the network; give at least one class a second image/);
+});

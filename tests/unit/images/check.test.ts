@@ -186,14 +186,14 @@ test("a stored value the rules refuse is not handed back; the reason says why", 
   expect(good.set?.classes).toEqual(["cats", "dogs", "owl"]);
 });
 
-test("without IndexedDB (Node), storage fails with a message saying the images stay for this visit only", async () => {
+test("without IndexedDB (Node), storage fails with a message saying the workers need it", async () => {
   await expect(saveImageSet(validSet())).rejects.toThrow(
-    /^The images could not be saved in this browser: this browser offers no storage here \(no IndexedDB.*\)\. The images stay only for this visit\.$/,
+    /^The images could not be saved in this browser: this browser offers no storage here \(no IndexedDB.*\)\. ConvSweep's workers read the images from this browser's storage, so they cannot be trained on until it works\.$/,
   );
   await expect(loadImageSet()).rejects.toThrow(
-    /^The saved images could not be read: .*only for this visit\.$/,
+    /^The saved images could not be read: .*cannot be trained on until it works\.$/,
   );
   await expect(clearImageSets()).rejects.toThrow(
-    /^The saved images could not be removed: .*only for this visit\.$/,
+    /^The saved images could not be removed: .*cannot be trained on until it works\.$/,
   );
 });
