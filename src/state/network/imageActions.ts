@@ -8,7 +8,6 @@
 import { errorText, type LayerSpec, NETWORK_PRESETS } from "../../engine";
 import { entriesFromFiles, openImageSet } from "../../images/build";
 import { fitFromSource } from "../../images/decode";
-import { IMAGE_LIMITS } from "../../images/limits";
 import { addImages, imageSetFromPictures } from "../../images/pictures";
 import { clearImageSets, loadImageSet, saveImageSet } from "../../images/storage";
 import type { ImageSet } from "../../images/types";
@@ -34,8 +33,7 @@ export const IMAGES_FILE_NAME = "convsweep-images.zip";
 /** Thumbnails kept of each class. */
 const THUMBNAILS_PER_CLASS = 6;
 
-/** The sides Image size offers (the limit is IMAGE_LIMITS.side). */
-export const IMAGE_SIDES = [28, 32, 48, 64, 96, 128].filter((s) => s <= IMAGE_LIMITS.side);
+export { IMAGE_SIDES } from "./imageSides";
 
 /** The set open now (its bytes), or null. */
 let openSet: ImageSet | null = null;

@@ -19,6 +19,7 @@ import {
   serializeNetwork,
   sumsDisagreement,
 } from "./file";
+import { IMAGE_SIDES } from "./imageSides";
 import { networkLink, readNetworkLink } from "./link";
 import { sectionSpec, specProblem } from "./spec";
 import { DIGITS, fitOf, freshNetwork, networkStore, sweepTargetIn } from "./store";
@@ -168,9 +169,11 @@ export async function openModel(file: {
       state.data.kind === "images"
         ? ` Your images are ${state.data.set.height}x${state.data.set.width} in ${state.data.set.classes.length} classes.`
         : "";
-    return refuse(
-      `${problem}.${images} A model of other images: open them at ${height}x${width} (Image size, then Open images), then open the model again${channels === 3 ? " (3 channels: colour)" : ""}.`,
-    );
+    const how =
+      height === width && IMAGE_SIDES.includes(height)
+        ? `open them at ${height}x${width} (Image size, then Open images), then open the model again${channels === 3 ? " (3 channels: colour)" : ""}`
+        : `ConvSweep opens images as squares of ${IMAGE_SIDES[0]} to ${IMAGE_SIDES.at(-1)} pixels (Image size), so export the model for one of those`;
+    return refuse(`${problem}.${images} A model of other images: ${how}.`);
   }
   const at = model.params.findIndex((w) => !(Math.abs(w) <= MAX_PARAM));
   if (at !== -1) {
