@@ -240,14 +240,19 @@ export async function entriesFromFiles(
   options: {
     readonly limits?: Partial<ImageLimits> | undefined;
     readonly signal?: AbortSignal | undefined;
+    /** Each file's path when the files came from a dropped folder (same order as `files`). */
+    readonly paths?: readonly string[] | undefined;
   } = {},
 ): Promise<ImageEntries> {
   const limits = imageLimits(options.limits);
   const entries: ImageEntry[] = [];
   const skipped: Skipped[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     stopIfAborted(options.signal);
-    const path = (file as { webkitRelativePath?: string }).webkitRelativePath || file.name;
+    const path =
+      options.paths?.[i] ||
+      (file as { webkitRelativePath?: string }).webkitRelativePath ||
+      file.name;
     if (!file.name.toLowerCase().endsWith(".zip") && !(await isZip(file))) {
       entries.push({
         path,

@@ -5,14 +5,15 @@
 // runs to the page's numbers; the images survive a reload (IndexedDB), go out and come back
 // as a zip, and Clear images removes them. The camera path runs on Chromium's fake camera.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { zipSync } from "fflate";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CHROMIUM, CHROMIUM_ARGS } from "../../scripts/chromium.mjs";
 import { launchChromium, openApp, TEST_MS, WAIT_MS } from "./browser";
-import { writeImageFolder } from "./imageFolder";
+import { FOLDER_CLASSES, writeImageFolder } from "./imageFolder";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -225,6 +226,34 @@ test(
     await expect
       .poll(() => counts(page), { timeout: WAIT_MS })
       .toMatch(/^2 classes, 60 images at 32x32/);
+    expect(errors).toEqual([]);
+  },
+  TEST_MS,
+);
+
+test(
+  "a zip dropped on Your images opens as the images (the page's own drop handler never sees it)",
+  async () => {
+    const { page, errors } = await openApp(browser, { hash: "#view=network" });
+    const images = page.locator("#network-images");
+    await expect.poll(() => images.count(), { timeout: WAIT_MS }).toBe(1);
+    const files: Record<string, Uint8Array> = {};
+    for (const name of Object.keys(FOLDER_CLASSES)) {
+      for (const file of readdirSync(join(folder, name))) {
+        files[`${name}/${file}`] = readFileSync(join(folder, name, file));
+      }
+    }
+    const zip = Buffer.from(zipSync(files, { level: 0 })).toString("base64");
+    const transfer = await page.evaluateHandle((b64) => {
+      const data = new DataTransfer();
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      data.items.add(new File([bytes], "photos.zip", { type: "application/zip" }));
+      return data;
+    }, zip);
+    await images.locator(".image-drop").dispatchEvent("drop", { dataTransfer: transfer });
+    await expect
+      .poll(() => counts(page), { timeout: WAIT_MS })
+      .toMatch(/^2 classes, 60 images at 32x32: 48 for training, 12 held out/);
     expect(errors).toEqual([]);
   },
   TEST_MS,

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { type DragEvent, useEffect, useRef, useState } from "react";
 import {
   addPictures,
   clearImages,
@@ -7,6 +7,7 @@ import {
   type ImagesProgress,
   imagesZip,
   onImagesProgress,
+  openDroppedImages,
   openImages,
   setImageChannels,
   stopOpeningImages,
@@ -125,6 +126,15 @@ export function ImagesPanel() {
       );
     }
   };
+  const [over, setOver] = useState(false);
+  const drop = (e: DragEvent<HTMLDivElement>) => {
+    // The images' own drop: the page's drop handler (a state or network file) never sees it.
+    e.preventDefault();
+    e.stopPropagation();
+    setOver(false);
+    if (training || progress !== null) return;
+    void openDroppedImages(e.dataTransfer, { side, channels: readAs });
+  };
   return (
     <Panel
       id="network-images"
@@ -132,84 +142,97 @@ export function ImagesPanel() {
       lead="Train on your own pictures: a folder with one subfolder per class (the subfolder's name is the class), a zip of such folders, or pictures from the camera. They stay in this browser; nothing is uploaded."
       className="network-images"
     >
-      <fieldset className="network-settings" disabled={training || progress !== null}>
-        <legend>Images (pause training to change)</legend>
-        <label className="network-field">
-          <span>Image size</span>
-          <select
-            value={images ? images.height : side}
-            disabled={images !== null}
-            onChange={(e) => setSide(Number(e.target.value))}
-          >
-            {IMAGE_SIDES.map((s) => (
-              <option key={s} value={s}>
-                {s}x{s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="network-field">
-          <span>Read as</span>
-          <select
-            value={readAs}
-            onChange={(e) => {
-              const c = e.target.value === "1" ? 1 : 3;
-              setColour(c);
-              if (images) setImageChannels(c);
-            }}
-          >
-            <option value={3}>colour (3 channels)</option>
-            <option value={1}>gray (1 channel)</option>
-          </select>
-        </label>
-        <div className="tools">
-          <button type="button" onClick={() => files.current?.click()}>
-            Open images
-          </button>
-          <input
-            ref={files}
-            type="file"
-            multiple
-            accept="image/*,.zip,application/zip"
-            hidden
-            aria-label="Image files or a zip to open"
-            onChange={(e) => void open(e.target.files, e.target)}
-          />
-          <button type="button" onClick={() => folder.current?.click()}>
-            Open a folder
-          </button>
-          <input
-            ref={folder}
-            type="file"
-            multiple
-            hidden
-            aria-label="Folder of images to open"
-            onChange={(e) => void open(e.target.files, e.target)}
-          />
-          <button type="button" aria-pressed={camera} onClick={() => setCamera(!camera)}>
-            Use camera
-          </button>
-          {images ? (
-            <>
-              <button type="button" onClick={() => void save()}>
-                Save images
-              </button>
-              <button type="button" onClick={trainOnDigits}>
-                Train on the digits
-              </button>
-            </>
-          ) : stored ? (
-            <button type="button" onClick={() => void trainOnStoredImages(colour)}>
-              Train on your images ({stored.classes.join(", ")})
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is a pointer's shortcut for the buttons inside, which keyboards reach */}
+      <div
+        className={over ? "image-drop over" : "image-drop"}
+        onDragOver={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={drop}
+      >
+        <fieldset className="network-settings" disabled={training || progress !== null}>
+          <legend>Images (pause training to change)</legend>
+          <label className="network-field">
+            <span>Image size</span>
+            <select
+              value={images ? images.height : side}
+              disabled={images !== null}
+              onChange={(e) => setSide(Number(e.target.value))}
+            >
+              {IMAGE_SIDES.map((s) => (
+                <option key={s} value={s}>
+                  {s}x{s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="network-field">
+            <span>Read as</span>
+            <select
+              value={readAs}
+              onChange={(e) => {
+                const c = e.target.value === "1" ? 1 : 3;
+                setColour(c);
+                if (images) setImageChannels(c);
+              }}
+            >
+              <option value={3}>colour (3 channels)</option>
+              <option value={1}>gray (1 channel)</option>
+            </select>
+          </label>
+          <div className="tools">
+            <button type="button" onClick={() => files.current?.click()}>
+              Open images
             </button>
-          ) : null}
-          {images || stored ? (
-            <button type="button" onClick={() => void clearImages()}>
-              Clear images
+            <input
+              ref={files}
+              type="file"
+              multiple
+              accept="image/*,.zip,application/zip"
+              hidden
+              aria-label="Image files or a zip to open"
+              onChange={(e) => void open(e.target.files, e.target)}
+            />
+            <button type="button" onClick={() => folder.current?.click()}>
+              Open a folder
             </button>
-          ) : null}
-        </div>
-      </fieldset>
+            <input
+              ref={folder}
+              type="file"
+              multiple
+              hidden
+              aria-label="Folder of images to open"
+              onChange={(e) => void open(e.target.files, e.target)}
+            />
+            <button type="button" aria-pressed={camera} onClick={() => setCamera(!camera)}>
+              Use camera
+            </button>
+            {images ? (
+              <>
+                <button type="button" onClick={() => void save()}>
+                  Save images
+                </button>
+                <button type="button" onClick={trainOnDigits}>
+                  Train on the digits
+                </button>
+              </>
+            ) : stored ? (
+              <button type="button" onClick={() => void trainOnStoredImages(colour)}>
+                Train on your images ({stored.classes.join(", ")})
+              </button>
+            ) : null}
+            {images || stored ? (
+              <button type="button" onClick={() => void clearImages()}>
+                Clear images
+              </button>
+            ) : null}
+          </div>
+        </fieldset>
+        <p className="hint">Or drop a folder, images or a zip here.</p>
+      </div>
       {progress ? (
         <p className="tools" role="status">
           Reading {progress.done.toLocaleString("en-US")} of {plural(progress.total, "image")}…{" "}

@@ -8,6 +8,7 @@
 import { errorText, type LayerSpec, NETWORK_PRESETS } from "../../engine";
 import { entriesFromFiles, openImageSet } from "../../images/build";
 import { fitFromSource } from "../../images/decode";
+import { droppedFiles } from "../../images/dropped";
 import { addImages, imageSetFromPictures } from "../../images/pictures";
 import { clearImageSets, loadImageSet, saveImageSet } from "../../images/storage";
 import type { ImageSet } from "../../images/types";
@@ -173,7 +174,7 @@ async function takeSet(images: ImageSet, channels: number): Promise<boolean> {
  */
 export async function openImages(
   files: readonly File[],
-  options: { side: number; channels: 1 | 3 },
+  options: { side: number; channels: 1 | 3; paths?: readonly string[] },
 ): Promise<boolean> {
   if (files.length === 0) return false;
   opening?.abort();
@@ -182,7 +183,10 @@ export async function openImages(
   const { side, channels } = options;
   tellProgress({ done: 0, total: files.length });
   try {
-    const entries = await entriesFromFiles(files, { signal: controller.signal });
+    const entries = await entriesFromFiles(files, {
+      signal: controller.signal,
+      paths: options.paths,
+    });
     const images = await openImageSet(
       entries,
       { channels: 3, height: side, width: side },
@@ -208,6 +212,15 @@ export async function openImages(
       tellProgress(null);
     }
   }
+}
+
+/** Opens what was dropped on Your images: a folder (its subfolders the classes), files or a zip. */
+export async function openDroppedImages(
+  data: DataTransfer,
+  options: { side: number; channels: 1 | 3 },
+): Promise<boolean> {
+  const { files, paths } = await droppedFiles(data);
+  return openImages(files, { ...options, paths });
 }
 
 /**
