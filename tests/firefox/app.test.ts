@@ -11,7 +11,7 @@ import { serveStatic } from "../../scripts/static-server.mjs";
 import { FOLDER_CLASSES, writeImageFolder } from "../e2e/imageFolder";
 import { pngFile } from "../unit/app/imageFiles";
 import { WAIT_MS } from "../waits";
-import { click, download, launchFirefox, openApp, status, until } from "./firefox";
+import { button, click, download, launchFirefox, openApp, status, until } from "./firefox";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -447,4 +447,43 @@ test("Your images: a zip of a folder of colour images (a subfolder per class) tr
   await click(page, "Pause network");
   expect(await accuracy()).toBeGreaterThanOrEqual(0.9);
   expect(errors).toEqual([]);
+});
+
+test("Use camera with Firefox's fake camera: pictures of two classes become the images", async () => {
+  const withCamera = await launchFirefox({
+    "media.navigator.streams.fake": true,
+    "media.navigator.permission.disabled": true,
+  });
+  try {
+    const { page, errors } = await openApp(withCamera, `${inject("baseURL")}#view=network`);
+    await until(async () => (await page.$("#network-images")) !== null, "Your images");
+    await click(page, "Use camera", "#network-images");
+    const take = await button(page, "Take picture", "#network-images");
+    await until(() => take.evaluate((b) => !(b as HTMLButtonElement).disabled), "the camera");
+    const field = await page.$('#network-images input[list="camera-classes"]');
+    if (field === null) throw new Error("no Class field");
+    for (const name of ["left", "right"]) {
+      await field.click({ count: 3 });
+      await field.type(name);
+      for (let i = 0; i < 3; i++) await take.click();
+    }
+    const pictures = () =>
+      page.evaluate(
+        () => document.querySelector('[data-quantity="camera-pictures"]')?.textContent ?? "",
+      );
+    await until(async () => (await pictures()) === "left: 3 · right: 3", "six pictures");
+    await click(page, "Add 6 pictures to the images", "#network-images");
+    await until(
+      async () =>
+        /^2 classes, 6 images at 32x32: 4 for training, 2 held out/.test(
+          await page.evaluate(
+            () => document.querySelector('[data-quantity="image-set-counts"]')?.textContent ?? "",
+          ),
+        ),
+      "the pictures as images",
+    );
+    expect(errors).toEqual([]);
+  } finally {
+    await withCamera.close();
+  }
 });

@@ -12,7 +12,8 @@ export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 /** Where Firefox saves downloads: the tests read them back from here. */
 export const DOWNLOADS = mkdtempSync(join(tmpdir(), "convsweep-firefox-downloads-"));
 
-export function launchFirefox(): Promise<Browser> {
+/** Firefox with `prefs` added to its own (e.g. a fake camera). */
+export function launchFirefox(prefs: Record<string, unknown> = {}): Promise<Browser> {
   return puppeteer.launch({
     browser: "firefox",
     executablePath: FIREFOX,
@@ -31,6 +32,7 @@ export function launchFirefox(): Promise<Browser> {
       "browser.download.manager.showWhenStarting": false,
       "browser.helperApps.neverAsk.saveToDisk":
         "application/json,text/x-python,image/png,image/svg+xml,text/csv",
+      ...prefs,
     },
   });
 }
