@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { type CSSProperties, useEffect, useRef, useState } from "react";
 import { errorText } from "../../engine";
 import { pictureFromVideo } from "../../state/network/imageActions";
 import { RgbCanvas } from "../../viz/RgbCanvas";
@@ -15,6 +15,16 @@ export interface CameraCaptureProps {
     pictures: readonly { readonly className: string; readonly pixels: Uint8Array }[],
   ) => Promise<boolean>;
   onClose: () => void;
+}
+
+/** Where the centred square of a frame of this aspect lies in it, as CSS percentages. */
+function squareStyle(aspect: number): CSSProperties {
+  if (aspect >= 1) {
+    const side = `${(50 * (1 - 1 / aspect)).toFixed(3)}%`;
+    return { top: 0, bottom: 0, left: side, right: side };
+  }
+  const side = `${(50 * (1 - aspect)).toFixed(3)}%`;
+  return { left: 0, right: 0, top: side, bottom: side };
 }
 
 /** Why the camera cannot be used, in words a person can act on. */
@@ -40,6 +50,8 @@ export function CameraCapture({ side, classes, onAdd, onClose }: CameraCapturePr
   const video = useRef<HTMLVideoElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
+  /** The stream's width over its height (4:3 until it says). */
+  const [aspect, setAspect] = useState(4 / 3);
   const [name, setName] = useState(classes[0] ?? "class 1");
   const [pictures, setPictures] = useState<{ className: string; pixels: Uint8Array }[]>([]);
   useEffect(() => {
@@ -102,7 +114,22 @@ export function CameraCapture({ side, classes, onAdd, onClose }: CameraCapturePr
           {problem}
         </p>
       ) : null}
-      <video ref={video} className="camera-video" muted playsInline aria-label="The camera" />
+      {/* The square outlined is what a picture keeps (its centre, scaled to the image size). */}
+      <div className="camera-frame">
+        <video
+          ref={video}
+          className="camera-video"
+          muted
+          playsInline
+          aria-label="The camera"
+          style={{ aspectRatio: `${aspect}` }}
+          onLoadedMetadata={(e) => {
+            const v = e.currentTarget;
+            if (v.videoWidth > 0 && v.videoHeight > 0) setAspect(v.videoWidth / v.videoHeight);
+          }}
+        />
+        <div className="camera-square" style={squareStyle(aspect)} />
+      </div>
       <div className="tools">
         <label className="network-field">
           <span>Class</span>
