@@ -21,7 +21,7 @@
 // positions), opened through Import of a state file built here. Never part of the test suite.
 // Busy share is CDP's TaskDuration over wall time; the CPU time the main thread actually got
 // (ThreadTime) is printed beside it, since on a shared machine the two differ.
-// Flags: --rebuild forces a fresh build; --only=start,size,playback,training,drawing,scrubbing,
+// Flags: --speed=60 plays at that Speed (default: the fastest); --rebuild forces a fresh build; --only=start,size,playback,training,drawing,scrubbing,
 // throttled,network,files and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks
 // the build folder (default dist), used as it is when it holds a build (another commit's, for A/B).
 // Each part is a module of bench/page/ (its measurement and its rows); this file runs them and

@@ -13,6 +13,11 @@ function flag(name) {
 export const ONLY = flag("only");
 export const SIZES = flag("sizes") ?? new Set(["32", "128"]);
 export const runs = (part) => ONLY === null || ONLY.has(part);
+/**
+ * `--speed=60`: playback at that many positions a second (a Speed menu value; at 60/s every
+ * frame shows the next position, as a new user plays it) instead of the menu's fastest.
+ */
+export const SPEED = Number([...(flag("speed") ?? [])][0] ?? Number.NaN);
 
 export const GOALS = {
   fcp: 500,

@@ -1,11 +1,15 @@
-// playback: WINDOW_S seconds at the Speed menu's highest speed (restarted when a sweep ends).
+// playback: WINDOW_S seconds at the Speed menu's highest speed, or at --speed=N (restarted when
+// a sweep ends).
+import { SPEED } from "./config.mjs";
 import { keepRunning, measureWindow } from "./session.mjs";
 
 export async function measurePlayback(page, cdp, refresh) {
   const speed = page.locator("label.speed select");
-  const fastest = await speed.evaluate((el) =>
-    Math.max(...[...el.options].map((o) => Number(o.value))),
-  );
+  const offered = await speed.evaluate((el) => [...el.options].map((o) => Number(o.value)));
+  if (Number.isFinite(SPEED) && !offered.includes(SPEED)) {
+    throw new Error(`--speed=${SPEED} is not on the Speed menu (${offered.join(", ")})`);
+  }
+  const fastest = Number.isFinite(SPEED) ? SPEED : Math.max(...offered);
   await speed.selectOption(String(fastest));
   const result = await measureWindow(
     page,
