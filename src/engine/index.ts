@@ -44,6 +44,8 @@ export {
   loadShiftedImage,
   shapeOfImages,
   shiftAt,
+  UNPADDED_SIDE,
+  unpadDigits,
 } from "./cnn/images";
 export { maxPoolBackward, maxPoolForward, type PoolShape, poolShape } from "./cnn/maxPool";
 export {

@@ -185,10 +185,8 @@ export function checkImageSet(value: unknown, what = "The image set"): ImageSet 
       `and "test.count" add up to ${numberText(train.count + test.count)} images; ${numberText(IMAGE_LIMITS.images)} at most`,
     );
   }
-  const trainCounts = new Array<number>(classes.length).fill(0);
-  const testCounts = new Array<number>(classes.length).fill(0);
-  for (const label of train.labels) trainCounts[label] = (trainCounts[label] ?? 0) + 1;
-  for (const label of test.labels) testCounts[label] = (testCounts[label] ?? 0) + 1;
+  const trainCounts = classCounts(train.labels, classes.length);
+  const testCounts = classCounts(test.labels, classes.length);
   classes.forEach((name, i) => {
     const problem = splitProblem(trainCounts[i] ?? 0, testCounts[i] ?? 0);
     if (problem !== null) fail(what, `classes[${i}]`, `(${quoted(name)}) is refused: ${problem}`);
@@ -201,6 +199,13 @@ export function checkImageSet(value: unknown, what = "The image set"): ImageSet 
     );
   }
   return { id, classes, shape, train, test, skipped: skippedList(set.skipped, what) };
+}
+
+/** How many of `labels` name each of `classes` classes. */
+export function classCounts(labels: Uint8Array, classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
+  return counts;
 }
 
 /** A zip's manifest (convsweep-images.json, already parsed) as imageSetZip writes it. */

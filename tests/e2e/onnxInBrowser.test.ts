@@ -5,7 +5,6 @@
 // each conv layer's per-position sums must equal PyTorch float64 autograd to 1e-9 of the
 // largest entry, the parameters PyTorch saved to the bit; the BatchNorm model is refused
 // naming its operator. Without PyTorch the test fails with the command that installs it.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { runPytorchModels } from "../unit/engine/onnx/pytorchReference";
 import { launchChromium, TEST_MS } from "./browser";
 
 let browser: Browser;
@@ -22,19 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-interface Model {
-  name: string;
-  file: string;
-  input: number[];
-  label: number;
-  unsupported?: string;
-  weights: number[];
-  output: number[];
-  loss: number;
-  grads: number[][];
-  inputGrad: number[];
-}
 
 /** What the page computes for one model (or the message it refused it with). */
 interface InPage {
@@ -48,23 +35,7 @@ interface InPage {
   sums: { summed: number[]; engine: number[]; torch: [number, number] }[];
 }
 
-const SCRIPT = fileURLToPath(new URL("../unit/engine/onnx/pytorchModels.py", import.meta.url));
 const ENGINE = fileURLToPath(new URL("../../src/engine/index.ts", import.meta.url));
-
-function pytorchModels(): Model[] {
-  const folder = mkdtempSync(join(tmpdir(), "convsweep-browser-onnx-"));
-  const run = spawnSync("/usr/bin/python3", [SCRIPT], {
-    input: JSON.stringify({ folder }),
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
-  if (run.error !== undefined || run.status !== 0) {
-    expect.fail(
-      `PyTorch and onnx did not run (${run.error?.message ?? run.stderr.slice(-2000)}); install them with: apt-get install python3-torch python3-onnx`,
-    );
-  }
-  return (JSON.parse(run.stdout) as { models: Model[] }).models;
-}
 
 /** |a − b| ≤ 1e-9 · the largest |b| entry, for every entry; the worst ratio. */
 function near(actual: readonly number[], expected: readonly number[], what: string): number {
@@ -81,7 +52,7 @@ function near(actual: readonly number[], expected: readonly number[], what: stri
 test(
   "PyTorch's models, imported by the engine in Chromium, equal PyTorch autograd",
   async () => {
-    const models = pytorchModels();
+    const { models } = runPytorchModels(mkdtempSync(join(tmpdir(), "convsweep-browser-onnx-")));
     expect(models.length).toBeGreaterThanOrEqual(8);
     const bundle = await build({
       entryPoints: [ENGINE],

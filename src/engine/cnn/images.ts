@@ -28,6 +28,31 @@ export interface LabelledImages {
   readonly classes?: number;
 }
 
+/** MNIST's own side: the digits without the asset's padding of 2 on each side. */
+export const UNPADDED_SIDE = 28;
+
+/**
+ * Digits of IMAGE_SIDE x IMAGE_SIDE (one after another in `digits`) without their padding:
+ * each one's centre UNPADDED_SIDE x UNPADDED_SIDE, written one after another into `out`.
+ */
+export function unpadDigits<T extends Uint8Array | Float64Array>(digits: T, out: T): T {
+  const from = IMAGE_SIDE;
+  const to = UNPADDED_SIDE;
+  const margin = (from - to) / 2;
+  const count = digits.length / (from * from);
+  checkInteger("digits.length / (32·32)", count, 0, 1 << 24);
+  if (out.length !== count * to * to) {
+    throw new RangeError(`out.length must be ${count * to * to}; got ${out.length}`);
+  }
+  for (let n = 0; n < count; n++) {
+    for (let r = 0; r < to; r++) {
+      const source = n * from * from + (r + margin) * from + margin;
+      out.set(digits.subarray(source, source + to), (n * to + r) * to);
+    }
+  }
+  return out;
+}
+
 /** A set's image shape (the digits' when it names none). */
 export function shapeOfImages(set: LabelledImages): ImageShape {
   return set.shape ?? DIGITS_SHAPE;

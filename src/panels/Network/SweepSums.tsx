@@ -32,6 +32,34 @@ const channelOf = (kh: number, kw: number) => (data: Float64Array, c: number) =>
   data: data.subarray(c * kh * kw, (c + 1) * kh * kw),
 });
 
+/** The first `shown` channels of a `[C][kh][kw]` buffer, each captioned when there are several. */
+function ChannelGrids(props: {
+  data: Float64Array;
+  /** What the buffer is, for each grid's accessible name ("Running sum, channel 2 (green)"). */
+  name: string;
+  shown: number;
+  channels: number;
+  channel: (data: Float64Array, c: number) => { height: number; width: number; data: Float64Array };
+  /** A channel's colour, " (red)", or "" where the channels are not colours. */
+  names: (c: number) => string;
+}) {
+  return range(props.shown).map((c) => (
+    <figure key={c} className="channel-grid">
+      {props.channels > 1 ? (
+        <figcaption className="hint">
+          channel {c + 1}
+          {props.names(c)}
+        </figcaption>
+      ) : null}
+      <NumberGrid
+        grid={props.channel(props.data, c)}
+        label={`${props.name}, channel ${c + 1}${props.names(c)}`}
+        digits={3}
+      />
+    </figure>
+  ));
+}
+
 /**
  * The position at the cursor (its δ and its terms), the filter's one running sum beside the
  * engine's gradient, and the layer-below buffer this filter fills.
@@ -68,42 +96,28 @@ export function SweepSums({ result, position, sums }: SweepSumsProps) {
           δ = <Num value={delta} quantity="network-delta" />{" "}
           {p >= 0 ? (delta === 0 ? "— adds nothing" : "— contributes δ · patch") : null}
         </p>
-        {range(shown).map((c) => (
-          <figure key={c} className="channel-grid">
-            {C > 1 ? (
-              <figcaption className="hint">
-                channel {c + 1}
-                {colourName(c)}
-              </figcaption>
-            ) : null}
-            <NumberGrid
-              grid={channel(term, c)}
-              label={`δ · patch, channel ${c + 1}${colourName(c)}`}
-              digits={3}
-            />
-          </figure>
-        ))}
+        <ChannelGrids
+          data={term}
+          name="δ · patch"
+          shown={shown}
+          channels={C}
+          channel={channel}
+          names={colourName}
+        />
       </section>
       <section aria-label="The filter's running sum">
         <h3>
           The filter's one running sum{" "}
           <span className="hint">({plural(sums.contributed, "term")} so far)</span>
         </h3>
-        {range(shown).map((c) => (
-          <figure key={c} className="channel-grid">
-            {C > 1 ? (
-              <figcaption className="hint">
-                channel {c + 1}
-                {colourName(c)}
-              </figcaption>
-            ) : null}
-            <NumberGrid
-              grid={channel(sums.weightGrad, c)}
-              label={`Running sum, channel ${c + 1}${colourName(c)}`}
-              digits={3}
-            />
-          </figure>
-        ))}
+        <ChannelGrids
+          data={sums.weightGrad}
+          name="Running sum"
+          shown={shown}
+          channels={C}
+          channel={channel}
+          names={colourName}
+        />
         {C > shown ? (
           <p className="hint">
             Channels 1–{shown} of {C} shown; the file has all.

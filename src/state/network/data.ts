@@ -3,7 +3,7 @@
  * IndexedDB; the store holds what the page shows of them). A network fits its data when its
  * input is a shape the data can be read as and it ends in one value per class.
  */
-import { IMAGE_SIDE, type ImageShape } from "../../engine";
+import { IMAGE_SIDE, type ImageShape, UNPADDED_SIDE, unpadDigits } from "../../engine";
 
 /** The training and test digits (the build's fixed split). */
 export const TRAIN_COUNT = 8000;
@@ -13,7 +13,11 @@ export const TEST_COUNT = 2000;
 export const DIGITS_INPUT = { channels: 1, height: IMAGE_SIDE, width: IMAGE_SIDE } as const;
 
 /** The digits without MNIST's padding of 2, for models made for MNIST's own 28x28. */
-export const DIGITS_INPUT_28 = { channels: 1, height: 28, width: 28 } as const;
+export const DIGITS_INPUT_28 = {
+  channels: 1,
+  height: UNPADDED_SIDE,
+  width: UNPADDED_SIDE,
+} as const;
 
 /**
  * What a section's data set can feed: the input shapes a network may read it as, and its
@@ -123,11 +127,6 @@ export function drawnInput(state: {
   readonly drawn: Float64Array;
 }): Float64Array | null {
   if (state.data.kind !== "digits") return null;
-  if (state.spec.input.height !== 28) return state.drawn;
-  const out = new Float64Array(28 * 28);
-  for (let r = 0; r < 28; r++) {
-    const from = (r + 2) * IMAGE_SIDE + 2;
-    out.set(state.drawn.subarray(from, from + 28), r * 28);
-  }
-  return out;
+  if (state.spec.input.height !== UNPADDED_SIDE) return state.drawn;
+  return unpadDigits(state.drawn, new Float64Array(UNPADDED_SIDE * UNPADDED_SIDE));
 }

@@ -26,8 +26,8 @@ import {
   StateFileError,
   shown,
 } from "../stateRules";
-import { DIGITS, fitOf, type SectionData } from "./data";
-import { readData, setSizes } from "./fileData";
+import { DIGITS, dataWords, fitOf, type SectionData } from "./data";
+import { namedImages, readData } from "./fileData";
 import { digitsSpec, readSpec, sectionNetwork } from "./spec";
 import type { NetworkEvaluation, NetworkState, SweepChoice } from "./store";
 import { networkSums } from "./sums";
@@ -143,7 +143,7 @@ export function readChoice(
 ) {
   const s = record(value, "sweep");
   const image = record(s.image, "sweep.image");
-  const { train, test } = setSizes(data);
+  const { train, test } = dataWords(data);
   let choice: SweepChoice;
   if (image.set === "drawn" && data.kind === "digits") {
     choice = { set: "drawn", label: checkWholeNumber(image.label, "sweep.image.label", 0, 9) };
@@ -175,7 +175,7 @@ export function readChoice(
 
 function readEvaluations(value: unknown, steps: number, data: SectionData): NetworkEvaluation[] {
   const classes = fitOf(data).classes;
-  const { test } = setSizes(data);
+  const { test } = dataWords(data);
   if (!Array.isArray(value)) fail(`"evaluations" must be an array, but it is ${shown(value)}.`);
   let last = -1;
   return value.map((item, i) => {
@@ -347,16 +347,7 @@ export function serializeNetwork(state: NetworkState): string {
     version: NETWORK_VERSION,
     network: state.spec,
     // The person's images the network reads, named (the images are saved on their own).
-    images:
-      state.data.kind === "images"
-        ? {
-            classes: state.data.set.classes,
-            height: state.data.set.height,
-            width: state.data.set.width,
-            trainCounts: state.data.set.trainCounts,
-            testCounts: state.data.set.testCounts,
-          }
-        : undefined,
+    images: state.data.kind === "images" ? namedImages(state.data.set) : undefined,
     settings: state.settings,
     steps: state.steps,
     params: [...state.params],

@@ -3,7 +3,7 @@
  * person's images named by their classes, size and split, which must be open to open the file.
  */
 import { checkRecord, StateFileError, shown } from "../stateRules";
-import { DIGITS, type SectionData, TEST_COUNT, TRAIN_COUNT } from "./data";
+import { DIGITS, type SectionData } from "./data";
 
 function fail(message: string): never {
   throw new StateFileError(message);
@@ -11,11 +11,13 @@ function fail(message: string): never {
 
 const record = checkRecord;
 
-/** The training and held-out images of a data set. */
-export function setSizes(data: SectionData): { train: number; test: number } {
-  if (data.kind === "digits") return { train: TRAIN_COUNT, test: TEST_COUNT };
-  const total = (counts: readonly number[]) => counts.reduce((a, b) => a + b, 0);
-  return { train: total(data.set.trainCounts), test: total(data.set.testCounts) };
+/** The fields by which a network file names a person's images: classes, size and split. */
+type Named = "classes" | "height" | "width" | "trainCounts" | "testCounts";
+
+/** How a network file names a person's images (or the same fields of a file's, to compare). */
+export function namedImages(set: Readonly<Partial<Record<Named, unknown>>>) {
+  const { classes, height, width, trainCounts, testCounts } = set;
+  return { classes, height, width, trainCounts, testCounts };
 }
 
 /**
@@ -28,10 +30,9 @@ export function readData(value: unknown, current: SectionData): SectionData {
   const v = record(value, "images");
   const names = Array.isArray(v.classes) ? v.classes.map(String).join(", ") : shown(v.classes);
   const open = current.kind === "images" ? current.set : null;
+  // The fields namedImages writes, in its order, compared whole.
   const same =
-    open !== null &&
-    JSON.stringify([open.classes, open.height, open.width, open.trainCounts, open.testCounts]) ===
-      JSON.stringify([v.classes, v.height, v.width, v.trainCounts, v.testCounts]);
+    open !== null && JSON.stringify(namedImages(open)) === JSON.stringify(namedImages(v));
   if (!same) {
     fail(
       `"images": this network was trained on a person's images (classes ${names}; ${shown(v.height)}x${shown(v.width)}). Open those images first (Open images), then this file.`,

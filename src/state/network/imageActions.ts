@@ -7,6 +7,7 @@
  */
 import { errorText, type LayerSpec, NETWORK_PRESETS } from "../../engine";
 import { entriesFromFiles, openImageSet } from "../../images/build";
+import { classCounts } from "../../images/check";
 import { fitFromSource } from "../../images/decode";
 import { droppedFiles } from "../../images/dropped";
 import { addImages, imageSetFromPictures } from "../../images/pictures";
@@ -47,11 +48,6 @@ const get = networkStore.getState;
 /** What the page shows of a set: its classes, counts, a few thumbnails and what was skipped. */
 export function imageSetInfo(images: ImageSet): ImageSetInfo {
   const n = images.classes.length;
-  const counts = (labels: Uint8Array) => {
-    const c = new Array<number>(n).fill(0);
-    for (const l of labels) c[l] = (c[l] as number) + 1;
-    return c;
-  };
   const { height, width } = images.shape;
   const size = 3 * height * width;
   const thumbnails: { label: number; pixels: Uint8Array }[] = [];
@@ -68,8 +64,8 @@ export function imageSetInfo(images: ImageSet): ImageSetInfo {
     classes: images.classes,
     height,
     width,
-    trainCounts: counts(images.train.labels),
-    testCounts: counts(images.test.labels),
+    trainCounts: classCounts(images.train.labels, n),
+    testCounts: classCounts(images.test.labels, n),
     thumbnails,
     skipped: images.skipped,
   };
@@ -87,16 +83,14 @@ function networkFor(
   const fit = fitOf(data);
   const shape = fit.inputs.find((s) => s.channels === channels) ?? fit.inputs[0];
   if (shape === undefined) return { problem: "the data can be read as no input" };
-  const tryLayers = (layers: readonly LayerSpec[]) => {
-    const spec = sectionSpec(layersForClasses(layers, fit.classes), shape);
-    return specProblem(spec, fit) === null ? spec : null;
-  };
-  const spec = tryLayers(get().spec.layers) ?? tryLayers(NETWORK_PRESETS.default().layers);
-  if (spec !== null) return { spec };
-  return {
-    problem:
-      specProblem(sectionSpec(layersForClasses(get().spec.layers, fit.classes), shape), fit) ?? "",
-  };
+  const specOf = (layers: readonly LayerSpec[]) =>
+    sectionSpec(layersForClasses(layers, fit.classes), shape);
+  const own = specOf(get().spec.layers);
+  const problem = specProblem(own, fit);
+  if (problem === null) return { spec: own };
+  const fallback = specOf(NETWORK_PRESETS.default().layers);
+  // When neither fits, the reason given is the network's own layers'.
+  return specProblem(fallback, fit) === null ? { spec: fallback } : { problem };
 }
 
 /**

@@ -7,9 +7,10 @@ import {
   checkLabelledImages,
   DIGITS_ASSET_NAME,
   type DigitsDataset,
-  IMAGE_SIDE,
   type LabelledImages,
   parseDigits,
+  UNPADDED_SIDE,
+  unpadDigits,
 } from "../../engine";
 import { toGray } from "../../images/fit";
 import { BadRequest, describe } from "../host/requestChecks";
@@ -74,19 +75,10 @@ export const storedImages: ImagesLoader = async (id) => {
 
 /** The digits without MNIST's padding of 2: 1x28x28, MNIST's own size. */
 function unpadded(set: LabelledImages): LabelledImages {
-  const from = IMAGE_SIDE;
-  const to = 28;
-  const margin = (from - to) / 2;
-  const pixels = new Uint8Array(set.count * to * to);
-  for (let n = 0; n < set.count; n++) {
-    for (let r = 0; r < to; r++) {
-      const source = n * from * from + (r + margin) * from + margin;
-      pixels.set(set.pixels.subarray(source, source + to), (n * to + r) * to);
-    }
-  }
+  const to = UNPADDED_SIDE;
   return {
     count: set.count,
-    pixels,
+    pixels: unpadDigits(set.pixels, new Uint8Array(set.count * to * to)),
     labels: set.labels,
     shape: { channels: 1, height: to, width: to },
   };

@@ -7,11 +7,9 @@
 // of an operator the engine does not read, and files made wrong on purpose, are refused with
 // a message that says what is wrong; import → export → import is exact. Without PyTorch or
 // onnx the test fails with the command that installs them; it never skips.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import {
   createNetwork,
@@ -27,50 +25,17 @@ import {
 } from "../../../../src/engine/index";
 import { expectClose, expectSameBits, expectSameNumber } from "../compare";
 import { mulberry32 } from "../random";
+import { type PyTorchReference, runPytorchModels } from "./pytorchReference";
 
-const PYTHON = "/usr/bin/python3";
-const SCRIPT = fileURLToPath(new URL("./pytorchModels.py", import.meta.url));
 const TOLERANCE = 1e-9;
 const folder = mkdtempSync(join(tmpdir(), "convsweep-pytorch-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-interface Model {
-  name: string;
-  file: string;
-  dtype: "float32" | "float64";
-  shape: [number, number, number];
-  input: number[];
-  label: number;
-  unsupported?: string;
-  weights: number[];
-  output: number[];
-  loss: number;
-  grads: number[][];
-  inputGrad: number[];
-}
-
-interface Reference {
-  models: Model[];
-  hostile: Record<string, string>;
-  retyped: Record<string, string>;
-}
-
-let reference: Reference | undefined;
+let reference: PyTorchReference | undefined;
 
 /** PyTorch's models and hostile files: one run of Python, shared by the tests. */
-function pytorch(): Reference {
-  if (reference !== undefined) return reference;
-  const run = spawnSync(PYTHON, [SCRIPT], {
-    input: JSON.stringify({ folder }),
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-  });
-  if (run.error !== undefined || run.status !== 0) {
-    expect.fail(
-      `PyTorch and onnx did not run (${run.error?.message ?? run.stderr.slice(-2000)}); install them with: apt-get install python3-torch python3-onnx`,
-    );
-  }
-  reference = JSON.parse(run.stdout) as Reference;
+function pytorch(): PyTorchReference {
+  reference ??= runPytorchModels(folder);
   return reference;
 }
 
