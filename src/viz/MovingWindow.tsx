@@ -1,5 +1,5 @@
 import "./live.css";
-import type { RefObject } from "react";
+import { type RefObject, useLayoutEffect } from "react";
 
 /** Props of {@link MovingWindow}. */
 export interface MovingWindowProps {
@@ -12,58 +12,116 @@ export interface MovingWindowProps {
   /** The grid's size in CSS pixels: the window is clipped to it (taps over padding vanish). */
   width: number;
   height: number;
-  /** The moving layer, for {@link moveWindow}. */
-  layerRef: RefObject<HTMLDivElement | null>;
+  /** The canvas the window is drawn into, for {@link moveWindow}. */
+  layerRef: RefObject<HTMLCanvasElement | null>;
+}
+
+/** Where a window is, as its top-left cell, or null when hidden. */
+type At = { row: number; col: number } | null;
+
+/** What a window canvas draws (its props) and where it last drew the window. */
+interface Drawn {
+  cells: readonly { row: number; col: number }[];
+  color: string;
+  cell: number;
+  /** The grid's size in CSS pixels. */
+  width: number;
+  height: number;
+  scale: number;
+  at: At;
+}
+
+const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
+
+/**
+ * Canvas pixels per CSS pixel: the display's while the window moves every frame (a canvas of
+ * a quarter the pixels to hand to the compositor at a pixel ratio of 1), and at rest at least
+ * 2, so that a 2x picture of the page (PNG export) keeps the outlines crisp.
+ */
+function windowScale(moving: boolean): number {
+  const dpr = Math.ceil(window.devicePixelRatio || 1);
+  return moving ? dpr : Math.max(2, dpr);
+}
+
+/** Sizes the canvas for its grid at `scale` (which clears it) when it is not already. */
+function size(canvas: HTMLCanvasElement, width: number, height: number, scale: number): void {
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+}
+
+/** Draws the outlines with their top-left cell at `at` into a cleared canvas. */
+function draw(canvas: HTMLCanvasElement, d: Drawn): void {
+  const ctx = canvas.getContext("2d");
+  if (ctx === null) return;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (d.at === null) return;
+  const { cell, scale } = d;
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  ctx.strokeStyle = d.color;
+  ctx.lineWidth = Math.max(0.12 * cell, 2);
+  ctx.beginPath();
+  for (const c of d.cells)
+    ctx.rect(
+      (d.at.col + c.col + 0.06) * cell,
+      (d.at.row + c.row + 0.06) * cell,
+      0.88 * cell,
+      0.88 * cell,
+    );
+  ctx.stroke();
 }
 
 /**
  * Outlines of a window that moves over a GridCanvas (the cells the filter sees, the position
- * on a map), drawn once per shape on a layer of its own and moved by a CSS transform: a frame
- * of a playing sweep moves it on the compositor, with no style, layout or paint of any node.
+ * on a map), drawn into a canvas over the grid. A frame of a playing sweep redraws that canvas
+ * only: no node's style, layout or paint changes, and the compositor's layers stay as they are
+ * (a transform moved every frame made the browser re-layerize the whole page each frame).
  */
 export function MovingWindow({ cells, color, cell, width, height, layerRef }: MovingWindowProps) {
-  const rows = Math.max(1, ...cells.map((c) => c.row + 1));
-  const cols = Math.max(1, ...cells.map((c) => c.col + 1));
-  const stroke = Math.max(0.12, 2 / cell);
+  useLayoutEffect(() => {
+    const canvas = layerRef.current;
+    if (canvas === null) return;
+    const before = drawn.get(canvas);
+    const scale = before?.scale ?? windowScale(false);
+    size(canvas, width, height, scale);
+    const d: Drawn = { cells, color, cell, width, height, scale, at: before?.at ?? null };
+    drawn.set(canvas, d);
+    draw(canvas, d);
+  }, [cells, color, cell, width, height, layerRef]);
   return (
-    <div className="moving-window" style={{ width, height }} aria-hidden="true">
-      <div
+    <>
+      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: a canvas takes no focus; the position
+          is in the status and each panel's text. */}
+      <canvas
         ref={layerRef}
-        className="moving-window-layer"
-        data-cell={cell}
-        style={{ width: cols * cell, height: rows * cell }}
-      >
-        <svg
-          width={cols * cell}
-          height={rows * cell}
-          viewBox={`0 0 ${cols} ${rows}`}
-          aria-hidden="true"
-        >
-          <path
-            d={cells.map((c) => `M${c.col + 0.06} ${c.row + 0.06}h0.88v0.88h-0.88z`).join("")}
-            fill="none"
-            stroke={color}
-            strokeWidth={stroke}
-          />
-        </svg>
-      </div>
-    </div>
+        className="moving-window"
+        aria-hidden="true"
+        data-smooth
+        style={{ width, height }}
+      />
+    </>
   );
 }
 
 /**
  * Puts the window's top-left cell at (row, col) of the grid (cells may be outside it, with
- * padding), or hides it for null. Only the layer's transform and opacity change.
+ * padding), or hides it for null. `moving`: it moves every frame (a playing sweep), which
+ * draws it at the display's pixel ratio. Redraws the canvas only when something changed.
  */
-export function moveWindow(
-  layer: HTMLDivElement | null,
-  at: { row: number; col: number } | null,
-): void {
-  if (layer === null) return;
-  const opacity = at === null ? "0" : "1";
-  if (layer.style.opacity !== opacity) layer.style.opacity = opacity;
-  if (at === null) return;
-  const cell = Number(layer.dataset.cell) || 1;
-  const transform = `translate(${at.col * cell}px, ${at.row * cell}px)`;
-  if (layer.style.transform !== transform) layer.style.transform = transform;
+export function moveWindow(canvas: HTMLCanvasElement | null, at: At, moving = false): void {
+  if (canvas === null) return;
+  const d = drawn.get(canvas);
+  if (d === undefined) return;
+  const scale = windowScale(moving);
+  const same =
+    d.at === at || (d.at !== null && at !== null && d.at.row === at.row && d.at.col === at.col);
+  if (same && scale === d.scale) return;
+  d.at = at === null ? null : { row: at.row, col: at.col };
+  if (scale !== d.scale) {
+    d.scale = scale;
+    size(canvas, d.width, d.height, scale);
+  }
+  draw(canvas, d);
 }

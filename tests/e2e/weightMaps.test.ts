@@ -19,7 +19,7 @@ describe("where each weight's gradient comes from", () => {
     const page = await ready(app);
     const panel = page.getByRole("region", { name: "Where each weight's gradient comes from" });
     const map12 = panel.getByRole("button", { name: "Weight w[1][2] gradient map" });
-    await pointAt(map12.locator("canvas"), 30, 30, 4, 7);
+    await pointAt(map12.locator("canvas").first(), 30, 30, 4, 7);
     await expect.poll(() => status(page)).toMatch(/Position 128 of 900/);
     await expect(
       panel.getByRole("img", { name: "Enlarged gradient map of w[1][2]" }).count(),
@@ -27,7 +27,7 @@ describe("where each weight's gradient comes from", () => {
     expect(await map12.getAttribute("aria-pressed")).toBe("true");
 
     const map20 = panel.getByRole("button", { name: "Weight w[2][0] gradient map" });
-    await pointAt(map20.locator("canvas"), 30, 30, 10, 3);
+    await pointAt(map20.locator("canvas").first(), 30, 30, 10, 3);
     await expect.poll(() => status(page)).toMatch(/Position 304 of 900/);
     expect(await panel.getByRole("img", { name: "Enlarged gradient map of w[1][2]" }).count()).toBe(
       0,

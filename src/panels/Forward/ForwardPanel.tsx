@@ -40,11 +40,11 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
     maps !== null && maps.out.height === target.height && maps.out.width === target.width;
   const outCanvas = useRef<HTMLCanvasElement>(null);
   const deltaCanvas = useRef<HTMLCanvasElement>(null);
-  const outMark = useRef<HTMLDivElement>(null);
-  const targetMark = useRef<HTMLDivElement>(null);
-  const deltaMark = useRef<HTMLDivElement>(null);
+  const outMark = useRef<HTMLCanvasElement>(null);
+  const targetMark = useRef<HTMLCanvasElement>(null);
+  const deltaMark = useRef<HTMLCanvasElement>(null);
   // The position's mark on each map: one cell, moved by a transform every frame.
-  const mark = (layer: React.RefObject<HTMLDivElement | null>) => (
+  const mark = (layer: React.RefObject<HTMLCanvasElement | null>) => (
     <MovingWindow
       cells={ONE_CELL}
       color={MARK}
@@ -63,14 +63,15 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
       // Until React renders a new sweep or target, the maps on the page are the old ones.
       if (s.sweep !== sweep || s.target !== target) return;
       const view = positionViewOf(s);
-      const key = [view, s.position];
+      const key = [view, s.position, s.playing];
       if (!force && key.every((k, i) => k === last.current[i])) return;
       last.current = key;
       if (maps !== null && shapeMatches) {
         if (outCanvas.current) paintGrid(outCanvas.current, maps.out, valueColor, s.position);
         if (deltaCanvas.current) paintGrid(deltaCanvas.current, maps.delta, deltaColor, s.position);
       }
-      for (const layer of [outMark, targetMark, deltaMark]) moveWindow(layer.current, view);
+      for (const layer of [outMark, targetMark, deltaMark])
+        moveWindow(layer.current, view, s.playing);
       setText(
         readout.current,
         view

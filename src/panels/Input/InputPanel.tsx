@@ -43,11 +43,12 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   // The window (the cells the filter sees) moves every frame of a playing sweep: it is moved
   // outside React (src/viz/useFramePaint.ts), so the panel does not re-render for it.
   const windowCells = useWindowCells();
-  const windowLayer = useRef<HTMLDivElement>(null);
+  const windowLayer = useRef<HTMLCanvasElement>(null);
   useFramePaint(
     appStore.subscribe,
     () => {
-      moveWindow(windowLayer.current, positionViewOf(appStore.getState())?.origin ?? null);
+      const s = appStore.getState();
+      moveWindow(windowLayer.current, positionViewOf(s)?.origin ?? null, s.playing);
     },
     paintInterval,
   );

@@ -38,7 +38,7 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
   const color = useMemo(() => (v: number) => divergingColor(v, shownMax), [shownMax]);
   const canvas = useRef<HTMLCanvasElement>(null);
   const windowCells = useWindowCells();
-  const taps = useRef<HTMLDivElement>(null);
+  const taps = useRef<HTMLCanvasElement>(null);
   useFramePaint(
     appStore.subscribe,
     () => {
@@ -52,7 +52,7 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
       }
       if (canvas.current) paintGrid(canvas.current, sums.inputGrad, color);
       const view = positionViewOf(s);
-      moveWindow(taps.current, view && sums.position > 0 ? view.origin : null);
+      moveWindow(taps.current, view && sums.position > 0 ? view.origin : null, s.playing);
     },
     paintInterval,
   );

@@ -33,7 +33,7 @@ const ONE_CELL = [{ row: 0, col: 0 }];
 /** What the painter holds of one map on the page: its canvas and its position mark. */
 interface MapNodes {
   canvas: RefObject<HTMLCanvasElement | null>;
-  mark: RefObject<HTMLDivElement | null>;
+  mark: RefObject<HTMLCanvasElement | null>;
 }
 
 /**
@@ -83,7 +83,7 @@ export function WeightMapsPanel() {
       nodes.forEach((n, i) => {
         const grid = maps[i === 0 ? tapShown : i - 1];
         if (grid && n.canvas.current) paintGrid(n.canvas.current, grid, color, position);
-        moveWindow(n.mark.current, at);
+        moveWindow(n.mark.current, at, !still);
       });
       const sumOf = (t: number) =>
         sums.kernelGrad.data.length === maps.length ? (sums.kernelGrad.data[t] as number) : 0;
