@@ -5,15 +5,19 @@
 //   start     first contentful paint, and the moment the page is interactive (Step enabled,
 //             the status reading "Position 0 of 900"), median of 5 cold loads
 //   size      first-load JavaScript, gzip (scripts/size.mjs decides what "first load" is)
-//   playback  10 s at the Speed menu's highest speed: long tasks, main-thread busy share, the
-//             median frame interval against the display's refresh
+//   playback  10 s at each speed of --speeds (60/s: a new position every frame; the menu's
+//             fastest), in each window of --viewports (1280x900 and 390x844): long tasks,
+//             main-thread busy share, the median frame interval against the display's refresh;
+//             then 3 s of Chrome trace of the same run (bench/page/trace.mjs): the share of
+//             script, style/layout, paint, layerize/commit, and per frame what was laid out,
+//             repainted and re-layerized
 //   training  10 s of Train (Steps = the box's maximum, restarted when a run ends): the same
 //   drawing   pointer move on "Input image" → the next frame after "Output map" and "Delta map"
 //             were repainted (src/viz/paintGrid.ts stamps data-painted), one move at a time
 //   scrubbing dragging the Position slider from the end to 0 → the next frame after React
 //             committed the move (the status changed)
-//   throttled playback at 32x32 again on a CPU slowed down 4x (CDP setCPUThrottlingRate): the
-//             frame interval median and the longest task
+//   throttled playback at 32x32 at 60/s again on a CPU slowed down 4x (CDP
+//             setCPUThrottlingRate): the frame interval median and the longest task
 //   network   the real-network section: long tasks, busy share and frames while it trains,
 //             and drawing a digit → the ten probabilities on screen
 //   files     a bad or huge file chosen (state file or image) → the app's answer on screen
@@ -21,8 +25,9 @@
 // positions), opened through Import of a state file built here. Never part of the test suite.
 // Busy share is CDP's TaskDuration over wall time; the CPU time the main thread actually got
 // (ThreadTime) is printed beside it, since on a shared machine the two differ.
-// Flags: --speed=60 plays at that Speed (default: the fastest); --rebuild forces a fresh build; --only=start,size,playback,training,drawing,scrubbing,
-// throttled,network,files and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks
+// Flags: --speeds=60,fastest and --viewports=1280x900,390x844 (the defaults) choose the playback
+// windows; --rebuild forces a fresh build; --only=start,size,playback,training,drawing,
+// scrubbing,throttled,network,files and --sizes=32,128 run a part (for work on one figure). CONVSWEEP_DIST picks
 // the build folder (default dist), used as it is when it holds a build (another commit's, for A/B).
 // Each part is a module of bench/page/ (its measurement and its rows); this file runs them and
 // prints the table.
@@ -32,7 +37,7 @@ import { measureChunks } from "../scripts/size.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { bigState, openImported } from "./page/bigState.mjs";
 import { ensureBuild } from "./page/build.mjs";
-import { DIST, runs, SIZES, VIEWPORT } from "./page/config.mjs";
+import { DIST, runs, SIZES, VIEWPORT, VIEWPORTS } from "./page/config.mjs";
 import { filesRows, measureFiles } from "./page/files.mjs";
 import { interactionRows, measureInteraction } from "./page/interaction.mjs";
 import { measureNetwork, networkRows } from "./page/network.mjs";
@@ -55,22 +60,25 @@ async function main() {
     if (runs("start")) rows.push(...startRows(await measureStart(browser, server.url), 900));
     if (runs("size")) rows.push(...sizeRows(measureChunks(DIST)));
     const interactive = ["playback", "training", "drawing", "scrubbing", "throttled"].some(runs);
-    if (interactive) {
-      const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+    // Every check at the first window; playback alone at the others (a phone's).
+    for (const [i, viewport] of (interactive ? VIEWPORTS : []).entries()) {
+      const playbackOnly = i > 0;
+      if (playbackOnly && !runs("playback")) break;
+      const where = `${viewport.width}x${viewport.height}`;
+      const context = await browser.newContext({ viewport, acceptDownloads: true });
       const first = await openPage(context, server.url);
       errors.push(...first.errors);
-      refresh = await measureRefresh(first.page);
+      if (!Number.isFinite(refresh)) refresh = await measureRefresh(first.page);
+      const measure = (p) => measureInteraction(p.page, p.cdp, refresh, { playbackOnly });
       if (SIZES.has("32"))
+        rows.push(...interactionRows(`32x32 in ${where}`, await measure(first), refresh));
+      if (SIZES.has("32") && runs("throttled") && !playbackOnly)
         rows.push(
-          ...interactionRows(
-            "32x32",
-            await measureInteraction(first.page, first.cdp, refresh),
+          ...throttledRows(
+            `32x32 in ${where}`,
+            await measureThrottled(first.page, first.cdp, refresh),
             refresh,
           ),
-        );
-      if (SIZES.has("32") && runs("throttled"))
-        rows.push(
-          ...throttledRows("32x32", await measureThrottled(first.page, first.cdp, refresh)),
         );
       if (SIZES.has("128")) {
         // 128x128 in a fresh page, opened through Import as a person would.
@@ -78,13 +86,7 @@ async function main() {
         await first.page.close();
         const big = await openImported(context, server.url, state);
         errors.push(...big.errors);
-        rows.push(
-          ...interactionRows(
-            "128x128",
-            await measureInteraction(big.page, big.cdp, refresh),
-            refresh,
-          ),
-        );
+        rows.push(...interactionRows(`128x128 in ${where}`, await measure(big), refresh));
       }
       await context.close();
     }

@@ -1,21 +1,29 @@
 // The measurements made on one page, on the image it shows (32x32, then 128x128), and their
 // rows: playback, training, drawing, scrubbing.
-import { GOALS, runs, WINDOW_S } from "./config.mjs";
+import { GOALS, runs, SPEEDS, WINDOW_S } from "./config.mjs";
 import { measureDrawing } from "./drawing.mjs";
-import { measurePlayback } from "./playback.mjs";
+import { measurePlayback, playbackRows } from "./playback.mjs";
 import { measureScrubbing } from "./scrubbing.mjs";
 import { settle } from "./session.mjs";
 import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
 import { measureTraining } from "./training.mjs";
 
-/** Every interactive measurement on one page (the image it currently shows). */
-export async function measureInteraction(page, cdp, refresh) {
+/**
+ * Every interactive measurement on one page (the image it currently shows); with
+ * `playbackOnly`, only playback (the other windows measured).
+ */
+export async function measureInteraction(page, cdp, refresh, { playbackOnly = false } = {}) {
   // The views are part of the page under test: wait for them before measuring.
   await page.waitForFunction(() => window.__bench.viewsShown !== null, null, { timeout: 20_000 });
   await settle(page);
   const r = {};
-  if (runs("playback")) r.playback = await measurePlayback(page, cdp, refresh);
-  await settle(page);
+  r.playback = [];
+  if (runs("playback"))
+    for (const speed of SPEEDS) {
+      r.playback.push(await measurePlayback(page, cdp, refresh, speed, { trace: true }));
+      await settle(page);
+    }
+  if (playbackOnly) return r;
   if (runs("training")) r.training = await measureTraining(page, cdp, refresh);
   if (runs("drawing")) r.drawing = await measureDrawing(page);
   if (runs("scrubbing")) r.scrubbing = await measureScrubbing(page);
@@ -26,24 +34,15 @@ export function interactionRows(label, r, refresh) {
   const rows = [];
   const frameGoal = `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`;
   const frameOk = (f) => Math.abs(f.median - refresh) <= refresh * GOALS.frameTolerance;
+  for (const w of r.playback ?? []) rows.push(...playbackRows(label, w, refresh));
   const windows = [];
-  if (r.playback) {
-    const n = r.playback.restarts;
-    windows.push([
-      `playback at ${r.playback.speed}/s`,
-      r.playback,
-      `${n} start${n === 1 ? "" : "s"}`,
-    ]);
-  }
   if (r.training) {
     const n = r.training.restarts;
     const steps = r.training.steps.toLocaleString("en-US");
     windows.push([`training, Steps ${steps}`, r.training, `${n} run${n === 1 ? "" : "s"}`]);
   }
   for (const [name, w, extra] of windows) {
-    const busyGoal = name.startsWith("playback")
-      ? (GOALS.playbackBusy[label] ?? GOALS.busy)
-      : GOALS.busy;
+    const busyGoal = GOALS.busy;
     rows.push([
       `${label} ${name}, ${WINDOW_S} s (${extra}): long tasks`,
       longTaskText(w.longTasks),

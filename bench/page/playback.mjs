@@ -1,16 +1,30 @@
-// playback: WINDOW_S seconds at the Speed menu's highest speed, or at --speed=N (restarted when
-// a sweep ends).
-import { SPEED } from "./config.mjs";
+// playback: WINDOW_S seconds at a Speed menu value (restarted when a sweep ends), then TRACE_S
+// seconds of trace of the same run: where a frame's time goes and what it lays out and paints.
+import { GOALS, WINDOW_S } from "./config.mjs";
 import { keepRunning, measureWindow } from "./session.mjs";
+import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
+import { breakdown, KIND_NAMES, recordTrace, TRACE_S } from "./trace.mjs";
 
-export async function measurePlayback(page, cdp, refresh) {
-  const speed = page.locator("label.speed select");
-  const offered = await speed.evaluate((el) => [...el.options].map((o) => Number(o.value)));
-  if (Number.isFinite(SPEED) && !offered.includes(SPEED)) {
-    throw new Error(`--speed=${SPEED} is not on the Speed menu (${offered.join(", ")})`);
-  }
-  const fastest = Number.isFinite(SPEED) ? SPEED : Math.max(...offered);
-  await speed.selectOption(String(fastest));
+/** The Speed menu's value for `speed`: a number on the menu, or "fastest" (its highest). */
+async function speedValue(page, speed) {
+  const offered = await page
+    .locator("label.speed select")
+    .evaluate((el) => [...el.options].map((o) => Number(o.value)));
+  if (speed === "fastest") return Math.max(...offered);
+  const value = Number(speed);
+  if (!offered.includes(value))
+    throw new Error(`speed ${speed} is not on the Speed menu (${offered.join(", ")})`);
+  return value;
+}
+
+/**
+ * Plays at `speed` for WINDOW_S seconds: long tasks, busy share, frames; with `trace`, then
+ * TRACE_S seconds of trace of the same run (its breakdown).
+ */
+export async function measurePlayback(page, cdp, refresh, speed, { trace = false } = {}) {
+  const value = await speedValue(page, speed);
+  await page.locator("label.speed select").selectOption(String(value));
+  let traced = null;
   const result = await measureWindow(
     page,
     cdp,
@@ -24,6 +38,60 @@ export async function measurePlayback(page, cdp, refresh) {
           .find((x) => x.textContent === "Pause")
           ?.click(),
       ),
+    trace
+      ? async () => {
+          traced = breakdown(await recordTrace(page));
+        }
+      : undefined,
   );
-  return { ...result, speed: fastest };
+  return { ...result, speed: value, trace: traced };
+}
+
+/** The rows of one playback window: its goals, then where its frames' time went. */
+export function playbackRows(label, w, refresh) {
+  const n = w.restarts;
+  const name = `${label} playback at ${w.speed}/s`;
+  const rows = [
+    [
+      `${name}, ${WINDOW_S} s (${n} start${n === 1 ? "" : "s"}): long tasks`,
+      longTaskText(w.longTasks),
+      `none > ${GOALS.longTask} ms`,
+      met(noLongTask(w.longTasks)),
+    ],
+    [
+      `${name}: main-thread busy, wall (CPU)`,
+      `${pct(w.busy)} (${pct(w.cpu)})`,
+      `≤ ${pct(GOALS.playbackBusy)}`,
+      met(w.busy <= GOALS.playbackBusy),
+    ],
+    [
+      `${name}: frame interval median (p95, worst; ${w.frames} frames, ${w.dropped} missed)`,
+      `${ms(w.median)} (${ms(w.p95)}, ${ms(w.worst)})`,
+      `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`,
+      met(Math.abs(w.median - refresh) <= refresh * GOALS.frameTolerance),
+    ],
+  ];
+  const t = w.trace;
+  if (t !== null) {
+    rows.push([
+      `  ${name}: trace of ${TRACE_S} s, share of wall time (${KIND_NAMES.join(", ")})`,
+      KIND_NAMES.map((k) => pct(t.share[k])).join(", "),
+      "",
+      "",
+    ]);
+    const top = t.paintedLayers
+      .slice(0, 3)
+      .map(([layer, count]) => `${layer} ${(count / Math.max(1, t.frames)).toFixed(1)}`)
+      .join("; ");
+    rows.push([
+      `  ${name}: per frame, layouts (objects laid out of the tree), paints (median layer area), full re-layerizations`,
+      `${t.layoutsPerFrame.toFixed(2)} (${t.layoutObjects} of ${t.layoutTree}), ` +
+        `${t.paintsPerFrame.toFixed(2)} (${Math.round(t.paintArea / 1000)}k px²), ` +
+        `${t.relayerizedPerFrame.toFixed(2)}`,
+      "",
+      "",
+    ]);
+    rows.push([`  ${name}: layers repainted per frame (the busiest three)`, top || "none", "", ""]);
+  }
+  return rows;
 }

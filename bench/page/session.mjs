@@ -122,18 +122,21 @@ export async function measureRefresh(page) {
   return median(frames.slice(1).map((t, i) => t - frames[i]));
 }
 
-/** Runs `start` for WINDOW_S seconds and measures long tasks, busy share and frames. */
-export async function measureWindow(page, cdp, refresh, start, stop) {
+/**
+ * Runs `start` for WINDOW_S seconds and measures long tasks, busy share and frames; then runs
+ * `after` (if given) while the run goes on, and `stop`.
+ */
+export async function measureWindow(page, cdp, refresh, start, stop, after) {
   await page.evaluate(startWindow);
   const m0 = await metrics(cdp);
   await start();
   await page.waitForTimeout(WINDOW_S * 1000);
   const m1 = await metrics(cdp);
   const { frames, longTasks } = await page.evaluate(endWindow);
-  const restarts = await page.evaluate(() => {
-    window.__bench.stopDriver?.();
-    return window.__bench.restarts ?? 0;
-  });
+  const restarts = await page.evaluate(() => window.__bench.restarts ?? 0);
+  // The run goes on (restarted as before) while `after` looks at it.
+  if (after) await after();
+  await page.evaluate(() => window.__bench.stopDriver?.());
   await stop();
   const wall = m1.Timestamp - m0.Timestamp;
   return {

@@ -29,6 +29,8 @@ interface Drawn {
   height: number;
   scale: number;
   at: At;
+  /** The timer that will redraw it for a still page, while one is set. */
+  settling?: ReturnType<typeof setTimeout> | undefined;
 }
 
 const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
@@ -105,23 +107,58 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
   );
 }
 
+/** How long windows that stopped moving wait before they are drawn for a still page, in ms. */
+const SETTLE_MS = 250;
+
+/**
+ * When a window last moved with a playing sweep (any window: those of panels off screen are
+ * not moved then, and wait for the ones on screen).
+ */
+let lastMoving = Number.NEGATIVE_INFINITY;
+
+/** Redraws the window at the still page's scale once no window has moved for SETTLE_MS. */
+function settleLater(canvas: HTMLCanvasElement, d: Drawn): void {
+  if (d.settling !== undefined) return;
+  const check = () => {
+    const wait = lastMoving + SETTLE_MS - performance.now();
+    if (wait > 0) {
+      d.settling = setTimeout(check, wait);
+      return;
+    }
+    d.settling = undefined;
+    const scale = windowScale(false);
+    if (!canvas.isConnected || scale === d.scale) return;
+    d.scale = scale;
+    size(canvas, d.width, d.height, scale);
+    draw(canvas, d);
+  };
+  d.settling = setTimeout(check, SETTLE_MS);
+}
+
 /**
  * Puts the window's top-left cell at (row, col) of the grid (cells may be outside it, with
- * padding), or hides it for null. `moving`: it moves every frame (a playing sweep), which
- * draws it at the display's pixel ratio. Redraws the canvas only when something changed.
+ * padding), or hides it for null; redraws the canvas only when the place changed. `moving`:
+ * it moves every frame (a playing sweep), which draws it at the display's pixel ratio; once
+ * every window has been still for SETTLE_MS it is redrawn for a still page (a sweep restarted
+ * at its end never resizes the canvases).
  */
 export function moveWindow(canvas: HTMLCanvasElement | null, at: At, moving = false): void {
   if (canvas === null) return;
   const d = drawn.get(canvas);
   if (d === undefined) return;
-  const scale = windowScale(moving);
   const same =
     d.at === at || (d.at !== null && at !== null && d.at.row === at.row && d.at.col === at.col);
-  if (same && scale === d.scale) return;
-  d.at = at === null ? null : { row: at.row, col: at.col };
-  if (scale !== d.scale) {
-    d.scale = scale;
-    size(canvas, d.width, d.height, scale);
+  if (moving) {
+    lastMoving = performance.now();
+    const scale = windowScale(true);
+    if (scale !== d.scale) {
+      d.scale = scale;
+      size(canvas, d.width, d.height, scale);
+    } else if (same) return;
+  } else {
+    if (d.scale !== windowScale(false)) settleLater(canvas, d);
+    if (same) return;
   }
+  d.at = at === null ? null : { row: at.row, col: at.col };
   draw(canvas, d);
 }

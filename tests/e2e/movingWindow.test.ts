@@ -23,7 +23,7 @@ function outlinedCells(page: Page, id: string, rows: number, cols: number): Prom
     .locator(`#${id} canvas.moving-window`)
     .first()
     .evaluate(
-      (el, [rows, cols]) => {
+      (el, { rows, cols }) => {
         const canvas = el as HTMLCanvasElement;
         const ctx = canvas.getContext("2d");
         if (ctx === null) throw new Error("no 2d context");
@@ -43,7 +43,7 @@ function outlinedCells(page: Page, id: string, rows: number, cols: number): Prom
           }
         return cells;
       },
-      [rows, cols],
+      { rows, cols },
     );
 }
 
