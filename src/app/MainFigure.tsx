@@ -1,10 +1,11 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useRef } from "react";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
+import { useBusy, useFarPanels } from "../panels/useOnScreen";
 import { useDeferredReleased } from "../viz/deferred";
 import { useWidth } from "../viz/useWidth";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
@@ -40,11 +41,13 @@ export function MainFigure({
 }) {
   const { mapSize, bigSize, chartWidth } = useFigureSizes();
   const deferred = useDeferredReleased();
+  const figure = useRef<HTMLElement>(null);
+  useFarPanels(figure, useBusy());
   const trainingSpace = (
     <section className="panel training-space" aria-hidden="true" data-pending />
   );
   return (
-    <main className="panels" id="figure">
+    <main className="panels" id="figure" ref={figure}>
       <InputPanel size={bigSize} />
       <ForwardPanel size={mapSize} />
       <LazyPaintDelta size={bigSize} />

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { type RefObject, useEffect, useMemo, useRef, useState } from "react";
 import { type AppState, appStore } from "../state/store";
 import { useApp } from "../state/useApp";
 import type { Subscribe } from "../viz/useFramePaint";
@@ -97,4 +97,39 @@ export function useAppWhile<T>(live: boolean, selector: (state: AppState) => T):
   const value = useApp((s) => (live || kept.current === null ? selector(s) : kept.current.value));
   kept.current = { value };
   return value;
+}
+
+/**
+ * While `busy` (see useBusy), marks each panel inside `root` that is more than `margin` off
+ * screen with `data-far`, which the page's CSS turns into `content-visibility: hidden`: the
+ * browser then styles, lays out and paints nothing of it, and its canvases leave the
+ * compositor, which otherwise takes every canvas of the page again each frame. Each panel
+ * keeps its last size (`contain-intrinsic-size: auto`), is shown again as it comes within
+ * `margin` of the screen, and at rest none is marked.
+ */
+export function useFarPanels(
+  root: RefObject<HTMLElement | null>,
+  busy: boolean,
+  margin = "200px",
+): void {
+  useEffect(() => {
+    const el = root.current;
+    if (!busy || el === null || typeof IntersectionObserver !== "function") return;
+    const panels = Array.from(el.querySelectorAll<HTMLElement>(".panel"));
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const panel = e.target as HTMLElement;
+          if (e.isIntersecting) delete panel.dataset.far;
+          else panel.dataset.far = "";
+        }
+      },
+      { rootMargin: margin },
+    );
+    for (const panel of panels) observer.observe(panel);
+    return () => {
+      observer.disconnect();
+      for (const panel of panels) delete panel.dataset.far;
+    };
+  }, [root, busy, margin]);
 }

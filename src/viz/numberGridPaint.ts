@@ -130,26 +130,47 @@ export function drawGrid(
   if (ctx === null) return;
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.clearRect(0, 0, geometry.width, geometry.height);
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  geometry.cells.forEach((box, i) => {
-    const cell = cells[i];
-    if (cell === undefined) return;
-    ctx.fillStyle = css(cell.bg);
+  // In passes, the colours, then the numbers, then the notes: the context's font and style
+  // change a few times a grid rather than at every cell (the cells never overlap, so the
+  // pixels are those of drawing cell by cell).
+  const boxes = geometry.cells;
+  const n = Math.min(boxes.length, cells.length);
+  for (let i = 0; i < n; i++) {
+    const box = boxes[i] as Box;
+    ctx.fillStyle = css((cells[i] as DrawnCell).bg);
     ctx.beginPath();
     ctx.roundRect(box.x, box.y, box.width, box.height, 4);
     ctx.fill();
-    ctx.fillStyle = textOn(cell.bg);
-    const cx = box.x + box.width / 2;
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.font = geometry.valueFont;
+  const ink = cells.map((c) => textOn(c.bg));
+  let notes = false;
+  for (let i = 0; i < n; i++) {
+    const box = boxes[i] as Box;
+    const cell = cells[i] as DrawnCell;
+    if (cell.note) notes = true;
     const cy = box.y + box.height / 2;
-    const room = box.width - 4;
-    ctx.font = geometry.valueFont;
-    fitText(ctx, cell.text, cx, cell.note ? cy - geometry.noteHeight / 2 : cy, room);
-    if (cell.note) {
-      ctx.font = geometry.noteFont;
-      fitText(ctx, cell.note, cx, cy + geometry.noteHeight / 2 + 1, room);
-    }
-  });
+    ctx.fillStyle = ink[i] as string;
+    fitText(
+      ctx,
+      cell.text,
+      box.x + box.width / 2,
+      cell.note ? cy - geometry.noteHeight / 2 : cy,
+      box.width - 4,
+    );
+  }
+  if (!notes) return;
+  ctx.font = geometry.noteFont;
+  for (let i = 0; i < n; i++) {
+    const box = boxes[i] as Box;
+    const cell = cells[i] as DrawnCell;
+    if (!cell.note) continue;
+    ctx.fillStyle = ink[i] as string;
+    const cy = box.y + box.height / 2;
+    fitText(ctx, cell.note, box.x + box.width / 2, cy + geometry.noteHeight / 2 + 1, box.width - 4);
+  }
 }
 
 /** The landing pulse (as the `.pulse` class draws it), unless motion is to be reduced. */

@@ -12,6 +12,7 @@ import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
 import { sweepMaps } from "../positionView";
+import { useLiveSubscribe } from "../useOnScreen";
 
 /** The orange the panels mark the current position with. */
 const MARK = "#ff9f1c";
@@ -57,7 +58,7 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
   const readout = useRef<HTMLSpanElement>(null);
   const last = useRef<unknown[]>([]);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("forward"),
     (force) => {
       const s = appStore.getState();
       // Until React renders a new sweep or target, the maps on the page are the old ones.

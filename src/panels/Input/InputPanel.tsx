@@ -10,6 +10,7 @@ import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
+import { useLiveSubscribe } from "../useOnScreen";
 
 type Cell = { row: number; col: number };
 
@@ -45,7 +46,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
   const windowCells = useWindowCells();
   const windowLayer = useRef<HTMLCanvasElement>(null);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("input"),
     () => {
       const s = appStore.getState();
       moveWindow(windowLayer.current, positionViewOf(s)?.origin ?? null, s.playing);

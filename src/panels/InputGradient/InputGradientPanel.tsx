@@ -10,6 +10,7 @@ import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf, sizesOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
+import { useLiveSubscribe } from "../useOnScreen";
 
 /**
  * ∂L/∂x accumulating: every position adds delta · kernel over the cells it saw. React renders
@@ -40,7 +41,7 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
   const windowCells = useWindowCells();
   const taps = useRef<HTMLCanvasElement>(null);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("input-gradient"),
     () => {
       const s = appStore.getState();
       const { sums } = s;

@@ -8,6 +8,7 @@ import { pulse, setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf, positionViewShape, sizesOf } from "../livePosition";
 import { Panel } from "../Panel";
+import { useLiveSubscribe } from "../useOnScreen";
 
 /** "+0.123" for a term that lands (a true minus for a negative one). */
 const signed = (v: number) => `+${formatNumber(v, 3)}`.replace("+−", "−");
@@ -25,7 +26,7 @@ export function RunningSumPanel() {
   const count = useRef<HTMLParagraphElement>(null);
   const last = useRef<unknown[]>([]);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("running-sum"),
     (force) => {
       const s = appStore.getState();
       const view = positionViewShape(s) === shape ? positionViewOf(s) : null;

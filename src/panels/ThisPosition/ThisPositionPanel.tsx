@@ -8,6 +8,7 @@ import { setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval, positionViewOf, positionViewShape, sizesOf } from "../livePosition";
 import { Panel } from "../Panel";
+import { useLiveSubscribe } from "../useOnScreen";
 
 /**
  * The current position's patch, its delta, and what it adds to each gradient. React renders
@@ -24,7 +25,7 @@ export function ThisPositionPanel() {
   const deltas = useRef<(HTMLSpanElement | null)[]>([]);
   const last = useRef<unknown[]>([]);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("this-position"),
     (force) => {
       const s = appStore.getState();
       // React renders a new shape first: until then the grids are the old shape's.

@@ -10,6 +10,7 @@ import { setText } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
+import { useLiveSubscribe } from "../useOnScreen";
 
 /**
  * kernel − η · Σ, for the one kernel and the one bias; the button applies it. React renders
@@ -32,7 +33,7 @@ export function UpdatePanel() {
   const summed = useRef<HTMLSpanElement>(null);
   const last = useRef<unknown[]>([]);
   useFramePaint(
-    appStore.subscribe,
+    useLiveSubscribe("update"),
     (force) => {
       const { kernel, bias, sums, learningRate: eta, position, playing } = appStore.getState();
       const still = !playing;
