@@ -1,5 +1,4 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { useBusy, useFarPanels } from "../panels/useOnScreen";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
 import { Loading } from "./Loading";
@@ -25,7 +24,6 @@ export function LazyViews() {
   const ready = useDeferredReleased();
   const busy = useApp((s) => s.playing || s.training);
   const ref = useRef<HTMLElement>(null);
-  useFarPanels(ref, useBusy());
 
   // A contents link or a deep link to one of the views asks for them at once.
   useEffect(() => {

@@ -1,11 +1,10 @@
-import { lazy, Suspense, useRef } from "react";
+import { lazy, Suspense } from "react";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
 import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
-import { useBusy, useFarPanels } from "../panels/useOnScreen";
 import { useDeferredReleased } from "../viz/deferred";
 import { useWidth } from "../viz/useWidth";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
@@ -41,13 +40,11 @@ export function MainFigure({
 }) {
   const { mapSize, bigSize, chartWidth } = useFigureSizes();
   const deferred = useDeferredReleased();
-  const figure = useRef<HTMLElement>(null);
-  useFarPanels(figure, useBusy());
   const trainingSpace = (
     <section className="panel training-space" aria-hidden="true" data-pending />
   );
   return (
-    <main className="panels" id="figure" ref={figure}>
+    <main className="panels" id="figure">
       <InputPanel size={bigSize} />
       <ForwardPanel size={mapSize} />
       <LazyPaintDelta size={bigSize} />

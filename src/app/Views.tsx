@@ -1,5 +1,7 @@
 import { BatchPanel } from "../panels/Batch/BatchPanel";
+import { useBusy } from "../panels/busyPanels";
 import { FormulaPanel } from "../panels/Formula/FormulaPanel";
+import { useFarPanels } from "../panels/farPanels";
 import { GradientCheckPanel } from "../panels/GradientCheck/GradientCheckPanel";
 import { OptionsPanel } from "../panels/Options/OptionsPanel";
 import { RecurrentPanel } from "../panels/Recurrent/RecurrentPanel";
@@ -14,6 +16,9 @@ import "./views.css";
  * first paint and the first sweep never wait for it.
  */
 export default function Views() {
+  // The main figure's panels and these: far off screen while busy, not rendered. Loaded with
+  // the views (right after the first load), so the first load does not carry it.
+  useFarPanels("#figure > .panel, .views .panels > .panel", useBusy());
   return (
     <>
       <FormulaPanel />

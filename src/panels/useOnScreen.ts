@@ -1,7 +1,6 @@
-import { type RefObject, useEffect, useMemo, useRef, useState } from "react";
-import { type AppState, appStore } from "../state/store";
+import { useEffect, useRef, useState } from "react";
+import type { AppState } from "../state/store";
 import { useApp } from "../state/useApp";
-import type { Subscribe } from "../viz/useFramePaint";
 
 /**
  * Whether the element with this id is on screen or within `margin` of it. True until the
@@ -38,57 +37,6 @@ export function useLive(id: string, busy: boolean): boolean {
 }
 
 /**
- * True while a sweep plays, a training run goes on, or a pointer drags (a stroke, the Position
- * slider): the store changes every frame.
- */
-export function useBusy(): boolean {
-  return useApp(busyOf);
-}
-
-/** See {@link useBusy}. */
-function busyOf(s: AppState): boolean {
-  return s.playing || s.training || s.dragging;
-}
-
-/**
- * The store's subscribe for the per-frame painter (src/viz/useFramePaint.ts) of the panel with
- * this id, with useLive's rule and no React render: while the store changes every frame (see
- * useBusy) and the panel is off screen, its changes are not reported, so no frame is painted
- * that nobody sees; coming on screen reports one, and the panel catches up. At rest every
- * change is reported. The same function for the same id (useFramePaint subscribes once).
- */
-export function useLiveSubscribe(id: string, margin = "200px"): Subscribe {
-  return useMemo<Subscribe>(
-    () => (listener) => {
-      let onScreen = true;
-      const el = document.getElementById(id);
-      const observer =
-        el !== null && typeof IntersectionObserver === "function"
-          ? new IntersectionObserver(
-              (entries) => {
-                const last = entries[entries.length - 1];
-                if (last === undefined) return;
-                const was = onScreen;
-                onScreen = last.isIntersecting;
-                if (onScreen && !was) listener();
-              },
-              { rootMargin: margin },
-            )
-          : null;
-      if (el !== null) observer?.observe(el);
-      const unsubscribe = appStore.subscribe((s) => {
-        if (onScreen || !busyOf(s)) listener();
-      });
-      return () => {
-        observer?.disconnect();
-        unsubscribe();
-      };
-    },
-    [id, margin],
-  );
-}
-
-/**
  * One value of the store that follows the store only while `live`; otherwise it keeps the
  * value it had when `live` was last true.
  */
@@ -97,39 +45,4 @@ export function useAppWhile<T>(live: boolean, selector: (state: AppState) => T):
   const value = useApp((s) => (live || kept.current === null ? selector(s) : kept.current.value));
   kept.current = { value };
   return value;
-}
-
-/**
- * While `busy` (see useBusy), marks each panel inside `root` that is more than `margin` off
- * screen with `data-far`, which the page's CSS turns into `content-visibility: hidden`: the
- * browser then styles, lays out and paints nothing of it, and its canvases leave the
- * compositor, which otherwise takes every canvas of the page again each frame. Each panel
- * keeps its last size (`contain-intrinsic-size: auto`), is shown again as it comes within
- * `margin` of the screen, and at rest none is marked.
- */
-export function useFarPanels(
-  root: RefObject<HTMLElement | null>,
-  busy: boolean,
-  margin = "200px",
-): void {
-  useEffect(() => {
-    const el = root.current;
-    if (!busy || el === null || typeof IntersectionObserver !== "function") return;
-    const panels = Array.from(el.querySelectorAll<HTMLElement>(".panel"));
-    const observer = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) {
-          const panel = e.target as HTMLElement;
-          if (e.isIntersecting) delete panel.dataset.far;
-          else panel.dataset.far = "";
-        }
-      },
-      { rootMargin: margin },
-    );
-    for (const panel of panels) observer.observe(panel);
-    return () => {
-      observer.disconnect();
-      for (const panel of panels) delete panel.dataset.far;
-    };
-  }, [root, busy, margin]);
 }

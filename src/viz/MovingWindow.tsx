@@ -19,7 +19,7 @@ export interface MovingWindowProps {
 /** Where a window is, as its top-left cell, or null when hidden. */
 type At = { row: number; col: number } | null;
 
-/** What a window canvas draws (its props) and where it last drew the window. */
+/** What a window canvas draws (its props), where it last drew the window, and at what scale. */
 interface Drawn {
   cells: readonly { row: number; col: number }[];
   color: string;
@@ -29,8 +29,6 @@ interface Drawn {
   height: number;
   scale: number;
   at: At;
-  /** The timer that will redraw it for a still page, while one is set. */
-  settling?: ReturnType<typeof setTimeout> | undefined;
 }
 
 const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
@@ -45,34 +43,52 @@ function windowScale(moving: boolean): number {
   return moving ? dpr : Math.max(2, dpr);
 }
 
-/** Sizes the canvas for its grid at `scale` (which clears it) when it is not already. */
-function size(canvas: HTMLCanvasElement, width: number, height: number, scale: number): void {
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
+/** Sizes the canvas for its grid at `scale` and draws the outlines at the window's place. */
+function draw(canvas: HTMLCanvasElement, d: Drawn, scale: number): void {
+  const w = Math.max(1, Math.round(d.width * scale));
+  const h = Math.max(1, Math.round(d.height * scale));
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
-}
-
-/** Draws the outlines with their top-left cell at `at` into a cleared canvas. */
-function draw(canvas: HTMLCanvasElement, d: Drawn): void {
+  d.scale = scale;
   const ctx = canvas.getContext("2d");
   if (ctx === null) return;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  if (d.at === null) return;
-  const { cell, scale } = d;
+  ctx.clearRect(0, 0, w, h);
+  const { at, cell } = d;
+  if (at === null) return;
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.strokeStyle = d.color;
   ctx.lineWidth = Math.max(0.12 * cell, 2);
   ctx.beginPath();
   for (const c of d.cells)
     ctx.rect(
-      (d.at.col + c.col + 0.06) * cell,
-      (d.at.row + c.row + 0.06) * cell,
+      (at.col + c.col + 0.06) * cell,
+      (at.row + c.row + 0.06) * cell,
       0.88 * cell,
       0.88 * cell,
     );
   ctx.stroke();
+}
+
+/** How long windows that stopped moving wait before they are drawn for a still page, in ms. */
+const SETTLE_MS = 250;
+/** When a window last moved with a playing sweep (those off screen wait for those on it). */
+let lastMoving = Number.NEGATIVE_INFINITY;
+/** The windows still drawn for a moving page. */
+const waiting = new Set<HTMLCanvasElement>();
+
+/** Redraws the waiting windows for a still page once no window has moved for SETTLE_MS. */
+function settle(): void {
+  const wait = lastMoving + SETTLE_MS - performance.now();
+  if (wait > 0) {
+    setTimeout(settle, wait);
+    return;
+  }
+  for (const canvas of waiting) {
+    const d = drawn.get(canvas);
+    if (d !== undefined && canvas.isConnected) draw(canvas, d, windowScale(false));
+  }
+  waiting.clear();
 }
 
 /**
@@ -86,11 +102,9 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
     const canvas = layerRef.current;
     if (canvas === null) return;
     const before = drawn.get(canvas);
-    const scale = before?.scale ?? windowScale(false);
-    size(canvas, width, height, scale);
-    const d: Drawn = { cells, color, cell, width, height, scale, at: before?.at ?? null };
+    const d: Drawn = { cells, color, cell, width, height, scale: 0, at: before?.at ?? null };
     drawn.set(canvas, d);
-    draw(canvas, d);
+    draw(canvas, d, before?.scale ?? windowScale(false));
   }, [cells, color, cell, width, height, layerRef]);
   return (
     <>
@@ -107,58 +121,25 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
   );
 }
 
-/** How long windows that stopped moving wait before they are drawn for a still page, in ms. */
-const SETTLE_MS = 250;
-
-/**
- * When a window last moved with a playing sweep (any window: those of panels off screen are
- * not moved then, and wait for the ones on screen).
- */
-let lastMoving = Number.NEGATIVE_INFINITY;
-
-/** Redraws the window at the still page's scale once no window has moved for SETTLE_MS. */
-function settleLater(canvas: HTMLCanvasElement, d: Drawn): void {
-  if (d.settling !== undefined) return;
-  const check = () => {
-    const wait = lastMoving + SETTLE_MS - performance.now();
-    if (wait > 0) {
-      d.settling = setTimeout(check, wait);
-      return;
-    }
-    d.settling = undefined;
-    const scale = windowScale(false);
-    if (!canvas.isConnected || scale === d.scale) return;
-    d.scale = scale;
-    size(canvas, d.width, d.height, scale);
-    draw(canvas, d);
-  };
-  d.settling = setTimeout(check, SETTLE_MS);
-}
-
 /**
  * Puts the window's top-left cell at (row, col) of the grid (cells may be outside it, with
- * padding), or hides it for null; redraws the canvas only when the place changed. `moving`:
+ * padding), or hides it for null; redraws the canvas only when something changed. `moving`:
  * it moves every frame (a playing sweep), which draws it at the display's pixel ratio; once
  * every window has been still for SETTLE_MS it is redrawn for a still page (a sweep restarted
  * at its end never resizes the canvases).
  */
 export function moveWindow(canvas: HTMLCanvasElement | null, at: At, moving = false): void {
-  if (canvas === null) return;
-  const d = drawn.get(canvas);
-  if (d === undefined) return;
+  const d = canvas === null ? undefined : drawn.get(canvas);
+  if (canvas === null || d === undefined) return;
+  const scale = windowScale(moving);
+  if (moving) lastMoving = performance.now();
+  else if (scale !== d.scale) {
+    if (waiting.size === 0) setTimeout(settle, SETTLE_MS);
+    waiting.add(canvas);
+  }
   const same =
     d.at === at || (d.at !== null && at !== null && d.at.row === at.row && d.at.col === at.col);
-  if (moving) {
-    lastMoving = performance.now();
-    const scale = windowScale(true);
-    if (scale !== d.scale) {
-      d.scale = scale;
-      size(canvas, d.width, d.height, scale);
-    } else if (same) return;
-  } else {
-    if (d.scale !== windowScale(false)) settleLater(canvas, d);
-    if (same) return;
-  }
+  if (same && (!moving || scale === d.scale)) return;
   d.at = at === null ? null : { row: at.row, col: at.col };
-  draw(canvas, d);
+  draw(canvas, d, moving ? scale : d.scale);
 }

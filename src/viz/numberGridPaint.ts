@@ -145,14 +145,13 @@ export function drawGrid(
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
   ctx.font = geometry.valueFont;
-  const ink = cells.map((c) => textOn(c.bg));
   let notes = false;
   for (let i = 0; i < n; i++) {
     const box = boxes[i] as Box;
     const cell = cells[i] as DrawnCell;
     if (cell.note) notes = true;
     const cy = box.y + box.height / 2;
-    ctx.fillStyle = ink[i] as string;
+    ctx.fillStyle = textOn(cell.bg);
     fitText(
       ctx,
       cell.text,
@@ -167,7 +166,7 @@ export function drawGrid(
     const box = boxes[i] as Box;
     const cell = cells[i] as DrawnCell;
     if (!cell.note) continue;
-    ctx.fillStyle = ink[i] as string;
+    ctx.fillStyle = textOn(cell.bg);
     const cy = box.y + box.height / 2;
     fitText(ctx, cell.note, box.x + box.width / 2, cy + geometry.noteHeight / 2 + 1, box.width - 4);
   }

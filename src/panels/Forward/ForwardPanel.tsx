@@ -9,10 +9,10 @@ import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { setText } from "../../viz/numberGridPaint";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval, positionViewOf } from "../livePosition";
 import { Panel } from "../Panel";
 import { sweepMaps } from "../positionView";
-import { useLiveSubscribe } from "../useOnScreen";
 
 /** The orange the panels mark the current position with. */
 const MARK = "#ff9f1c";

@@ -3,8 +3,9 @@ import { DIFFERENCE_SCHEMES, type DifferenceScheme, type GradientCheck } from ".
 import { useEngineRequest } from "../../state/useEngineRequest";
 import { formatNumber } from "../../viz/format";
 import { Num } from "../../viz/Num";
+import { useBusy } from "../busyPanels";
 import { Panel } from "../Panel";
-import { useAppWhile, useBusy, useLive } from "../useOnScreen";
+import { useAppWhile, useLive } from "../useOnScreen";
 import "./gradientCheck.css";
 
 /** The client lane this view's requests travel in. */

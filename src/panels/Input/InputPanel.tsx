@@ -8,9 +8,9 @@ import { grayColor } from "../../viz/color";
 import { GridCanvas } from "../../viz/GridCanvas";
 import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { useFramePaint } from "../../viz/useFramePaint";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval, positionViewOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
-import { useLiveSubscribe } from "../useOnScreen";
 
 type Cell = { row: number; col: number };
 

@@ -8,9 +8,9 @@ import { Legend } from "../../viz/Legend";
 import { MovingWindow, moveWindow } from "../../viz/MovingWindow";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval, positionViewOf, sizesOf, useWindowCells } from "../livePosition";
 import { Panel } from "../Panel";
-import { useLiveSubscribe } from "../useOnScreen";
 
 /**
  * ∂L/∂x accumulating: every position adds delta · kernel over the cells it saw. React renders

@@ -11,8 +11,9 @@ import { useEngineRequest } from "../../state/useEngineRequest";
 import { maxAbs, type Rgb } from "../../viz/color";
 import { Num } from "../../viz/Num";
 import { NumberGrid } from "../../viz/NumberGrid";
+import { useBusy } from "../busyPanels";
 import { Panel } from "../Panel";
-import { useAppWhile, useBusy, useLive } from "../useOnScreen";
+import { useAppWhile, useLive } from "../useOnScreen";
 import "./reduction.css";
 
 /** The client lane this view's requests travel in. */

@@ -6,9 +6,9 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { pulse, setText, setTitle } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval, positionViewOf, positionViewShape, sizesOf } from "../livePosition";
 import { Panel } from "../Panel";
-import { useLiveSubscribe } from "../useOnScreen";
 
 /** "+0.123" for a term that lands (a true minus for a negative one). */
 const signed = (v: number) => `+${formatNumber(v, 3)}`.replace("+−", "−");

@@ -8,9 +8,9 @@ import { exactNumber, formatNumber } from "../../viz/format";
 import { LiveNumberGrid, type LiveNumberGridHandle } from "../../viz/LiveNumberGrid";
 import { setText } from "../../viz/numberGridPaint";
 import { useFramePaint } from "../../viz/useFramePaint";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
-import { useLiveSubscribe } from "../useOnScreen";
 
 /**
  * kernel − η · Σ, for the one kernel and the one bias; the button applies it. React renders

@@ -12,10 +12,10 @@ import { setText } from "../../viz/numberGridPaint";
 import { paintGrid } from "../../viz/paintGrid";
 import { useFramePaint } from "../../viz/useFramePaint";
 import { useWidth } from "../../viz/useWidth";
+import { useLiveSubscribe } from "../busyPanels";
 import { paintInterval } from "../livePosition";
 import { Panel } from "../Panel";
 import { focusIndex } from "../positionView";
-import { useLiveSubscribe } from "../useOnScreen";
 import { movedIndex, tapName, weightTermMaps } from "./weightMaps";
 import "./weightMaps.css";
 
