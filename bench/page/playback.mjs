@@ -1,6 +1,7 @@
 // playback: WINDOW_S seconds at a Speed menu value (restarted when a sweep ends), then TRACE_S
 // seconds of trace of the same run: where a frame's time goes and what it lays out and paints.
 import { GOALS, WINDOW_S } from "./config.mjs";
+import { countChanges, measureFloor } from "./floor.mjs";
 import { keepRunning, measureWindow } from "./session.mjs";
 import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
 import { breakdown, KIND_NAMES, recordTrace, TRACE_S } from "./trace.mjs";
@@ -25,6 +26,7 @@ export async function measurePlayback(page, cdp, refresh, speed, { trace = false
   const value = await speedValue(page, speed);
   await page.locator("label.speed select").selectOption(String(value));
   let traced = null;
+  let counts = null;
   const result = await measureWindow(
     page,
     cdp,
@@ -41,10 +43,14 @@ export async function measurePlayback(page, cdp, refresh, speed, { trace = false
     trace
       ? async () => {
           traced = breakdown(await recordTrace(page));
+          counts = await countChanges(page);
         }
       : undefined,
   );
-  return { ...result, speed: value, trace: traced };
+  // The floor: a bare page making as many changes a frame, measured with this one stopped.
+  const floor =
+    counts === null ? null : { ...counts, busy: await measureFloor(page.context(), counts) };
+  return { ...result, speed: value, trace: traced, floor };
 }
 
 /** The rows of one playback window: its goals, then where its frames' time went. */
@@ -92,6 +98,15 @@ export function playbackRows(label, w, refresh) {
       "",
     ]);
     rows.push([`  ${name}: layers repainted per frame (the busiest three)`, top || "none", "", ""]);
+  }
+  const f = w.floor;
+  if (f !== null) {
+    rows.push([
+      `  ${name}: floor, a bare page changing as much a frame (${f.texts} texts, ${f.canvases} canvases, ${f.still} still ones): busy; the page against it`,
+      `${pct(f.busy)}; ${(w.busy / f.busy).toFixed(1)}x`,
+      "",
+      "",
+    ]);
   }
   return rows;
 }
