@@ -1,5 +1,4 @@
 import { BatchPanel } from "../panels/Batch/BatchPanel";
-import { useBusy } from "../panels/busyPanels";
 import { FormulaPanel } from "../panels/Formula/FormulaPanel";
 import { useFarPanels } from "../panels/farPanels";
 import { GradientCheckPanel } from "../panels/GradientCheck/GradientCheckPanel";
@@ -8,6 +7,7 @@ import { RecurrentPanel } from "../panels/Recurrent/RecurrentPanel";
 import { ReductionPanel } from "../panels/Reduction/ReductionPanel";
 import { UntiedPanel } from "../panels/Untied/UntiedPanel";
 import { WeightMapsPanel } from "../panels/WeightMaps/WeightMapsPanel";
+import { useApp } from "../state/useApp";
 import { LazyNetwork } from "./network/LazyNetwork";
 import "./views.css";
 
@@ -16,9 +16,12 @@ import "./views.css";
  * first paint and the first sweep never wait for it.
  */
 export default function Views() {
-  // The main figure's panels and these: far off screen while busy, not rendered. Loaded with
-  // the views (right after the first load), so the first load does not carry it.
-  useFarPanels("#figure > .panel, .views .panels > .panel", useBusy());
+  // The main figure's panels and these: far off screen while a sweep plays or training runs,
+  // not rendered (a stroke's moves come one at a time: marking and showing the panels again
+  // for each would cost more than it saves). Loaded with the views (right after the first
+  // load), so the first load does not carry it.
+  const running = useApp((s) => s.playing || s.training);
+  useFarPanels("#figure > .panel, .views .panels > .panel", running);
   return (
     <>
       <FormulaPanel />
