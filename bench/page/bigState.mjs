@@ -55,7 +55,8 @@ export async function bigState(page, side) {
 
 /** Opens a fresh page of `context` and imports `state` (from bigState) into it. */
 export async function openImported(context, url, state) {
-  const big = await openPage(context, url);
+  // Fresh: the page the state came from left its own work saved, at whatever position.
+  const big = await openPage(context, url, { fresh: true });
   await settle(big.page);
   await big.page.getByLabel("State file to import").setInputFiles({
     name: "convsweep-128.json",

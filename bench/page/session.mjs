@@ -101,14 +101,31 @@ export function keepRunning({ container, restart }) {
   kick();
 }
 
-export async function openPage(context, url) {
+/**
+ * Opens the app in a new page of `context`, instrumented; with `fresh`, without the work an
+ * earlier page of the context saved in this browser (src/state/saved.ts).
+ */
+export async function openPage(context, url, { fresh = false } = {}) {
   const page = await context.newPage();
+  if (fresh) await page.addInitScript(() => localStorage.removeItem("convsweep-saved"));
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   await page.addInitScript(instrument);
   await page.goto(url);
-  await page.waitForFunction(() => window.__bench.interactive !== null, null, { timeout: 20_000 });
+  try {
+    await page.waitForFunction(() => window.__bench.interactive !== null, null, {
+      timeout: 20_000,
+    });
+  } catch (e) {
+    const status = await page
+      .evaluate(() => document.querySelector("output.status")?.textContent)
+      .catch(() => "?");
+    throw new Error(
+      `the page at ${url} was not interactive within 20 s (status: ${status}; ` +
+        `errors: ${errors.join("; ") || "none"}): ${e}`,
+    );
+  }
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
   return { page, cdp, errors };
