@@ -4,8 +4,9 @@ import { useEffect } from "react";
 const REST_MS = 250;
 
 /**
- * While `busy` (a sweep playing, a training run), marks each panel matching `selector` that is more than `margin`
- * off screen with `data-far`, which the page's CSS turns into `content-visibility: hidden`:
+ * While `busy` (a sweep playing, a training run), marks each panel matching `selector` that
+ * is more than `margin` off screen with `data-far`, which the page's CSS turns into
+ * `content-visibility: hidden`:
  * the browser then styles, lays out and paints nothing of it, and its canvases leave the
  * compositor, which otherwise takes every canvas of the page again each frame. Each panel
  * keeps its last size (`contain-intrinsic-size: auto`) and is shown again as it comes within
