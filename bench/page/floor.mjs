@@ -3,7 +3,7 @@
 // that changes as many texts and canvases every frame (and holds as many canvases that do not
 // change), with nothing else on it, is measured the same way. The ratio says how much of the
 // page's cost is its own and how much any page changing that much would pay in this browser.
-import { metrics } from "./stats.mjs";
+import { busyShare, metrics } from "./stats.mjs";
 
 /** Seconds the floor page is measured. */
 const FLOOR_S = 5;
@@ -105,7 +105,7 @@ export async function measureFloor(context, counts) {
     const m0 = await metrics(cdp);
     await bare.waitForTimeout(FLOOR_S * 1000);
     const m1 = await metrics(cdp);
-    return (m1.TaskDuration - m0.TaskDuration) / (m1.Timestamp - m0.Timestamp);
+    return busyShare(m0, m1);
   } finally {
     await bare.close();
   }

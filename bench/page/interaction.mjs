@@ -1,11 +1,11 @@
 // The measurements made on one page, on the image it shows (32x32, then 128x128), and their
 // rows: playback, training, drawing, scrubbing.
-import { GOALS, runs, SPEEDS, WINDOW_S } from "./config.mjs";
+import { GOALS, runs, SPEEDS } from "./config.mjs";
 import { measureDrawing } from "./drawing.mjs";
 import { measurePlayback, playbackRows } from "./playback.mjs";
 import { measureScrubbing } from "./scrubbing.mjs";
 import { settle } from "./session.mjs";
-import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
+import { longTaskText, met, ms, windowRows } from "./stats.mjs";
 import { measureTraining } from "./training.mjs";
 
 /**
@@ -32,35 +32,19 @@ export async function measureInteraction(page, cdp, refresh, { playbackOnly = fa
 
 export function interactionRows(label, r, refresh) {
   const rows = [];
-  const frameGoal = `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`;
-  const frameOk = (f) => Math.abs(f.median - refresh) <= refresh * GOALS.frameTolerance;
   for (const w of r.playback ?? []) rows.push(...playbackRows(label, w, refresh));
-  const windows = [];
   if (r.training) {
     const n = r.training.restarts;
     const steps = r.training.steps.toLocaleString("en-US");
-    windows.push([`training, Steps ${steps}`, r.training, `${n} run${n === 1 ? "" : "s"}`]);
-  }
-  for (const [name, w, extra] of windows) {
-    const busyGoal = GOALS.busy;
-    rows.push([
-      `${label} ${name}, ${WINDOW_S} s (${extra}): long tasks`,
-      longTaskText(w.longTasks),
-      `none > ${GOALS.longTask} ms`,
-      met(noLongTask(w.longTasks)),
-    ]);
-    rows.push([
-      `${label} ${name}: main-thread busy, wall (CPU)`,
-      `${pct(w.busy)} (${pct(w.cpu)})`,
-      `≤ ${pct(busyGoal)}`,
-      met(w.busy <= busyGoal),
-    ]);
-    rows.push([
-      `${label} ${name}: frame interval median (p95, worst; ${w.frames} frames, ${w.dropped} missed)`,
-      `${ms(w.median)} (${ms(w.p95)}, ${ms(w.worst)})`,
-      frameGoal,
-      met(frameOk(w)),
-    ]);
+    rows.push(
+      ...windowRows(
+        `${label} training, Steps ${steps}`,
+        r.training,
+        `${n} run${n === 1 ? "" : "s"}`,
+        GOALS.busy,
+        refresh,
+      ),
+    );
   }
   if (r.drawing) {
     const d = r.drawing;

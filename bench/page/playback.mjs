@@ -1,9 +1,9 @@
 // playback: WINDOW_S seconds at a Speed menu value (restarted when a sweep ends), then TRACE_S
 // seconds of trace of the same run: where a frame's time goes and what it lays out and paints.
-import { GOALS, WINDOW_S } from "./config.mjs";
+import { GOALS } from "./config.mjs";
 import { countChanges, measureFloor } from "./floor.mjs";
 import { keepRunning, measureWindow } from "./session.mjs";
-import { longTaskText, met, ms, noLongTask, pct } from "./stats.mjs";
+import { pct, windowRows } from "./stats.mjs";
 import { breakdown, KIND_NAMES, recordTrace, TRACE_S } from "./trace.mjs";
 
 /** The Speed menu's value for `speed`: a number on the menu, or "fastest" (its highest). */
@@ -57,26 +57,7 @@ export async function measurePlayback(page, cdp, refresh, speed, { trace = false
 export function playbackRows(label, w, refresh) {
   const n = w.restarts;
   const name = `${label} playback at ${w.speed}/s`;
-  const rows = [
-    [
-      `${name}, ${WINDOW_S} s (${n} start${n === 1 ? "" : "s"}): long tasks`,
-      longTaskText(w.longTasks),
-      `none > ${GOALS.longTask} ms`,
-      met(noLongTask(w.longTasks)),
-    ],
-    [
-      `${name}: main-thread busy, wall (CPU)`,
-      `${pct(w.busy)} (${pct(w.cpu)})`,
-      `≤ ${pct(GOALS.playbackBusy)}`,
-      met(w.busy <= GOALS.playbackBusy),
-    ],
-    [
-      `${name}: frame interval median (p95, worst; ${w.frames} frames, ${w.dropped} missed)`,
-      `${ms(w.median)} (${ms(w.p95)}, ${ms(w.worst)})`,
-      `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`,
-      met(Math.abs(w.median - refresh) <= refresh * GOALS.frameTolerance),
-    ],
-  ];
+  const rows = windowRows(name, w, `${n} start${n === 1 ? "" : "s"}`, GOALS.playbackBusy, refresh);
   const t = w.trace;
   if (t !== null) {
     rows.push([

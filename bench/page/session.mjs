@@ -3,7 +3,7 @@
 // Functions passed to page.evaluate run in the page (serialised by playwright; no closures
 // over this module).
 import { WINDOW_S } from "./config.mjs";
-import { frameStats, median, metrics } from "./stats.mjs";
+import { busyShare, frameStats, median, metrics } from "./stats.mjs";
 
 /** Installed before the app's own scripts: long tasks, the interactive moment, the views. */
 function instrument() {
@@ -157,7 +157,7 @@ export async function measureWindow(page, cdp, refresh, start, stop, after) {
   await stop();
   const wall = m1.Timestamp - m0.Timestamp;
   return {
-    busy: (m1.TaskDuration - m0.TaskDuration) / wall,
+    busy: busyShare(m0, m1),
     // CPU time the main thread got: below `busy` when other processes share the cores.
     cpu: (m1.ThreadTime - m0.ThreadTime) / wall,
     longTasks,

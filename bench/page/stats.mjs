@@ -1,5 +1,5 @@
 // Statistics and the table's formatting, shared by the parts of bench/page.mjs.
-import { GOALS } from "./config.mjs";
+import { GOALS, WINDOW_S } from "./config.mjs";
 
 export const quantile = (values, q) => {
   if (values.length === 0) return Number.NaN;
@@ -37,3 +37,34 @@ export const longTaskText = (tasks) =>
       ? `none > ${GOALS.longTask} ms`
       : `${tasks.length}, worst ${ms(Math.max(...tasks.map((x) => x.duration)))}`;
 export const noLongTask = (tasks) => tasks !== null && tasks.length === 0;
+
+/** The busy share between two readings of the Performance domain's counters (metrics). */
+export const busyShare = (m0, m1) =>
+  (m1.TaskDuration - m0.TaskDuration) / (m1.Timestamp - m0.Timestamp);
+
+/**
+ * The three rows of a measured window (session.mjs measureWindow) named `name`: its long tasks,
+ * its busy share against `busyGoal`, and its frame interval median against the refresh.
+ */
+export function windowRows(name, w, extra, busyGoal, refresh) {
+  return [
+    [
+      `${name}, ${WINDOW_S} s (${extra}): long tasks`,
+      longTaskText(w.longTasks),
+      `none > ${GOALS.longTask} ms`,
+      met(noLongTask(w.longTasks)),
+    ],
+    [
+      `${name}: main-thread busy, wall (CPU)`,
+      `${pct(w.busy)} (${pct(w.cpu)})`,
+      `≤ ${pct(busyGoal)}`,
+      met(w.busy <= busyGoal),
+    ],
+    [
+      `${name}: frame interval median (p95, worst; ${w.frames} frames, ${w.dropped} missed)`,
+      `${ms(w.median)} (${ms(w.p95)}, ${ms(w.worst)})`,
+      `median within ${pct(GOALS.frameTolerance)} of ${ms(refresh)}`,
+      met(Math.abs(w.median - refresh) <= refresh * GOALS.frameTolerance),
+    ],
+  ];
+}

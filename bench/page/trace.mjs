@@ -98,8 +98,6 @@ export function breakdown(events) {
     layers.set(name, (layers.get(name) ?? 0) + 1);
   }
   return {
-    wallMs: wall / 1000,
-    busy: KIND_NAMES.reduce((sum, k) => sum + share[k], 0),
     share,
     frames,
     layoutsPerFrame: frames ? layouts.length / frames : 0,
