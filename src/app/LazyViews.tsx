@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
 import { Loading } from "./Loading";
@@ -63,18 +63,23 @@ export function LazyViews() {
     };
   }, [load, ready]);
 
+  // The same element while only `busy` changes: Play and Pause re-render no panel of the views
+  // (each re-render repaints a panel in full).
+  const views = useMemo(
+    () =>
+      load ? (
+        <Suspense fallback={<Loading>Loading…</Loading>}>
+          <Views />
+        </Suspense>
+      ) : null,
+    [load],
+  );
   return (
     <section ref={ref} className={busy ? "views busy" : "views"} aria-labelledby="views-title">
       <h2 id="views-title" className="views-title">
         The next questions
       </h2>
-      <div className="panels">
-        {load ? (
-          <Suspense fallback={<Loading>Loading…</Loading>}>
-            <Views />
-          </Suspense>
-        ) : null}
-      </div>
+      <div className="panels">{views}</div>
     </section>
   );
 }

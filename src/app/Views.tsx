@@ -16,14 +16,9 @@ import "./views.css";
  * first paint and the first sweep never wait for it.
  */
 export default function Views() {
-  // The main figure's panels and these: far off screen while a sweep plays or training runs,
-  // not rendered (a stroke's moves come one at a time: marking and showing the panels again
-  // for each would cost more than it saves). Loaded with the views (right after the first
-  // load), so the first load does not carry it.
-  const running = useApp((s) => s.playing || s.training);
-  useFarPanels("#figure > .panel, .views .panels > .panel", running);
   return (
     <>
+      <FarPanels />
       <FormulaPanel />
       <WeightMapsPanel />
       <GradientCheckPanel />
@@ -35,4 +30,17 @@ export default function Views() {
       <LazyNetwork />
     </>
   );
+}
+
+/**
+ * The main figure's panels and the views': far off screen while a sweep plays or training
+ * runs, not rendered (a stroke's moves come one at a time: marking and showing the panels
+ * again for each would cost more than it saves). Loaded with the views (right after the first
+ * load), so the first load does not carry it. A component of its own that renders nothing, so
+ * that Play and Pause re-render no panel: each re-render would repaint the panel in full.
+ */
+function FarPanels() {
+  const running = useApp((s) => s.playing || s.training);
+  useFarPanels("#figure > .panel, .views .panels > .panel", running);
+  return null;
 }

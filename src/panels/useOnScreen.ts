@@ -1,39 +1,38 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useReducer, useRef } from "react";
 import type { AppState } from "../state/store";
 import { useApp } from "../state/useApp";
 
 /**
- * Whether the element with this id is on screen or within `margin` of it. True until the
- * first observation, so a panel renders live before anything is known.
+ * Whether the panel with this id follows the store: always, except while `busy` (a sweep
+ * playing, a training run, a drag) and the panel is off screen or more than `margin` from it.
+ * A panel nobody can see then skips the re-render (and any worker request) for each of the 60
+ * changes a second, and catches up as soon as it scrolls near or the run or drag stops. At
+ * rest every panel is live, so what assistive technology reads off screen is never stale for
+ * long. The panel renders again only when the answer changes: a panel coming on or going off
+ * screen at rest (or hidden by farPanels.ts when Play is pressed) renders nothing.
  */
-export function useOnScreen(id: string, margin = "200px"): boolean {
-  const [onScreen, setOnScreen] = useState(true);
+export function useLive(id: string, busy: boolean, margin = "200px"): boolean {
+  // Until the first observation, on screen: a panel renders live before anything is known.
+  const onScreen = useRef(true);
+  const busyNow = useRef(busy);
+  busyNow.current = busy;
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
     const el = document.getElementById(id);
     if (el === null || typeof IntersectionObserver !== "function") return;
     const observer = new IntersectionObserver(
       (entries) => {
         const last = entries[entries.length - 1];
-        if (last) setOnScreen(last.isIntersecting);
+        if (last === undefined || last.isIntersecting === onScreen.current) return;
+        onScreen.current = last.isIntersecting;
+        if (busyNow.current) rerender();
       },
       { rootMargin: margin },
     );
     observer.observe(el);
     return () => observer.disconnect();
   }, [id, margin]);
-  return onScreen;
-}
-
-/**
- * Whether the panel with this id follows the store: always, except while `busy` (a sweep
- * playing, a training run, a drag) and the panel is off screen. A panel nobody can see then
- * skips the re-render (and any worker request) for each of the 60 changes a second, and
- * catches up as soon as it scrolls near or the run or drag stops. At rest every panel is live, so what assistive
- * technology reads off screen is never stale for long.
- */
-export function useLive(id: string, busy: boolean): boolean {
-  const onScreen = useOnScreen(id);
-  return onScreen || !busy;
+  return onScreen.current || !busy;
 }
 
 /**

@@ -64,14 +64,13 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     let geometry: GridGeometry | null = null;
     let last: { frame: GridFrame; cells: DrawnCell[] } | null = null;
     let drawn = "";
-    // "still": exact values in the table, canvas at 2x; "moving": a playing sweep, canvas at
-    // the display's ratio, table hidden; "settling": just stopped, still drawn as moving until
-    // SETTLE_MS pass with no new play (a sweep restarted at its end never pays for the switch).
+    // "still": exact values in the table; "moving": a playing sweep, the table's cells empty;
+    // "settling": just stopped, the table written only once SETTLE_MS pass with no new play.
     let mode: "still" | "moving" | "settling" = "still";
     let timer: ReturnType<typeof setTimeout> | undefined;
     const draw = (again: boolean) => {
       if (last === null) return;
-      const scale = canvasScale(mode === "still");
+      const scale = canvasScale();
       // Most frames change every cell; some (the kernel before an update, a patch of blank
       // cells) look the same as the last: those are not drawn again.
       const key = cellsKey(last.cells, scale);

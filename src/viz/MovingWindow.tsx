@@ -34,13 +34,13 @@ interface Drawn {
 const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
 
 /**
- * Canvas pixels per CSS pixel: the display's while the window moves every frame (a canvas of
- * a quarter the pixels to hand to the compositor at a pixel ratio of 1), and at rest at least
- * 2, so that a 2x picture of the page (PNG export) keeps the outlines crisp.
+ * Canvas pixels per CSS pixel: the display's, and at least 2, so that a 2x picture of the page
+ * (PNG export) keeps the outlines crisp. The same while a sweep plays: switching every window
+ * to another size when Play is pressed cost more (new canvases for the compositor, in the
+ * frames right after the click) than the smaller canvases saved per frame.
  */
-function windowScale(moving: boolean): number {
-  const dpr = Math.ceil(window.devicePixelRatio || 1);
-  return moving ? dpr : Math.max(2, dpr);
+function windowScale(): number {
+  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
 }
 
 /** Sizes the canvas for its grid at `scale` and draws the outlines at the window's place. */
@@ -70,27 +70,6 @@ function draw(canvas: HTMLCanvasElement, d: Drawn, scale: number): void {
   ctx.stroke();
 }
 
-/** How long windows that stopped moving wait before they are drawn for a still page, in ms. */
-const SETTLE_MS = 250;
-/** When a window last moved with a playing sweep (those off screen wait for those on it). */
-let lastMoving = Number.NEGATIVE_INFINITY;
-/** The windows still drawn for a moving page. */
-const waiting = new Set<HTMLCanvasElement>();
-
-/** Redraws the waiting windows for a still page once no window has moved for SETTLE_MS. */
-function settle(): void {
-  const wait = lastMoving + SETTLE_MS - performance.now();
-  if (wait > 0) {
-    setTimeout(settle, wait);
-    return;
-  }
-  for (const canvas of waiting) {
-    const d = drawn.get(canvas);
-    if (d !== undefined && canvas.isConnected) draw(canvas, d, windowScale(false));
-  }
-  waiting.clear();
-}
-
 /**
  * Outlines of a window that moves over a GridCanvas (the cells the filter sees, the position
  * on a map), drawn into a canvas over the grid. A frame of a playing sweep redraws that canvas
@@ -104,7 +83,7 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
     const before = drawn.get(canvas);
     const d: Drawn = { cells, color, cell, width, height, scale: 0, at: before?.at ?? null };
     drawn.set(canvas, d);
-    draw(canvas, d, before?.scale ?? windowScale(false));
+    draw(canvas, d, windowScale());
   }, [cells, color, cell, width, height, layerRef]);
   return (
     <>
@@ -123,23 +102,16 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
 
 /**
  * Puts the window's top-left cell at (row, col) of the grid (cells may be outside it, with
- * padding), or hides it for null; redraws the canvas only when something changed. `moving`:
- * it moves every frame (a playing sweep), which draws it at the display's pixel ratio; once
- * every window has been still for SETTLE_MS it is redrawn for a still page (a sweep restarted
- * at its end never resizes the canvases).
+ * padding), or hides it for null; redraws the canvas only when something changed (the place,
+ * or the display's pixel ratio).
  */
-export function moveWindow(canvas: HTMLCanvasElement | null, at: At, moving = false): void {
+export function moveWindow(canvas: HTMLCanvasElement | null, at: At): void {
   const d = canvas === null ? undefined : drawn.get(canvas);
   if (canvas === null || d === undefined) return;
-  const scale = windowScale(moving);
-  if (moving) lastMoving = performance.now();
-  else if (scale !== d.scale) {
-    if (waiting.size === 0) setTimeout(settle, SETTLE_MS);
-    waiting.add(canvas);
-  }
+  const scale = windowScale();
   const same =
     d.at === at || (d.at !== null && at !== null && d.at.row === at.row && d.at.col === at.col);
-  if (same && (!moving || scale === d.scale)) return;
+  if (same && scale === d.scale) return;
   d.at = at === null ? null : { row: at.row, col: at.col };
-  draw(canvas, d, moving ? scale : d.scale);
+  draw(canvas, d, scale);
 }

@@ -67,13 +67,13 @@ export function measureGrid(wrapper: HTMLElement, table: HTMLTableElement): Grid
 }
 
 /**
- * Canvas pixels per CSS pixel: the display's; at rest at least 2, so that a 2x picture of the
- * page (PNG export) stays crisp. While the numbers change every frame, the display's alone: a
- * quarter of the pixels to draw and hand to the compositor at a pixel ratio of 1.
+ * Canvas pixels per CSS pixel: the display's, and at least 2, so that a 2x picture of the page
+ * (PNG export) stays crisp. The same while the numbers change every frame: switching every
+ * grid to another size when Play is pressed cost more (new canvases for the compositor, in the
+ * frames right after the click) than the smaller canvases saved per frame.
  */
-export function canvasScale(still: boolean): number {
-  const dpr = Math.ceil(window.devicePixelRatio || 1);
-  return still ? Math.max(2, dpr) : dpr;
+export function canvasScale(): number {
+  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
 }
 
 /**

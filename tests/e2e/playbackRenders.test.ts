@@ -137,7 +137,24 @@ test("the views below the main figure, on screen while a sweep plays, render not
   await expect.poll(() => page.locator("#network-sweep").textContent()).toMatch(/Positions summed/);
 
   await page.locator("label.speed select").selectOption("60");
+  // Pressing Play renders no panel: a panel that renders repaints all of itself, and all of
+  // them at once made the click and the first frames after it the longest of the sweep.
+  // Counted once the page holds still (the batch's sweeps, say, arrive from the worker).
+  let settled = "";
+  await expect
+    .poll(async () => {
+      await frameAndIdle(page);
+      const now = JSON.stringify(await counts());
+      const still = now === settled;
+      settled = now;
+      return still;
+    })
+    .toBe(true);
+  await resetCounts();
   await page.getByRole("button", { name: "Play" }).click();
+  await expect.poll(() => shownPosition(page)).toBeGreaterThan(3);
+  const atPlay = await counts();
+  for (const id of [...PANELS, ...VIEWS]) expect(atPlay[id] ?? 0, `${id} rendered at Play`).toBe(0);
   for (const id of VIEWS) {
     const view = page.locator(`#${id}`);
     await view.evaluate((el) => el.scrollIntoView({ block: "start" }));

@@ -64,15 +64,14 @@ export function ForwardPanel({ size }: { /** Width of each map in CSS pixels. */
       // Until React renders a new sweep or target, the maps on the page are the old ones.
       if (s.sweep !== sweep || s.target !== target) return;
       const view = positionViewOf(s);
-      const key = [view, s.position, s.playing];
+      const key = [view, s.position];
       if (!force && key.every((k, i) => k === last.current[i])) return;
       last.current = key;
       if (maps !== null && shapeMatches) {
         if (outCanvas.current) paintGrid(outCanvas.current, maps.out, valueColor, s.position);
         if (deltaCanvas.current) paintGrid(deltaCanvas.current, maps.delta, deltaColor, s.position);
       }
-      for (const layer of [outMark, targetMark, deltaMark])
-        moveWindow(layer.current, view, s.playing);
+      for (const layer of [outMark, targetMark, deltaMark]) moveWindow(layer.current, view);
       setText(
         readout.current,
         view

@@ -49,7 +49,7 @@ export function InputPanel({ size }: { /** Canvas width in CSS pixels. */ size: 
     useLiveSubscribe("input"),
     () => {
       const s = appStore.getState();
-      moveWindow(windowLayer.current, positionViewOf(s)?.origin ?? null, s.playing);
+      moveWindow(windowLayer.current, positionViewOf(s)?.origin ?? null);
     },
     paintInterval,
   );

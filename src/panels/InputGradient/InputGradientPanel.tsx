@@ -53,7 +53,7 @@ export function InputGradientPanel({ size }: { /** Canvas width in CSS pixels. *
       }
       if (canvas.current) paintGrid(canvas.current, sums.inputGrad, color);
       const view = positionViewOf(s);
-      moveWindow(taps.current, view && sums.position > 0 ? view.origin : null, s.playing);
+      moveWindow(taps.current, view && sums.position > 0 ? view.origin : null);
     },
     paintInterval,
   );

@@ -83,7 +83,7 @@ export function WeightMapsPanel() {
       nodes.forEach((n, i) => {
         const grid = maps[i === 0 ? tapShown : i - 1];
         if (grid && n.canvas.current) paintGrid(n.canvas.current, grid, color, position);
-        moveWindow(n.mark.current, at, !still);
+        moveWindow(n.mark.current, at);
       });
       const sumOf = (t: number) =>
         sums.kernelGrad.data.length === maps.length ? (sums.kernelGrad.data[t] as number) : 0;
