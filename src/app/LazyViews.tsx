@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { runningOf } from "../panels/busyPanels";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
 import { Loading } from "./Loading";
@@ -22,7 +23,7 @@ export function LazyViews() {
   const [load, setLoad] = useState(false);
   // Once the first sweep (or an engine error) is on screen: never before the app is interactive.
   const ready = useDeferredReleased();
-  const busy = useApp((s) => s.playing || s.training);
+  const busy = useApp(runningOf);
   const ref = useRef<HTMLElement>(null);
 
   // A contents link or a deep link to one of the views asks for them at once.

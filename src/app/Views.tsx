@@ -1,4 +1,5 @@
 import { BatchPanel } from "../panels/Batch/BatchPanel";
+import { runningOf } from "../panels/busyPanels";
 import { FormulaPanel } from "../panels/Formula/FormulaPanel";
 import { useFarPanels } from "../panels/farPanels";
 import { GradientCheckPanel } from "../panels/GradientCheck/GradientCheckPanel";
@@ -40,7 +41,7 @@ export default function Views() {
  * that Play and Pause re-render no panel: each re-render would repaint the panel in full.
  */
 function FarPanels() {
-  const running = useApp((s) => s.playing || s.training);
+  const running = useApp(runningOf);
   useFarPanels("#figure > .panel, .views .panels > .panel", running);
   return null;
 }

@@ -19,7 +19,16 @@ export function useBusy(): boolean {
 
 /** See {@link useBusy}. */
 function busyOf(s: AppState): boolean {
-  return s.playing || s.training || s.dragging;
+  return runningOf(s) || s.dragging;
+}
+
+/**
+ * True while a sweep plays or a training run goes on: the store changes every frame for a
+ * while (a drag's moves come one at a time). What the views' section and the far-panel
+ * marking follow.
+ */
+export function runningOf(s: AppState): boolean {
+  return s.playing || s.training;
 }
 
 /**

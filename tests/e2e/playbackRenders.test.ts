@@ -98,6 +98,27 @@ const frameAndIdle = (page: Page) =>
       ),
   );
 
+/** Waits until `read` gives the same value twice in a row, a frame and an idle moment apart. */
+async function holdsStill(
+  page: Page,
+  read: () => Promise<unknown>,
+  message = "the page kept changing",
+): Promise<void> {
+  let last: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        await frameAndIdle(page);
+        const now = JSON.stringify(await read());
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { message },
+    )
+    .toBe(true);
+}
+
 /** Plays on, from position 0 when the sweep has ended or is within 150 positions of its end. */
 async function keepPlaying(page: Page): Promise<void> {
   const playing = await page.getByRole("button", { name: "Pause" }).isVisible();
@@ -140,16 +161,7 @@ test("the views below the main figure, on screen while a sweep plays, render not
   // Pressing Play renders no panel: a panel that renders repaints all of itself, and all of
   // them at once made the click and the first frames after it the longest of the sweep.
   // Counted once the page holds still (the batch's sweeps, say, arrive from the worker).
-  let settled = "";
-  await expect
-    .poll(async () => {
-      await frameAndIdle(page);
-      const now = JSON.stringify(await counts());
-      const still = now === settled;
-      settled = now;
-      return still;
-    })
-    .toBe(true);
+  await holdsStill(page, counts);
   await resetCounts();
   await page.getByRole("button", { name: "Play" }).click();
   await expect.poll(() => shownPosition(page)).toBeGreaterThan(3);
@@ -172,19 +184,11 @@ test("the views below the main figure, on screen while a sweep plays, render not
     // settled, it starts again from position 0 and the view settles again.
     for (let attempt = 0; ; attempt++) {
       await keepPlaying(page);
-      let last = -1;
-      await expect
-        .poll(
-          async () => {
-            await frameAndIdle(page);
-            const now = (await counts())[id] ?? 0;
-            const still = now === last;
-            last = now;
-            return still;
-          },
-          { message: `${id} kept rendering while the sweep played` },
-        )
-        .toBe(true);
+      await holdsStill(
+        page,
+        async () => (await counts())[id] ?? 0,
+        `${id} kept rendering while the sweep played`,
+      );
       const playing = await page.getByRole("button", { name: "Pause" }).isVisible();
       if (playing && (await shownPosition(page)) < 800) break;
       if (attempt === 4)
