@@ -3,6 +3,9 @@ import {
   type ConvOptions,
   checkConvArguments,
   checkFinite,
+  checkGrid,
+  checkWithoutScans,
+  isFusedCase,
   type ResolvedConvOptions,
 } from "./validate";
 
@@ -12,10 +15,20 @@ import {
  * Throws RangeError for bad arguments (see docs/engine.md).
  */
 export function conv2d(input: Grid, kernel: Grid, bias: number, options?: ConvOptions): Grid {
-  const checked = checkConvArguments(input, kernel, options);
-  checkFinite("bias", bias);
+  const checked = checkWithoutScans((scan) => {
+    const result = checkConvArguments(input, kernel, options, scan);
+    checkFinite("bias", bias);
+    return result;
+  });
   const out = createGrid(checked.out.height, checked.out.width);
-  forwardInto(input, kernel, bias, checked.options, out);
+  if (isFusedCase(kernel, checked.options)) {
+    // Every input value is a term of some output: a finite sum of the outputs means a finite
+    // input (see checkWithoutScans), and the input is scanned only when it is not.
+    if (!Number.isFinite(forward3x3(input, kernel, bias, out))) checkGrid("input", input);
+  } else {
+    checkGrid("input", input);
+    forwardInto(input, kernel, bias, checked.options, out);
+  }
   return out;
 }
 
@@ -42,17 +55,11 @@ export function forwardInto(
   options: ResolvedConvOptions,
   out: Grid,
 ): void {
-  const { stride, padding, dilation } = options;
-  if (
-    kernel.height === 3 &&
-    kernel.width === 3 &&
-    stride === 1 &&
-    padding === 0 &&
-    dilation === 1
-  ) {
+  if (isFusedCase(kernel, options)) {
     forward3x3(input, kernel, bias, out);
     return;
   }
+  const { stride, padding, dilation } = options;
   const { height: inH, width: inW, data: x } = input;
   const { height: kH, width: kW, data: k } = kernel;
   const { height: outH, width: outW, data: y } = out;
@@ -78,9 +85,10 @@ export function forwardInto(
 
 /**
  * The forward pass of a 3x3 kernel, stride 1, no padding, no dilation: the window slides
- * along each row in locals. Same terms in the same order as the general loop.
+ * along each row in locals. Same terms in the same order as the general loop. Returns the
+ * sum of the outputs, which is finite only when every output is.
  */
-function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
+function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): number {
   const { width: inW, data: x } = input;
   const { height: outH, width: outW, data: y } = out;
   const w = kernel.data;
@@ -93,6 +101,7 @@ function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
   const k20 = w[6] as number;
   const k21 = w[7] as number;
   const k22 = w[8] as number;
+  let sum = 0;
   for (let i = 0; i < outH; i++) {
     const r0 = i * inW;
     const r1 = r0 + inW;
@@ -121,6 +130,7 @@ function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
       // The bias is added to the taps' sum, as the multi-channel layers add it (one order).
       s = bias + s;
       y[o + j] = s;
+      sum += s;
       x00 = x01;
       x01 = x02;
       x10 = x11;
@@ -129,4 +139,5 @@ function forward3x3(input: Grid, kernel: Grid, bias: number, out: Grid): void {
       x21 = x22;
     }
   }
+  return sum;
 }

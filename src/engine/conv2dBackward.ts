@@ -1,9 +1,13 @@
 import { tapRange } from "./conv2d";
 import { createGrid, type Grid } from "./grid";
 import {
+  allFinite,
   type ConvOptions,
   checkConvArguments,
+  checkGrid,
   checkShape,
+  checkWithoutScans,
+  isFusedCase,
   type ResolvedConvOptions,
 } from "./validate";
 
@@ -28,11 +32,23 @@ export function conv2dBackward(
   outputGrad: Grid,
   options?: ConvOptions,
 ): ConvGradients {
-  const checked = checkConvArguments(input, kernel, options);
-  checkShape("outputGrad", outputGrad, checked.out, "the output shape");
+  const checked = checkWithoutScans((scan) => {
+    const result = checkConvArguments(input, kernel, options, scan);
+    checkShape("outputGrad", outputGrad, result.out, "the output shape", scan);
+    return result;
+  });
   const kernelGrad = createGrid(kernel.height, kernel.width);
   const inputGrad = createGrid(input.height, input.width);
   const biasGrad = backwardInto(input, kernel, outputGrad, checked.options, kernelGrad, inputGrad);
+  // With a plain 3x3 kernel every input value is a term of a kernel-gradient sum and every
+  // delta of the bias gradient's: finite sums mean finite arguments (see checkWithoutScans).
+  if (
+    !isFusedCase(kernel, checked.options) ||
+    !(Number.isFinite(biasGrad) && allFinite(kernelGrad.data))
+  ) {
+    checkGrid("input", input);
+    checkGrid("outputGrad", outputGrad);
+  }
   return { kernelGrad, biasGrad, inputGrad };
 }
 
@@ -49,16 +65,10 @@ export function backwardInto(
   kernelGrad: Grid,
   inputGrad: Grid | null,
 ): number {
-  const { stride, padding, dilation } = options;
-  if (
-    kernel.height === 3 &&
-    kernel.width === 3 &&
-    stride === 1 &&
-    padding === 0 &&
-    dilation === 1
-  ) {
+  if (inputGrad !== null && isFusedCase(kernel, options)) {
     return backward3x3(input, kernel, outputGrad, kernelGrad, inputGrad);
   }
+  const { stride, padding, dilation } = options;
   const { height: inH, width: inW, data: x } = input;
   const { height: kH, width: kW, data: k } = kernel;
   const { height: outH, width: outW, data: g } = outputGrad;
@@ -102,96 +112,69 @@ export function backwardInto(
 }
 
 /**
- * The backward pass of a 3x3 kernel, stride 1, no padding, no dilation, with the gradient
- * sums in locals and the window sliding along each row. Same terms, same order.
+ * The backward pass of a 3x3 kernel, stride 1, no padding, no dilation. Each output row is
+ * visited once per kernel row `a`, which touches only input row `i + a`: that pass adds the
+ * three kernel-gradient terms of row `a` (sums in locals, the window sliding along the row)
+ * and the three input-gradient terms each cell of row `i + a` takes from this output row.
+ * A cell's terms come from positions j − 2, j − 1 and j in that order, so its running value
+ * rides in a local and is stored once whole. Every sum gets the same terms in the same order
+ * as a position-by-position visit; few enough values are live to stay in registers.
  */
 function backward3x3(
   input: Grid,
   kernel: Grid,
   outputGrad: Grid,
   kernelGrad: Grid,
-  inputGrad: Grid | null,
+  inputGrad: Grid,
 ): number {
   const { width: inW, data: x } = input;
   const { height: outH, width: outW, data: g } = outputGrad;
   const kg = kernelGrad.data;
   const w = kernel.data;
-  const k00 = w[0] as number;
-  const k01 = w[1] as number;
-  const k02 = w[2] as number;
-  const k10 = w[3] as number;
-  const k11 = w[4] as number;
-  const k12 = w[5] as number;
-  const k20 = w[6] as number;
-  const k21 = w[7] as number;
-  const k22 = w[8] as number;
-  let g00 = kg[0] as number;
-  let g01 = kg[1] as number;
-  let g02 = kg[2] as number;
-  let g10 = kg[3] as number;
-  let g11 = kg[4] as number;
-  let g12 = kg[5] as number;
-  let g20 = kg[6] as number;
-  let g21 = kg[7] as number;
-  let g22 = kg[8] as number;
+  const ig = inputGrad.data;
   let gb = 0;
-  const ig = inputGrad?.data;
   for (let i = 0; i < outH; i++) {
-    const r0 = i * inW;
-    const r1 = r0 + inW;
-    const r2 = r1 + inW;
-    let x00 = x[r0] as number;
-    let x01 = x[r0 + 1] as number;
-    let x10 = x[r1] as number;
-    let x11 = x[r1 + 1] as number;
-    let x20 = x[r2] as number;
-    let x21 = x[r2 + 1] as number;
     const o = i * outW;
-    for (let j = 0; j < outW; j++) {
-      const x02 = x[r0 + j + 2] as number;
-      const x12 = x[r1 + j + 2] as number;
-      const x22 = x[r2 + j + 2] as number;
-      const d = g[o + j] as number;
-      gb += d;
-      g00 += d * x00;
-      g01 += d * x01;
-      g02 += d * x02;
-      g10 += d * x10;
-      g11 += d * x11;
-      g12 += d * x12;
-      g20 += d * x20;
-      g21 += d * x21;
-      g22 += d * x22;
-      if (ig !== undefined) {
-        const c0 = r0 + j;
-        const c1 = r1 + j;
-        const c2 = r2 + j;
-        ig[c0] = (ig[c0] as number) + d * k00;
-        ig[c0 + 1] = (ig[c0 + 1] as number) + d * k01;
-        ig[c0 + 2] = (ig[c0 + 2] as number) + d * k02;
-        ig[c1] = (ig[c1] as number) + d * k10;
-        ig[c1 + 1] = (ig[c1 + 1] as number) + d * k11;
-        ig[c1 + 2] = (ig[c1 + 2] as number) + d * k12;
-        ig[c2] = (ig[c2] as number) + d * k20;
-        ig[c2 + 1] = (ig[c2 + 1] as number) + d * k21;
-        ig[c2 + 2] = (ig[c2 + 2] as number) + d * k22;
+    for (let a = 0; a < 3; a++) {
+      const r = (i + a) * inW;
+      const t = 3 * a;
+      let g0 = kg[t] as number;
+      let g1 = kg[t + 1] as number;
+      let g2 = kg[t + 2] as number;
+      let x0 = x[r] as number;
+      let x1 = x[r + 1] as number;
+      // Every pass sums the deltas; the first pass's sum is the bias gradient.
+      let sb = gb;
+      const k0 = w[t] as number;
+      const k1 = w[t + 1] as number;
+      const k2 = w[t + 2] as number;
+      // p0, p1, p2: the running values of input cells j, j + 1, j + 2 of row i + a.
+      let p0 = ig[r] as number;
+      let p1 = ig[r + 1] as number;
+      for (let j = 0; j < outW; j++) {
+        const x2 = x[r + j + 2] as number;
+        const d = g[o + j] as number;
+        sb += d;
+        g0 += d * x0;
+        g1 += d * x1;
+        g2 += d * x2;
+        let p2 = ig[r + j + 2] as number;
+        p0 += d * k0;
+        p1 += d * k1;
+        p2 += d * k2;
+        ig[r + j] = p0;
+        x0 = x1;
+        x1 = x2;
+        p0 = p1;
+        p1 = p2;
       }
-      x00 = x01;
-      x01 = x02;
-      x10 = x11;
-      x11 = x12;
-      x20 = x21;
-      x21 = x22;
+      ig[r + outW] = p0;
+      ig[r + outW + 1] = p1;
+      if (a === 0) gb = sb;
+      kg[t] = g0;
+      kg[t + 1] = g1;
+      kg[t + 2] = g2;
     }
   }
-  kg[0] = g00;
-  kg[1] = g01;
-  kg[2] = g02;
-  kg[3] = g10;
-  kg[4] = g11;
-  kg[5] = g12;
-  kg[6] = g20;
-  kg[7] = g21;
-  kg[8] = g22;
   return gb;
 }

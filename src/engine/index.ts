@@ -207,9 +207,10 @@ export {
   type SweepSums,
   sumsAt,
 } from "./sweep";
-export { isFusedCase, type Problem, type TrainResult, train } from "./train";
+export { type Problem, type TrainResult, train } from "./train";
 export {
   type ConvOptions,
+  isFusedCase,
   MAX_KERNEL_SIDE,
   OPTION_RANGES,
   type OutputShape,

@@ -1,5 +1,5 @@
 import { createGrid, type Grid } from "./grid";
-import { checkGrid, checkShape } from "./validate";
+import { checkGrid, checkShape, checkWithoutScans } from "./validate";
 
 /**
  * How the squared error is reduced over the N output cells:
@@ -37,16 +37,29 @@ export function squaredErrorLoss(out: Grid, target: Grid, reduction: Reduction):
 
 /** `∂L/∂out`: `out − target` for "sum", `(out − target) / N` for "mean". */
 export function squaredErrorGrad(out: Grid, target: Grid, reduction: Reduction): Grid {
-  checkGrid("out", out);
-  checkShape("target", target, out, "the output shape");
-  checkReduction(reduction);
+  checkWithoutScans((scan) => {
+    checkGrid("out", out, undefined, scan);
+    checkShape("target", target, out, "the output shape", scan);
+    checkReduction(reduction);
+  });
   const grad = createGrid(out.height, out.width);
   const n = out.data.length;
   const div = lossDivisor(reduction, n);
   const y = out.data;
   const t = target.data;
   const g = grad.data;
-  for (let i = 0; i < n; i++) g[i] = ((y[i] as number) - (t[i] as number)) / div;
+  // The sum of the gradient is finite only when every out and target value is (see
+  // checkWithoutScans); the values are scanned only when it is not.
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const d = ((y[i] as number) - (t[i] as number)) / div;
+    g[i] = d;
+    sum += d;
+  }
+  if (!Number.isFinite(sum)) {
+    checkGrid("out", out);
+    checkGrid("target", target);
+  }
   return grad;
 }
 

@@ -10,6 +10,7 @@ import {
   checkConvArguments,
   checkFinite,
   checkShape,
+  isFusedCase,
   type ResolvedConvOptions,
 } from "./validate";
 
@@ -40,17 +41,6 @@ export interface TrainResult {
    * there and `params` are the last finite ones.
    */
   diverged: boolean;
-}
-
-/** True when the fused 3x3 fast path applies: a 3x3 kernel, stride 1, no padding, no dilation. */
-export function isFusedCase(kernel: Grid, options: ResolvedConvOptions): boolean {
-  return (
-    kernel.height === 3 &&
-    kernel.width === 3 &&
-    options.stride === 1 &&
-    options.padding === 0 &&
-    options.dilation === 1
-  );
 }
 
 /**

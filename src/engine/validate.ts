@@ -68,10 +68,16 @@ export function checkFinite(name: string, value: unknown): number {
 }
 
 /**
- * Checks a grid's shape fields, its data length and that every value is finite.
- * `maxSide` bounds height and width (kernels); inputs are only required to be positive.
+ * Checks a grid's shape fields, its data length and, unless `values` is false, that every
+ * value is finite. `maxSide` bounds height and width (kernels); inputs are only required to
+ * be positive.
  */
-export function checkGrid(name: string, grid: Grid, maxSide = Number.MAX_SAFE_INTEGER): Grid {
+export function checkGrid(
+  name: string,
+  grid: Grid,
+  maxSide = Number.MAX_SAFE_INTEGER,
+  values = true,
+): Grid {
   if (typeof grid !== "object" || grid === null) {
     throw new RangeError(`${name} must be a grid {height, width, data}; got ${describe(grid)}`);
   }
@@ -87,7 +93,7 @@ export function checkGrid(name: string, grid: Grid, maxSide = Number.MAX_SAFE_IN
       `${name}.data.length must equal height * width (${grid.height} * ${grid.width} = ${expected}); got ${data.length}`,
     );
   }
-  if (!allFinite(data)) {
+  if (values && !allFinite(data)) {
     for (let i = 0; i < data.length; i++) {
       const v = data[i] as number;
       if (!Number.isFinite(v)) {
@@ -157,16 +163,57 @@ export function checkConvArguments(
   input: Grid,
   kernel: Grid,
   options: ConvOptions | undefined,
+  inputValues = true,
 ): { options: ResolvedConvOptions; out: OutputShape } {
-  checkGrid("input", input);
+  checkGrid("input", input, undefined, inputValues);
   checkGrid("kernel", kernel, MAX_KERNEL_SIDE);
   const resolved = resolveOptions(options);
   return { options: resolved, out: outputShape(input, kernel, resolved) };
 }
 
+/**
+ * True when the 3x3 fast paths apply (fusedStep3x3, and conv2d's and conv2dBackward's own):
+ * a 3x3 kernel, stride 1, no padding, no dilation. Every input cell is then under the kernel
+ * at some position.
+ */
+export function isFusedCase(kernel: Grid, options: ResolvedConvOptions): boolean {
+  return (
+    kernel.height === 3 &&
+    kernel.width === 3 &&
+    options.stride === 1 &&
+    options.padding === 0 &&
+    options.dilation === 1
+  );
+}
+
+/**
+ * Runs `checks` with the large grids' value scans left out. When it throws, the same checks
+ * run again with every scan, so the error is the first one in the full order (a NaN in the
+ * input is reported before a bad option, as always). The caller then scans the values
+ * itself, or proves them finite from its result: a NaN or ±Infinity in an input reaches every
+ * sum it is a term of (x · 0 is NaN, and no later term brings an infinite sum back), so a
+ * finite result whose sums cover every input value means finite inputs. A result that is not
+ * finite can also come from finite values that overflow: the caller then scans, and the scan
+ * passes.
+ */
+export function checkWithoutScans<T>(checks: (scan: boolean) => T): T {
+  try {
+    return checks(false);
+  } catch (error) {
+    checks(true);
+    throw error;
+  }
+}
+
 /** Checks that a grid has the given shape (e.g. outputGrad or target against the output). */
-export function checkShape(name: string, grid: Grid, shape: OutputShape, what: string): void {
-  checkGrid(name, grid);
+export function checkShape(
+  name: string,
+  grid: Grid,
+  shape: OutputShape,
+  what: string,
+  values = true,
+): void {
+  checkGrid(name, grid, undefined, values);
   if (grid.height !== shape.height || grid.width !== shape.width) {
     throw new RangeError(
       `${name} must be ${shape.height}x${shape.width} (${what}); got ${grid.height}x${grid.width}`,
