@@ -29,7 +29,27 @@ describe("panels far off screen while a sweep plays", () => {
     expect(await far(page)).toEqual([]);
     // Slowly: the sweep (90 s) goes on for the whole test, on a busy machine too.
     await page.getByLabel("Speed").selectOption("10");
-    await page.getByRole("button", { name: "Play" }).click();
+    // Play marks the far panels before the page draws its next frame (the observer has
+    // watched them at rest): that frame would otherwise hand the compositor every canvas.
+    const beforeFirstFrame = await page.evaluate(async () => {
+      const frame = () => new Promise((done) => requestAnimationFrame(done));
+      await frame();
+      await frame();
+      await frame();
+      // Clicked from a task of its own: the frame that follows is the first after Play.
+      await new Promise((done) => setTimeout(done, 0));
+      const play = Array.from(document.querySelectorAll("button")).find(
+        (b) => b.textContent === "Play",
+      );
+      play?.click();
+      await frame();
+      return {
+        played: play !== undefined,
+        weightMaps: document.getElementById("weight-maps")?.hasAttribute("data-far"),
+        input: document.getElementById("input")?.hasAttribute("data-far"),
+      };
+    });
+    expect(beforeFirstFrame).toEqual({ played: true, weightMaps: true, input: false });
     // The weight maps are well below the first screen; the input is on it.
     await expect.poll(() => far(page)).toContain("weight-maps:hidden");
     expect(await far(page)).not.toContain("input:hidden");
