@@ -1,7 +1,6 @@
 import { memo, type RefObject, useLayoutEffect, useRef } from "react";
 import {
   canvasScale,
-  cellsKey,
   type DrawnCell,
   drawGrid,
   frameCells,
@@ -9,6 +8,7 @@ import {
   type GridGeometry,
   measureGrid,
   pulse,
+  sameCells,
   writeCells,
 } from "./numberGridPaint";
 import "./live.css";
@@ -63,7 +63,8 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
     if (box === null || c === null || t === null) return;
     let geometry: GridGeometry | null = null;
     let last: { frame: GridFrame; cells: DrawnCell[] } | null = null;
-    let drawn = "";
+    // What the canvas shows: the cells and the scale they were drawn at.
+    let drawn: { cells: DrawnCell[]; scale: number } | null = null;
     // "still": exact values in the table; "moving": a playing sweep, the table's cells empty;
     // "settling": just stopped, the table written only once SETTLE_MS pass with no new play.
     let mode: "still" | "moving" | "settling" = "still";
@@ -73,9 +74,8 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
       const scale = canvasScale();
       // Most frames change every cell; some (the kernel before an update, a patch of blank
       // cells) look the same as the last: those are not drawn again.
-      const key = cellsKey(last.cells, scale);
-      if (!again && key === drawn) return;
-      drawn = key;
+      if (!again && drawn?.scale === scale && sameCells(drawn.cells, last.cells)) return;
+      drawn = { cells: last.cells, scale };
       geometry ??= measureGrid(box, t);
       drawGrid(c, geometry, last.cells, scale);
     };
@@ -92,7 +92,10 @@ export const LiveNumberGrid = memo(function LiveNumberGrid({
           last === null || last.frame.data !== frame.data || last.frame.scaleMax !== frame.scaleMax;
         last = { frame, cells: frameCells(frame, digits) };
         if (!frame.exact || mode !== "still") {
-          clearTimeout(timer);
+          if (timer !== undefined) {
+            clearTimeout(timer);
+            timer = undefined;
+          }
           mode = frame.exact ? "settling" : "moving";
           if (frame.exact) timer = setTimeout(settle, SETTLE_MS);
           draw(false);

@@ -86,29 +86,50 @@ function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, y: numb
 
 /** One cell as drawn: its colour, its number and its note. */
 export interface DrawnCell {
-  bg: Rgb;
+  /** The cell's colour, as a CSS colour. */
+  fill: string;
+  /** The colour of its text on that fill, black or white (see {@link textOn}). */
+  ink: string;
   text: string;
   note: string;
+}
+
+/** A colour's CSS string and its text colour, by colour (a few hundred colours are ever drawn). */
+const paints = new Map<number, { fill: string; ink: string }>();
+
+/** The CSS string and text colour of a colour, made once per colour rather than per frame. */
+function paintOf(rgb: Rgb): { fill: string; ink: string } {
+  const key = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+  let p = paints.get(key);
+  if (p === undefined) {
+    if (paints.size >= 4096) paints.clear();
+    p = { fill: css(rgb), ink: textOn(rgb) };
+    paints.set(key, p);
+  }
+  return p;
 }
 
 /** What each cell of a frame shows (colour and rounded text): frames that agree look the same. */
 export function frameCells(frame: GridFrame, digits: number): DrawnCell[] {
   const max = frame.scaleMax ?? maxAbs(frame.data);
-  return Array.from({ length: frame.data.length }, (_, i) => {
+  const cells: DrawnCell[] = [];
+  for (let i = 0; i < frame.data.length; i++) {
     const v = frame.data[i] as number;
-    return {
-      bg: frame.color ? frame.color(v) : divergingColor(v, max),
-      text: formatNumber(v, digits),
-      note: frame.notes?.[i] ?? "",
-    };
-  });
+    const { fill, ink } = paintOf(frame.color ? frame.color(v) : divergingColor(v, max));
+    cells.push({ fill, ink, text: formatNumber(v, digits), note: frame.notes?.[i] ?? "" });
+  }
+  return cells;
 }
 
-/** A key of what the cells look like at a scale: equal keys, equal pixels. */
-export function cellsKey(cells: readonly DrawnCell[], scale: number): string {
-  let key = String(scale);
-  for (const c of cells) key += `|${c.bg[0]},${c.bg[1]},${c.bg[2]} ${c.text} ${c.note}`;
-  return key;
+/** Whether two frames' cells look the same (equal colours, texts and notes: equal pixels). */
+export function sameCells(a: readonly DrawnCell[], b: readonly DrawnCell[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as DrawnCell;
+    const y = b[i] as DrawnCell;
+    if (x.fill !== y.fill || x.text !== y.text || x.note !== y.note) return false;
+  }
+  return true;
 }
 
 /**
@@ -137,7 +158,7 @@ export function drawGrid(
   const n = Math.min(boxes.length, cells.length);
   for (let i = 0; i < n; i++) {
     const box = boxes[i] as Box;
-    ctx.fillStyle = css((cells[i] as DrawnCell).bg);
+    ctx.fillStyle = (cells[i] as DrawnCell).fill;
     ctx.beginPath();
     ctx.roundRect(box.x, box.y, box.width, box.height, 4);
     ctx.fill();
@@ -151,7 +172,7 @@ export function drawGrid(
     const cell = cells[i] as DrawnCell;
     if (cell.note) notes = true;
     const cy = box.y + box.height / 2;
-    ctx.fillStyle = textOn(cell.bg);
+    ctx.fillStyle = cell.ink;
     fitText(
       ctx,
       cell.text,
@@ -166,7 +187,7 @@ export function drawGrid(
     const box = boxes[i] as Box;
     const cell = cells[i] as DrawnCell;
     if (!cell.note) continue;
-    ctx.fillStyle = textOn(cell.bg);
+    ctx.fillStyle = cell.ink;
     const cy = box.y + box.height / 2;
     fitText(ctx, cell.note, box.x + box.width / 2, cy + geometry.noteHeight / 2 + 1, box.width - 4);
   }
@@ -188,11 +209,11 @@ export function pulse(el: Element): void {
  * the layout and put a new one in, a costlier invalidation every frame.
  */
 export function setText(el: Element | null | undefined, text: string): void {
-  if (!el || el.textContent === text) return;
+  if (!el) return;
   const node = el.firstChild;
-  if (node !== null && node === el.lastChild && node.nodeType === Node.TEXT_NODE)
-    (node as Text).data = text;
-  else el.textContent = text;
+  if (node !== null && node === el.lastChild && node.nodeType === Node.TEXT_NODE) {
+    if ((node as Text).data !== text) (node as Text).data = text;
+  } else if (el.textContent !== text) el.textContent = text;
 }
 
 /** Sets or removes an element's title. */
@@ -215,16 +236,15 @@ export function writeCells(
   frame: GridFrame,
   digits: number,
 ): void {
-  const cells = table.querySelectorAll("td");
   if (!frame.exact) {
     if (table.getAttribute("aria-hidden") !== "true") {
       table.setAttribute("aria-hidden", "true");
-      for (const td of Array.from(cells)) setTitle(td, null);
+      for (const td of Array.from(table.querySelectorAll("td"))) setTitle(td, null);
     }
     return;
   }
   if (table.hasAttribute("aria-hidden")) table.removeAttribute("aria-hidden");
-  cells.forEach((td, i) => {
+  table.querySelectorAll("td").forEach((td, i) => {
     const v = frame.data[i] as number;
     setTitle(td, `[${Math.floor(i / cols)}][${i % cols}] = ${exactNumber(v)}`);
     setText(td.querySelector(".value"), formatNumber(v, digits));

@@ -1,5 +1,6 @@
 // One convention for minus signs: every minus the views print is a true minus (−), the
 // exponent's too, so "−3.469e−18" and "1.724e−18" stand side by side (not "−3.469e-18").
+import fc from "fast-check";
 import { expect, test } from "vitest";
 import { exactNumber, formatNumber } from "../../../src/viz/format";
 
@@ -27,4 +28,32 @@ test("no hyphen-minus is ever printed", () => {
     expect(formatNumber(v, 3)).not.toContain("-");
     expect(exactNumber(v)).not.toContain("-");
   }
+});
+
+test("formatNumber trims as the regular expressions it replaced did, for any number and digits", () => {
+  // The earlier form, kept here as the reference: trailing zeros of the mantissa, then a bare
+  // point, then true minus signs.
+  const reference = (value: number, digits: number): string => {
+    if (!Number.isFinite(value)) return "—";
+    if (value === 0) return "0";
+    const abs = Math.abs(value);
+    const text =
+      abs >= 1e5 || abs < 1e-4 ? value.toExponential(digits - 1) : value.toPrecision(digits);
+    const trimmed = text.replace(/(\.\d*?)0+(e|$)/, "$1$2").replace(/\.(e|$)/, "$1");
+    return trimmed.replace(/-/g, "−");
+  };
+  const values = fc.oneof(
+    fc.double(),
+    fc.integer({ min: -1_000_000, max: 1_000_000 }),
+    fc.integer({ min: -200, max: 200 }).map((n) => n / 8),
+    fc
+      .integer({ min: -9, max: 9 })
+      .chain((m) => fc.integer({ min: -30, max: 30 }).map((e) => m * 10 ** e)),
+  );
+  fc.assert(
+    fc.property(values, fc.integer({ min: 1, max: 10 }), (value, digits) => {
+      expect(formatNumber(value, digits)).toBe(reference(value, digits));
+    }),
+    { numRuns: 20_000 },
+  );
 });
