@@ -103,6 +103,33 @@ export default defineConfig({
     manifest: "asset-manifest.json",
     // Every browser the app supports (module workers, CompressionStream) has modulepreload.
     modulePreload: { polyfill: false },
+    // The modules the page needs before it is interactive that lazy chunks share too (the
+    // store, the commit and the engine client, the sweep's engine functions, zustand, React)
+    // go into one chunk, "core", instead of thirteen small ones: each file gzips on its own, and
+    // the thirteen cost 3.3 kB more than one (first load 110.06 kB before, 106.72 kB after).
+    // A module left out of the list still works; it only becomes a small chunk of its own.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            {
+              name: "core",
+              test: new RegExp(
+                [
+                  "src/state/(commit|engineClient|trainingRun|store|batchImages|filters|guard|stateRules|shown|useApp)\\.ts",
+                  "src/worker/client/",
+                  "src/worker/network/requests\\.ts",
+                  "src/engine/(conv2d|grid|loss|validate|sweep|cnn/random)\\.ts",
+                  "node_modules/(zustand|react)/",
+                  "preload-helper",
+                  "rolldown/runtime",
+                ].join("|"),
+              ),
+            },
+          ],
+        },
+      },
+    },
   },
   server: { open: false, host: "127.0.0.1" },
   preview: { open: false, host: "127.0.0.1" },
