@@ -14,17 +14,11 @@ let cached: { key: unknown[]; view: PositionView | null } | null = null;
 export function positionViewOf(s: AppState): PositionView | null {
   const key = [s.sweep, s.position, s.image, s.target];
   if (cached?.key.every((k, i) => k === key[i])) return cached.view;
-  const { sweep, image, target } = s;
-  let view: PositionView | null = null;
   // While a new sweep is computed, the old one may not match the new image's shape.
-  if (
-    sweep !== null &&
-    sweep.inputHeight === image.height &&
-    sweep.inputWidth === image.width &&
-    target.height === sweep.outHeight &&
-    target.width === sweep.outWidth
-  )
-    view = positionView(sweep, focusIndex(s.position), image, target);
+  const view =
+    s.sweep !== null && positionViewShape(s) !== null
+      ? positionView(s.sweep, focusIndex(s.position), s.image, s.target)
+      : null;
   cached = { key, view };
   return view;
 }

@@ -1,6 +1,6 @@
 import { memo, type RefObject, useLayoutEffect, useRef } from "react";
+import { canvasScale } from "./MovingWindow";
 import {
-  canvasScale,
   type DrawnCell,
   drawGrid,
   frameCells,

@@ -34,12 +34,13 @@ interface Drawn {
 const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
 
 /**
- * Canvas pixels per CSS pixel: the display's, and at least 2, so that a 2x picture of the page
- * (PNG export) keeps the outlines crisp. The same while a sweep plays: switching every window
- * to another size when Play is pressed cost more (new canvases for the compositor, in the
- * frames right after the click) than the smaller canvases saved per frame.
+ * Canvas pixels per CSS pixel of the canvases drawn every frame (the moving windows' and the
+ * live number grids'): the display's, and at least 2, so that a 2x picture of the page (PNG
+ * export) stays crisp. The same while a sweep plays: switching every canvas to another size
+ * when Play is pressed cost more (new canvases for the compositor, in the frames right after
+ * the click) than the smaller canvases saved per frame.
  */
-function windowScale(): number {
+export function canvasScale(): number {
   return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
 }
 
@@ -83,7 +84,7 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
     const before = drawn.get(canvas);
     const d: Drawn = { cells, color, cell, width, height, scale: 0, at: before?.at ?? null };
     drawn.set(canvas, d);
-    draw(canvas, d, windowScale());
+    draw(canvas, d, canvasScale());
   }, [cells, color, cell, width, height, layerRef]);
   return (
     <>
@@ -108,7 +109,7 @@ export function MovingWindow({ cells, color, cell, width, height, layerRef }: Mo
 export function moveWindow(canvas: HTMLCanvasElement | null, at: At): void {
   const d = canvas === null ? undefined : drawn.get(canvas);
   if (canvas === null || d === undefined) return;
-  const scale = windowScale();
+  const scale = canvasScale();
   const same =
     d.at === at || (d.at !== null && at !== null && d.at.row === at.row && d.at.col === at.col);
   if (same && scale === d.scale) return;

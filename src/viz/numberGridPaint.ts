@@ -67,16 +67,6 @@ export function measureGrid(wrapper: HTMLElement, table: HTMLTableElement): Grid
 }
 
 /**
- * Canvas pixels per CSS pixel: the display's, and at least 2, so that a 2x picture of the page
- * (PNG export) stays crisp. The same while the numbers change every frame: switching every
- * grid to another size when Play is pressed cost more (new canvases for the compositor, in the
- * frames right after the click) than the smaller canvases saved per frame.
- */
-export function canvasScale(): number {
-  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
-}
-
-/**
  * Text drawn centred at (x, y), condensed to `room` CSS pixels when it is wider (the canvas
  * does it: no measureText for every cell of every frame).
  */
@@ -94,42 +84,42 @@ export interface DrawnCell {
   note: string;
 }
 
-/** A colour's CSS string and its text colour, by colour (a few hundred colours are ever drawn). */
-const paints = new Map<number, { fill: string; ink: string }>();
-
-/** The CSS string and text colour of a colour, made once per colour rather than per frame. */
-function paintOf(rgb: Rgb): { fill: string; ink: string } {
-  const key = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
-  let p = paints.get(key);
-  if (p === undefined) {
-    if (paints.size >= 4096) paints.clear();
-    p = { fill: css(rgb), ink: textOn(rgb) };
-    paints.set(key, p);
-  }
-  return p;
-}
+/**
+ * Each colour's CSS string and text colour, made once rather than every frame: the grids are
+ * coloured by divergingColor and grayColor, so a few hundred colours at most.
+ */
+const paints = new Map<number, [string, string]>();
 
 /** What each cell of a frame shows (colour and rounded text): frames that agree look the same. */
 export function frameCells(frame: GridFrame, digits: number): DrawnCell[] {
   const max = frame.scaleMax ?? maxAbs(frame.data);
-  const cells: DrawnCell[] = [];
-  for (let i = 0; i < frame.data.length; i++) {
+  return Array.from({ length: frame.data.length }, (_, i) => {
     const v = frame.data[i] as number;
-    const { fill, ink } = paintOf(frame.color ? frame.color(v) : divergingColor(v, max));
-    cells.push({ fill, ink, text: formatNumber(v, digits), note: frame.notes?.[i] ?? "" });
-  }
-  return cells;
+    const bg = frame.color ? frame.color(v) : divergingColor(v, max);
+    const key = (bg[0] << 16) | (bg[1] << 8) | bg[2];
+    let paint = paints.get(key);
+    if (paint === undefined) {
+      paint = [css(bg), textOn(bg)];
+      paints.set(key, paint);
+    }
+    return {
+      fill: paint[0],
+      ink: paint[1],
+      text: formatNumber(v, digits),
+      note: frame.notes?.[i] ?? "",
+    };
+  });
 }
 
 /** Whether two frames' cells look the same (equal colours, texts and notes: equal pixels). */
 export function sameCells(a: readonly DrawnCell[], b: readonly DrawnCell[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as DrawnCell;
-    const y = b[i] as DrawnCell;
-    if (x.fill !== y.fill || x.text !== y.text || x.note !== y.note) return false;
-  }
-  return true;
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i] as DrawnCell;
+      return x.fill === y.fill && x.text === y.text && x.note === y.note;
+    })
+  );
 }
 
 /**
@@ -204,9 +194,9 @@ export function pulse(el: Element): void {
 }
 
 /**
- * Sets an element's text when it differs (a read of textContent costs no layout). An element
- * holding one text node keeps it and changes its data: replacing the node would take it out of
- * the layout and put a new one in, a costlier invalidation every frame.
+ * Sets an element's text when it differs (reading a single text node's data makes no string and
+ * costs no layout). An element holding one text node keeps it and changes its data: replacing the
+ * node would take it out of the layout and put a new one in, a costlier invalidation every frame.
  */
 export function setText(el: Element | null | undefined, text: string): void {
   if (!el) return;
