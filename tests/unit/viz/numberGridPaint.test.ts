@@ -20,7 +20,12 @@ test("every cell's fill, ink and text are those of its value, diverging or gray"
       fc.boolean(),
       (data, scaleMax, gray) => {
         const cells = frameCells(
-          { data, scaleMax, color: gray ? grayColor : undefined, exact: false },
+          {
+            data,
+            exact: false,
+            ...(scaleMax === undefined ? {} : { scaleMax }),
+            ...(gray ? { color: grayColor } : {}),
+          },
           4,
         );
         const max =
