@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { errorText } from "../engine/index";
 import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
 import { openDroppedFile } from "./fileDrop";
@@ -17,7 +18,18 @@ export async function openStateFile(file: File): Promise<void> {
     });
     return;
   }
-  await importState(await file.text());
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (error) {
+    // The file changed, moved or lost its permission after it was picked: it cannot be read.
+    setNotice({
+      kind: "error",
+      text: `Import failed, nothing was changed. ${file.name} could not be read: ${errorText(error)}`,
+    });
+    return;
+  }
+  await importState(text);
 }
 
 /** Downloads the state file (its code fetched on first use). */
