@@ -1,9 +1,14 @@
+import { mkdtempSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchChromium, openApp } from "./browser";
+
+// Files for the page to open, in a folder of this run's own: suites running side by side on
+// one machine must not rewrite each other's files while a browser reads them.
+const scratch = mkdtempSync(join(tmpdir(), "convsweep-bad-files-"));
 
 let browser: Browser;
 beforeAll(async () => {
@@ -35,7 +40,7 @@ async function choose(
   ]);
   if (buffer.length > 40 * 1024 * 1024) {
     // Playwright passes large files by path only.
-    const path = join(tmpdir(), name);
+    const path = join(scratch, name);
     await writeFile(path, buffer);
     await chooser.setFiles(path);
   } else {

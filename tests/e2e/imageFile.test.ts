@@ -1,9 +1,14 @@
+import { mkdtempSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { launchChromium, openApp } from "./browser";
+
+// Files for the page to open, in a folder of this run's own: suites running side by side on
+// one machine must not rewrite each other's files while a browser reads them.
+const scratch = mkdtempSync(join(tmpdir(), "convsweep-image-file-"));
 
 let browser: Browser;
 beforeAll(async () => {
@@ -14,7 +19,7 @@ afterAll(async () => {
 });
 
 async function openImage(page: Page, name: string, content: string): Promise<void> {
-  const path = join(tmpdir(), name);
+  const path = join(scratch, name);
   await writeFile(path, content);
   const [chooser] = await Promise.all([
     page.waitForEvent("filechooser"),

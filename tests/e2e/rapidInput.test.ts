@@ -1,3 +1,4 @@
+import { mkdtempSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +7,10 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { conv2d, conv2dBackward, squaredErrorGrad } from "../../src/engine/index";
 import { launchChromium, openApp, WAIT_MS } from "./browser";
 import { expectSumsExact, exportDoc, gridOf, type StateDoc } from "./invariants";
+
+// Files for the page to open, in a folder of this run's own: suites running side by side on
+// one machine must not rewrite each other's files while a browser reads them.
+const scratch = mkdtempSync(join(tmpdir(), "convsweep-rapid-"));
 
 let browser: Browser;
 beforeAll(async () => {
@@ -78,7 +83,7 @@ test("a hundred quick imports: the last one wins and its sums are exact", async 
   const positions = Array.from({ length: 100 }, (_, i) => (i * 37) % 900);
   const paths = await Promise.all(
     positions.map(async (position, i) => {
-      const path = join(tmpdir(), `convsweep-rapid-${i}.json`);
+      const path = join(scratch, `${i}.json`);
       await writeFile(path, atPosition(base, position));
       return path;
     }),

@@ -74,7 +74,7 @@ async function exportState(page: Page): Promise<string> {
 }
 
 async function importFile(page: Page, text: string): Promise<void> {
-  const path = join(tmpdir(), `convsweep-import-${Date.now()}.json`);
+  const path = join(tmpdir(), `convsweep-import-${process.pid}-${Date.now()}.json`);
   await writeFile(path, text);
   const [chooser] = await Promise.all([
     page.waitForEvent("filechooser"),
