@@ -5,8 +5,8 @@ import { ImagesPanel } from "../../panels/Network/ImagesPanel";
 import { LayerEditor } from "../../panels/Network/LayerEditor";
 import { NetworkFiltersPanel } from "../../panels/Network/NetworkFiltersPanel";
 import { NetworkTrainingPanel } from "../../panels/Network/NetworkTrainingPanel";
-import { MAX_NETWORK_FILE_BYTES, NETWORK_FORMAT } from "../../state/network/file";
-import { applyNetworkLink, importNetwork, networkLinkParam } from "../../state/network/loading";
+import { NETWORK_FORMAT } from "../../state/network/file";
+import { applyNetworkLink, networkLinkParam, openNetworkFile } from "../../state/network/loading";
 import { networkStore, useNetwork } from "../../state/network/store";
 import { requestNetworkSweep } from "../../state/network/sweep";
 import { provideFileOpener } from "../fileDrop";
@@ -18,17 +18,6 @@ import "./network.css";
 /** The fragment's `net=…` (percent-escapes decoded), or null. */
 function netParam(hash: string): string | null {
   return new URLSearchParams(hash.replace(/^#/, "")).get("net");
-}
-
-/** Opens a dropped network file, refusing one too large before reading it. */
-async function openNetworkFile(file: File): Promise<void> {
-  if (file.size > MAX_NETWORK_FILE_BYTES) {
-    networkStore.setState({
-      message: `That network file cannot be opened: ${file.name} is ${(file.size / 1048576).toFixed(1)} MB; a network file is at most ${MAX_NETWORK_FILE_BYTES / 1048576} MB.`,
-    });
-    return;
-  }
-  importNetwork(await file.text());
 }
 
 /** The section's notice: the last failure, in words. */
@@ -73,7 +62,8 @@ export default function NetworkSection() {
     const stopParams = provideSectionParams("network", () =>
       networkStore.getState().data.kind === "images" ? {} : { net: networkLinkParam() },
     );
-    // A network file dropped anywhere on the page opens here (fileDrop.ts routes it).
+    // A network file dropped anywhere on the page opens here (fileDrop.ts routes it), by the
+    // same rules as Open network file.
     const stopFiles = provideFileOpener(NETWORK_FORMAT, openNetworkFile);
     return () => {
       window.removeEventListener("hashchange", onHash);

@@ -77,7 +77,9 @@ export function importNetwork(text: string): boolean {
 
 /**
  * Opens a network file chosen or dropped: one over the size limit is refused by its size,
- * before a byte of it is read; any other goes to importNetwork.
+ * before a byte of it is read, and one that can no longer be read (changed, moved or its
+ * permission gone since it was picked: NotReadableError) is refused with the reason; any other
+ * goes to importNetwork. Either way a refused file changes nothing.
  */
 export async function openNetworkFile(file: {
   name: string;
@@ -90,7 +92,16 @@ export async function openNetworkFile(file: {
     });
     return false;
   }
-  return importNetwork(await file.text());
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (error) {
+    networkStore.setState({
+      message: `That network file cannot be opened: ${file.name} could not be read: ${errorText(error)}`,
+    });
+    return false;
+  }
+  return importNetwork(text);
 }
 
 /** The `net` parameter of a link to the network as it is now. */

@@ -118,3 +118,18 @@ test("6. a file's size is checked before it is read; nesting before it is parsed
   expect(importNetwork(long)).toBe(false);
   expect((state().message ?? "").length).toBeLessThan(400);
 });
+
+test("6. a file that can no longer be read once picked is refused with a message; nothing changes", async () => {
+  await swept();
+  const before = state();
+  const gone = async (): Promise<string> => {
+    throw new DOMException("The requested file could not be read.", "NotReadableError");
+  };
+  expect(await openNetworkFile({ name: "gone.json", size: 100, text: gone })).toBe(false);
+  expect(state().message).toBe(
+    "That network file cannot be opened: gone.json could not be read: The requested file could not be read.",
+  );
+  expect(state().params).toBe(before.params);
+  expect(state().sweep).toBe(before.sweep);
+  expect(state().spec).toBe(before.spec);
+});
