@@ -223,10 +223,19 @@ function packer(
   };
 }
 
-/** A zip by its first bytes ("PK\x03\x04"), whatever its name says (a renamed download). */
+/**
+ * A zip by its first bytes ("PK\x03\x04"), whatever its name says (a renamed download). A file
+ * that cannot be read is not taken for one: reading it again as an image skips it, by name and
+ * reason, and the rest of the folder opens.
+ */
 async function isZip(file: Blob): Promise<boolean> {
   if (file.size < 4) return false;
-  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  } catch {
+    return false;
+  }
   return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 }
 

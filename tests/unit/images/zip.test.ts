@@ -294,3 +294,30 @@ test("entriesFromFiles takes folder paths, plain names and zips", async () => {
     /^"more\.ZIP" is \d+ bytes; a zip of 100 bytes at most is read\./,
   );
 });
+
+test("a file of a folder that can no longer be read is skipped by name; the rest opens", async () => {
+  class Unreadable extends File {
+    override slice(): Blob {
+      return this;
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return Promise.reject(
+        new DOMException("The requested file could not be read.", "NotReadableError"),
+      );
+    }
+  }
+  const withPath = (file: File, path: string) =>
+    Object.defineProperty(file, "webkitRelativePath", { value: path });
+  const files = [
+    withPath(new File([image(1) as Uint8Array<ArrayBuffer>], "1.png"), "cats/1.png"),
+    withPath(new File([image(2) as Uint8Array<ArrayBuffer>], "2.png"), "cats/2.png"),
+    withPath(new Unreadable([image(3) as Uint8Array<ArrayBuffer>], "3.png"), "cats/3.png"),
+    withPath(new File([image(4) as Uint8Array<ArrayBuffer>], "4.png"), "dogs/4.png"),
+    withPath(new File([image(5) as Uint8Array<ArrayBuffer>], "5.png"), "dogs/5.png"),
+  ];
+  const set = await openImageSet(await entriesFromFiles(files), SHAPE, { decode: fakeDecode });
+  expect(set.classes).toEqual(["cats", "dogs"]);
+  expect(set.skipped).toEqual([
+    { name: "cats/3.png", why: "could not be read (The requested file could not be read.)" },
+  ]);
+});
