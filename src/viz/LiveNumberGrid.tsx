@@ -1,5 +1,5 @@
 import { memo, type RefObject, useLayoutEffect, useRef } from "react";
-import { canvasScale } from "./MovingWindow";
+import { canvasScale } from "./canvasScale";
 import {
   type DrawnCell,
   drawGrid,

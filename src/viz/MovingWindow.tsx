@@ -1,5 +1,6 @@
 import "./live.css";
 import { type RefObject, useLayoutEffect } from "react";
+import { canvasScale } from "./canvasScale";
 
 /** Props of {@link MovingWindow}. */
 export interface MovingWindowProps {
@@ -32,17 +33,6 @@ interface Drawn {
 }
 
 const drawn = new WeakMap<HTMLCanvasElement, Drawn>();
-
-/**
- * Canvas pixels per CSS pixel of the canvases drawn every frame (the moving windows' and the
- * live number grids'): the display's, and at least 2, so that a 2x picture of the page (PNG
- * export) stays crisp. The same while a sweep plays: switching every canvas to another size
- * when Play is pressed cost more (new canvases for the compositor, in the frames right after
- * the click) than the smaller canvases saved per frame.
- */
-export function canvasScale(): number {
-  return Math.max(2, Math.ceil(window.devicePixelRatio || 1));
-}
 
 /** Sizes the canvas for its grid at `scale` and draws the outlines at the window's place. */
 function draw(canvas: HTMLCanvasElement, d: Drawn, scale: number): void {
