@@ -1,7 +1,8 @@
-import { lazy, type RefObject, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { type RefObject, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { outputShape } from "../engine/index";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
+import { lazyPart, PartBoundary } from "../viz/lazyPart";
 import { Controls } from "./Controls";
 import { HeaderToolsSpace } from "./HeaderToolsSpace";
 import { LazyViews } from "./LazyViews";
@@ -11,8 +12,8 @@ import { LazyPractice } from "./practice/LazyPractice";
 import { Tour } from "./Tour";
 import { useAppStart } from "./useAppStart";
 
-const HeaderTools = lazy(() => import("./HeaderTools"));
-const HelpDialog = lazy(() => import("./HelpDialog").then((m) => ({ default: m.HelpDialog })));
+const HeaderTools = lazyPart(() => import("./HeaderTools"));
+const HelpDialog = lazyPart(() => import("./HelpDialog").then((m) => ({ default: m.HelpDialog })));
 
 /**
  * The header's one-line summary, with the current filter's size and number of positions
@@ -87,13 +88,15 @@ export function App() {
           <button type="button" onClick={openHelp} aria-keyshortcuts="?">
             Keyboard shortcuts
           </button>
-          <Suspense fallback={<HeaderToolsSpace />}>
-            {deferred ? (
-              <HeaderTools practice={practice} onPractice={togglePractice} />
-            ) : (
-              <HeaderToolsSpace />
-            )}
-          </Suspense>
+          <PartBoundary what="The header's buttons (Contents, Practice, Paint δ, Theme, saving and sharing)">
+            <Suspense fallback={<HeaderToolsSpace />}>
+              {deferred ? (
+                <HeaderTools practice={practice} onPractice={togglePractice} />
+              ) : (
+                <HeaderToolsSpace />
+              )}
+            </Suspense>
+          </PartBoundary>
         </div>
       </header>
       <section className="sticky-controls" aria-label="Sweep controls" ref={controls}>
@@ -103,9 +106,11 @@ export function App() {
       {/* In the first load: a tour arriving later would push the panels down mid-stroke. */}
       <Tour />
       {/* The shortcuts' list is a chunk of its own. */}
-      <Suspense fallback={null}>
-        {help ? <HelpDialog open onClose={() => setHelp(false)} /> : null}
-      </Suspense>
+      <PartBoundary what="Keyboard shortcuts">
+        <Suspense fallback={null}>
+          {help ? <HelpDialog open onClose={() => setHelp(false)} /> : null}
+        </Suspense>
+      </PartBoundary>
       <LazyPractice open={practice} onClose={() => setPractice(false)} />
       <MainFigure />
       <LazyViews />

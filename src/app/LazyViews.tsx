@@ -1,11 +1,12 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { runningOf } from "../panels/busyPanels";
 import { useApp } from "../state/useApp";
 import { useDeferredReleased } from "../viz/deferred";
+import { lazyPart, PartBoundary } from "../viz/lazyPart";
 import { Loading } from "./Loading";
 import { fragmentParam, LOAD_VIEWS_EVENT, sectionOf } from "./sections/sections";
 
-const Views = lazy(() => import("./Views"));
+const Views = lazyPart(() => import("./Views"));
 
 /** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
 const NEAR = "800px";
@@ -69,9 +70,11 @@ export function LazyViews() {
   const views = useMemo(
     () =>
       load ? (
-        <Suspense fallback={<Loading>Loading…</Loading>}>
-          <Views />
-        </Suspense>
+        <PartBoundary what="The next questions">
+          <Suspense fallback={<Loading>Loading…</Loading>}>
+            <Views />
+          </Suspense>
+        </PartBoundary>
       ) : null,
     [load],
   );

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
 import { ForwardPanel } from "../panels/Forward/ForwardPanel";
 import { InputPanel } from "../panels/Input/InputPanel";
 import { InputGradientPanel } from "../panels/InputGradient/InputGradientPanel";
@@ -6,14 +6,17 @@ import { RunningSumPanel } from "../panels/RunningSum/RunningSumPanel";
 import { ThisPositionPanel } from "../panels/ThisPosition/ThisPositionPanel";
 import { UpdatePanel } from "../panels/Update/UpdatePanel";
 import { useDeferredReleased } from "../viz/deferred";
+import { lazyPart, PartBoundary } from "../viz/lazyPart";
 import { useWidth } from "../viz/useWidth";
 import { LazyPaintDelta } from "./paintDelta/LazyPaintDelta";
 
 // Training (below the sweep's panels) is a chunk of its own, fetched with the first load's end.
-const TrainingPanel = lazy(() =>
+const TrainingPanel = lazyPart(() =>
   import("../panels/Training/TrainingPanel").then((m) => ({ default: m.TrainingPanel })),
 );
-const Explanation = lazy(() => import("./Explanation").then((m) => ({ default: m.Explanation })));
+const Explanation = lazyPart(() =>
+  import("./Explanation").then((m) => ({ default: m.Explanation })),
+);
 
 /** The panels' sizes for the viewport's width. */
 export function useFigureSizes() {
@@ -55,10 +58,14 @@ export function MainFigure({
       {sweepOnly ? null : (
         <>
           {/* Chunks of their own, loaded once the app is interactive (viz/deferred.ts). */}
-          <Suspense fallback={trainingSpace}>
-            {deferred ? <TrainingPanel chartWidth={chartWidth} /> : trainingSpace}
-          </Suspense>
-          <Suspense fallback={null}>{deferred ? <Explanation /> : null}</Suspense>
+          <PartBoundary what="Training">
+            <Suspense fallback={trainingSpace}>
+              {deferred ? <TrainingPanel chartWidth={chartWidth} /> : trainingSpace}
+            </Suspense>
+          </PartBoundary>
+          <PartBoundary what="The explanation">
+            <Suspense fallback={null}>{deferred ? <Explanation /> : null}</Suspense>
+          </PartBoundary>
         </>
       )}
     </main>

@@ -1,8 +1,9 @@
-import { lazy, StrictMode, Suspense } from "react";
+import { StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import "./app.css";
 import { engine } from "../state/engineClient";
+import { lazyPart, PartBoundary } from "../viz/lazyPart";
 import { registerOffline } from "./offline";
 import { fragmentParam, sectionOf } from "./sections/sections";
 import { applyTheme, savedTheme } from "./theme";
@@ -20,15 +21,17 @@ if (root === null) throw new Error("index.html has no #root element");
 const embedded = sectionOf(fragmentParam(window.location.hash, "embed"));
 if (embedded !== null) document.documentElement.classList.add("embedded");
 // The embedded page is a chunk of its own: the full app's first load never carries it.
-const Embed = lazy(() => import("./sections/Embed").then((m) => ({ default: m.Embed })));
+const Embed = lazyPart(() => import("./sections/Embed").then((m) => ({ default: m.Embed })));
 createRoot(root).render(
   <StrictMode>
     {embedded === null ? (
       <App />
     ) : (
-      <Suspense fallback={null}>
-        <Embed section={embedded} />
-      </Suspense>
+      <PartBoundary what={`The embedded ${embedded.title}`}>
+        <Suspense fallback={null}>
+          <Embed section={embedded} />
+        </Suspense>
+      </PartBoundary>
     )}
   </StrictMode>,
 );

@@ -1,11 +1,14 @@
-import { lazy, memo, Suspense, useId } from "react";
+import { memo, Suspense, useId } from "react";
 import { css, divergingColor } from "./color";
 import { useDeferredReleased } from "./deferred";
 import { formatNumber } from "./format";
+import { lazyPart, PartBoundary } from "./lazyPart";
 
 // The ticks need d3-scale, which the first load does not carry: they are a chunk of their own,
 // loaded once the app is interactive (deferred.ts).
-const LegendTicks = lazy(() => import("./LegendTicks").then((m) => ({ default: m.LegendTicks })));
+const LegendTicks = lazyPart(() =>
+  import("./LegendTicks").then((m) => ({ default: m.LegendTicks })),
+);
 
 export interface LegendProps {
   /** The colour saturates at ±max. */
@@ -49,9 +52,12 @@ export const Legend = memo(function Legend({ max, width = 160, title }: LegendPr
       </text>
       <g transform="translate(8,14)">
         <rect width={width} height={10} fill={`url(#${id})`} stroke="#8888" />
-        <Suspense fallback={null}>
-          {deferred ? <LegendTicks max={max} width={width} /> : null}
-        </Suspense>
+        {/* Without its ticks a legend still shows its colours, and its label gives the range. */}
+        <PartBoundary what="The legend's ticks" quiet>
+          <Suspense fallback={null}>
+            {deferred ? <LegendTicks max={max} width={width} /> : null}
+          </Suspense>
+        </PartBoundary>
       </g>
     </svg>
   );

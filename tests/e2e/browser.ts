@@ -35,6 +35,8 @@ export async function openApp(
      * figure (an embedded section) or whose first sweep is not expected (a refused link).
      */
     ready?: boolean;
+    /** "block": no offline cache, so every request reaches the network (and page.route). */
+    serviceWorkers?: "allow" | "block";
   } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
@@ -42,6 +44,7 @@ export async function openApp(
     acceptDownloads: true,
     colorScheme: options.colorScheme ?? "light",
     bypassCSP: options.bypassCSP ?? false,
+    serviceWorkers: options.serviceWorkers ?? "allow",
   });
   context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();

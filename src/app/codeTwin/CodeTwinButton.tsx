@@ -1,7 +1,8 @@
-import { lazy, type ReactNode, Suspense, useState } from "react";
+import { type ReactNode, Suspense, useState } from "react";
+import { lazyPart, PartBoundary } from "../../viz/lazyPart";
 
 // Each twin's scripts and their dialog are chunks of their own, fetched on the first click.
-const PageCodeTwin = lazy(() => import("./PageCodeTwin"));
+const PageCodeTwin = lazyPart(() => import("./PageCodeTwin"));
 
 const pageTwin = (onClose: () => void) => <PageCodeTwin onClose={onClose} />;
 
@@ -30,7 +31,11 @@ export function CodeTwinButton({
       >
         Show as code
       </button>
-      {open ? <Suspense fallback={null}>{dialog(() => setOpen(false))}</Suspense> : null}
+      {open ? (
+        <PartBoundary what="Show as code">
+          <Suspense fallback={null}>{dialog(() => setOpen(false))}</Suspense>
+        </PartBoundary>
+      ) : null}
     </>
   );
 }

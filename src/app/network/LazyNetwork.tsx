@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
+import { lazyPart, PartBoundary } from "../../viz/lazyPart";
 import { Loading } from "../Loading";
 import { networkOpened } from "../sections/sections";
 
-const NetworkSection = lazy(() => import("./NetworkSection"));
+const NetworkSection = lazyPart(() => import("./NetworkSection"));
 
 /** How close (CSS px) the section may scroll to the viewport before its code is fetched. */
 const NEAR = "400px";
@@ -47,9 +48,11 @@ export function LazyNetwork() {
         Each position's δ now comes from the layers above.
       </p>
       {load ? (
-        <Suspense fallback={<Loading>Loading the network…</Loading>}>
-          <NetworkSection />
-        </Suspense>
+        <PartBoundary what="Inside a real network">
+          <Suspense fallback={<Loading>Loading the network…</Loading>}>
+            <NetworkSection />
+          </Suspense>
+        </PartBoundary>
       ) : (
         <p className="views-loading">The network loads when you get here.</p>
       )}

@@ -1,4 +1,4 @@
-import { lazy, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import {
   exportNetwork,
   exportNetworkOnnx,
@@ -10,11 +10,12 @@ import {
 } from "../../state/network/loading";
 import { networkStore, useNetwork } from "../../state/network/store";
 import { downloadBlob } from "../../viz/download";
+import { lazyPart } from "../../viz/lazyPart";
 import { CodeTwinButton } from "../codeTwin/CodeTwinButton";
 import { withParam } from "../sections/sections";
 
 // The network's scripts and their dialog: chunks of their own, fetched on the first click.
-const NetworkCodeTwin = lazy(() => import("./NetworkCodeTwin"));
+const NetworkCodeTwin = lazyPart(() => import("./NetworkCodeTwin"));
 // The state of the click: a sweep that lands or goes before the chunk does changes nothing.
 const networkTwin = (onClose: () => void) => (
   <NetworkCodeTwin onClose={onClose} network={networkStore.getState()} />

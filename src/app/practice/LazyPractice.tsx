@@ -1,8 +1,9 @@
-import { lazy, Suspense } from "react";
+import { Suspense } from "react";
+import { lazyPart, PartBoundary } from "../../viz/lazyPart";
 import { Loading } from "../Loading";
 
 // The exercises and their section are a chunk of their own, fetched on the first open.
-const PracticeSection = lazy(() => import("./PracticeSection"));
+const PracticeSection = lazyPart(() => import("./PracticeSection"));
 
 /** The practice section while it is open (its code fetched on the first open). */
 export function LazyPractice({
@@ -16,8 +17,10 @@ export function LazyPractice({
 }) {
   if (!open) return null;
   return (
-    <Suspense fallback={<Loading>Loading Practice…</Loading>}>
-      <PracticeSection onClose={onClose} />
-    </Suspense>
+    <PartBoundary what="Practice">
+      <Suspense fallback={<Loading>Loading Practice…</Loading>}>
+        <PracticeSection onClose={onClose} />
+      </Suspense>
+    </PartBoundary>
   );
 }

@@ -1,5 +1,6 @@
-import { lazy, Suspense, useRef } from "react";
+import { Suspense, useRef } from "react";
 import { TrainingPanel } from "../../panels/Training/TrainingPanel";
+import { lazyPart, PartBoundary } from "../../viz/lazyPart";
 import { useControlsHeight } from "../App";
 import { Controls } from "../Controls";
 import { Loading } from "../Loading";
@@ -9,7 +10,7 @@ import { LazyNetwork } from "../network/LazyNetwork";
 import { useAppStart } from "../useAppStart";
 import { type Section, withParam } from "./sections";
 
-const ViewById = lazy(() => import("./ViewById"));
+const ViewById = lazyPart(() => import("./ViewById"));
 
 /**
  * ConvSweep embedded in another page (`#embed=<section>&state=…`): the sweep controls and one
@@ -52,9 +53,11 @@ export function Embed({
           {section.id === "training" ? (
             <TrainingPanel chartWidth={chartWidth} />
           ) : (
-            <Suspense fallback={<Loading>Loading…</Loading>}>
-              <ViewById id={section.id} />
-            </Suspense>
+            <PartBoundary what={section.title}>
+              <Suspense fallback={<Loading>Loading…</Loading>}>
+                <ViewById id={section.id} />
+              </Suspense>
+            </PartBoundary>
           )}
         </main>
       )}

@@ -1,0 +1,56 @@
+// A part of the page whose code cannot be fetched (the connection dropped, or ConvSweep was
+// updated since the page was opened and the old chunk is gone) says so in its place, with Try
+// again; the rest of the page works on. Before lazyPart.tsx, such a failure took the whole page
+// away (React unmounts the root on an error no boundary catches): a blank page.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchChromium, openApp } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test("Practice's code cannot be fetched: a message in its place, the sweep works on, Try again loads it", async () => {
+  // No offline cache: its copy of the chunk would answer instead of the network.
+  const { page, errors } = await openApp(browser, { serviceWorkers: "block" });
+  const chunk = /\/assets\/PracticeSection-[^/]*\.(js|css)$/;
+  let fetches = 0;
+  await page.route(chunk, (route) => {
+    fetches++;
+    return route.abort("internetdisconnected");
+  });
+
+  await page.getByRole("button", { name: "Practice", exact: true }).click();
+  const alert = page.getByRole("alert").filter({ hasText: "Practice could not be loaded" });
+  await alert.waitFor();
+  expect(await alert.textContent()).toMatch(
+    /Practice could not be loaded \(.+\)\. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page\. The rest of the page works as before\./,
+  );
+  // The rest of the page is still there and still works.
+  const status = page.getByRole("status");
+  expect(await status.textContent()).toBe("Position 0 of 900");
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await expect.poll(() => status.textContent()).toBe("Position 1 of 900");
+  expect(await page.getByRole("heading", { name: "Input image" }).count()).toBe(1);
+
+  // Try again while still cut off: fetched anew, and the message again.
+  const before = fetches;
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await expect.poll(() => fetches).toBeGreaterThan(before);
+  await alert.waitFor();
+
+  // Connection back: Try again brings Practice, and the message goes.
+  await page.unroute(chunk);
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await page.getByRole("region", { name: "Practice: predict, then reveal" }).waitFor();
+  expect(await alert.count()).toBe(0);
+  expect(await status.textContent()).toBe("Position 1 of 900");
+  // The only errors are the failed fetches and React's report of the one it caught.
+  expect(errors.length).toBeGreaterThan(0);
+  for (const e of errors)
+    expect(e).toMatch(/ERR_INTERNET_DISCONNECTED|PracticeSection|dynamically imported module/);
+});
