@@ -4,13 +4,31 @@ import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
 import { openDroppedFile } from "./fileDrop";
 
+/**
+ * The state file's code (a chunk fetched on first use), or null when it cannot be fetched (the
+ * connection dropped, or the app was updated since the page was opened): a notice says so and
+ * nothing changes.
+ */
+async function stateFileCode(): Promise<
+  [typeof import("../state/loading"), typeof import("../state/stateFile")] | null
+> {
+  try {
+    return await Promise.all([import("../state/loading"), import("../state/stateFile")]);
+  } catch (error) {
+    setNotice({
+      kind: "error",
+      text: `The state file's code could not be loaded (${errorText(error)}), so nothing was imported or exported. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.`,
+    });
+    return null;
+  }
+}
+
 /** Reads a dropped or picked file as a state file, refusing huge ones before reading them. */
 export async function openStateFile(file: File): Promise<void> {
   // The state file's code is fetched on first use: most visits never import a file.
-  const [{ importState }, { MAX_STATE_FILE_BYTES }] = await Promise.all([
-    import("../state/loading"),
-    import("../state/stateFile"),
-  ]);
+  const code = await stateFileCode();
+  if (code === null) return;
+  const [{ importState }, { MAX_STATE_FILE_BYTES }] = code;
   if (file.size > MAX_STATE_FILE_BYTES) {
     setNotice({
       kind: "error",
@@ -34,10 +52,9 @@ export async function openStateFile(file: File): Promise<void> {
 
 /** Downloads the state file (its code fetched on first use). */
 async function exportFile(): Promise<void> {
-  const [{ exportState }, { STATE_FILE_NAME }] = await Promise.all([
-    import("../state/loading"),
-    import("../state/stateFile"),
-  ]);
+  const code = await stateFileCode();
+  if (code === null) return;
+  const [{ exportState }, { STATE_FILE_NAME }] = code;
   downloadBlob(new Blob([exportState()], { type: "application/json" }), STATE_FILE_NAME);
 }
 

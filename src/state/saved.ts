@@ -1,3 +1,4 @@
+import { errorText } from "../engine/errorText";
 import { downloadBlob } from "../viz/download";
 import { setNotice } from "./commit";
 import { stateProblem } from "./stateRules";
@@ -76,15 +77,29 @@ export async function restoreSavedWork(): Promise<boolean> {
 }
 
 let warned = false;
+let codeWarned = false;
 
 /** Saves the current state; one that breaks the state rules never replaces the last saved. */
 async function save(): Promise<void> {
   const state = appStore.getState();
   if (stateProblem(state) !== null) return;
-  const [{ linkDocument }, { currentLinkedState }] = await Promise.all([
-    import("./link"),
-    import("./loading"),
-  ]);
+  let code: [typeof import("./link"), typeof import("./loading")];
+  try {
+    code = await Promise.all([import("./link"), import("./loading")]);
+  } catch (error) {
+    // Its code could not be fetched (the connection dropped): say so once; the next change
+    // tries again.
+    if (!codeWarned) {
+      codeWarned = true;
+      setNotice({
+        kind: "error",
+        text: `Your work is not being saved: the code that saves it could not be loaded (${errorText(error)}). Each change tries again, so it is saved once the connection is back.`,
+      });
+    }
+    return;
+  }
+  codeWarned = false;
+  const [{ linkDocument }, { currentLinkedState }] = code;
   try {
     localStorage.setItem(SAVED_KEY, JSON.stringify(linkDocument(currentLinkedState())));
   } catch {

@@ -54,3 +54,55 @@ test("Practice's code cannot be fetched: a message in its place, the sweep works
   for (const e of errors)
     expect(e).toMatch(/ERR_INTERNET_DISCONNECTED|PracticeSection|dynamically imported module/);
 });
+
+test("Export and Paint δ, their code cut off: a notice says so and nothing changes; back, they work", async () => {
+  const { page, errors } = await openApp(browser, { serviceWorkers: "block" });
+  const chunks = /\/assets\/(loading|stateFile|paintedDelta)-[^/]*\.js$/;
+  await page.route(chunks, (route) => route.abort("internetdisconnected"));
+  const notice = page.getByRole("alert");
+
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  await expect
+    .poll(() => notice.textContent())
+    .toMatch(
+      /^The state file's code could not be loaded \(.+\), so nothing was imported or exported\. Check the connection and try again/,
+    );
+
+  await page.getByRole("button", { name: "Paint δ", exact: true }).click();
+  await expect
+    .poll(() => notice.textContent())
+    .toMatch(/^Paint δ could not be loaded \(.+\), so nothing changed\./);
+  expect(
+    await page.getByRole("button", { name: "Paint δ", exact: true }).getAttribute("aria-pressed"),
+  ).not.toBe("true");
+  expect(await page.getByRole("status").textContent()).toBe("Position 0 of 900");
+
+  await page.unroute(chunks);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export", exact: true }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.json$/);
+  for (const e of errors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
+});
+
+test("saving the work, its code cut off: a notice says so once; the connection back, the next change saves it", async () => {
+  const { page, errors } = await openApp(browser, { serviceWorkers: "block" });
+  const chunks = /\/assets\/(link|loading)-[^/]*\.js$/;
+  await page.route(chunks, (route) => route.abort("internetdisconnected"));
+  const saved = () => page.evaluate(() => localStorage.getItem("convsweep-saved"));
+  expect(await saved()).toBeNull();
+  const status = page.getByRole("status");
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await expect.poll(() => status.textContent()).toBe("Position 1 of 900");
+  await expect
+    .poll(() => page.getByRole("alert").textContent())
+    .toMatch(
+      /^Your work is not being saved: the code that saves it could not be loaded \(.+\)\. Each change tries again/,
+    );
+  expect(await saved()).toBeNull();
+
+  await page.unroute(chunks);
+  await page.getByRole("button", { name: "Step", exact: true }).click();
+  await expect.poll(() => status.textContent()).toBe("Position 2 of 900");
+  await expect.poll(async () => JSON.parse((await saved()) ?? "null")?.position).toBe(2);
+  for (const e of errors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
+});

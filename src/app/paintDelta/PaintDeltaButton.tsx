@@ -1,8 +1,19 @@
+import { errorText } from "../../engine/errorText";
+import { setNotice } from "../../state/commit";
 import { useApp } from "../../state/useApp";
 
 /** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
 async function toggle(painting: boolean): Promise<void> {
-  const mode = await import("../../state/paintedDelta");
+  let mode: typeof import("../../state/paintedDelta");
+  try {
+    mode = await import("../../state/paintedDelta");
+  } catch (error) {
+    setNotice({
+      kind: "error",
+      text: `Paint δ could not be loaded (${errorText(error)}), so nothing changed. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.`,
+    });
+    return;
+  }
   await (painting ? mode.stopPaintingDelta() : mode.startPaintingDelta());
 }
 
