@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 import { buildDigitsAsset } from "./scripts/digits";
+import { builtServiceWorker } from "./scripts/offlineCache";
 import { rdBuPalette } from "./scripts/palette";
 import { DIGITS_ASSET_NAME } from "./src/engine/cnn/digits";
 
@@ -68,14 +70,17 @@ function digitsAsset(): Plugin {
 }
 
 /**
- * precache.json: every file of the build the offline cache (public/sw.js) fetches on install.
- * Vite's asset manifest lists the page's chunks but not the engine worker's own chunks, without
- * which the worker cannot start offline. The digits asset is left out: it is fetched (and then
- * cached) only when the real-network section is opened.
+ * The offline cache: precache.json, every file of the build the service worker fetches on
+ * install (Vite's asset manifest lists the page's chunks but not the engine worker's own
+ * chunks, without which the worker cannot start offline; the digits asset is left out: it is
+ * fetched, and then cached, only when the real-network section is opened), and sw.js, its
+ * cache named after those files. A browser installs a service worker again only when its script
+ * changes: with one name for every build, a visitor's cache never took a later build's files,
+ * and a part not yet opened failed offline after an update.
  */
-function precacheList(): Plugin {
+function offlineCache(): Plugin {
   return {
-    name: "convsweep-precache",
+    name: "convsweep-offline-cache",
     apply: "build",
     enforce: "post",
     generateBundle(_options, bundle) {
@@ -87,6 +92,11 @@ function precacheList(): Plugin {
         fileName: "precache.json",
         source: `${JSON.stringify(files, null, 1)}\n`,
       });
+      this.emitFile({
+        type: "asset",
+        fileName: "sw.js",
+        source: builtServiceWorker(readFileSync("src/app/sw.js", "utf8"), files),
+      });
     },
   };
 }
@@ -94,9 +104,9 @@ function precacheList(): Plugin {
 // A relative base lets the built folder work from any static host and any sub-path.
 export default defineConfig({
   base: "./",
-  plugins: [react(), rdBuPalette(), contentSecurityPolicy(), digitsAsset(), precacheList()],
+  plugins: [react(), rdBuPalette(), contentSecurityPolicy(), digitsAsset(), offlineCache()],
   worker: { format: "es" },
-  // The asset manifest lets the offline cache (public/sw.js) fetch every built file on install.
+  // The asset manifest lets the offline cache (src/app/sw.js) fetch every built file on install.
   build: {
     target: "es2022",
     sourcemap: false,

@@ -1,6 +1,7 @@
 /**
- * Registers the offline cache (public/sw.js) in production builds. The worker caches every
- * built file on install (from Vite's asset manifest), so the next visit works offline.
+ * Registers the offline cache (src/app/sw.js, built to dist/sw.js) in production builds. The
+ * worker caches every built file on install (precache.json), so the next visit works offline;
+ * a later build's worker replaces it, with that build's files.
  */
 export function registerOffline(): void {
   if (!import.meta.env.PROD || !("serviceWorker" in navigator)) return;

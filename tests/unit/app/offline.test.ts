@@ -1,11 +1,11 @@
-// The offline cache (public/sw.js, issue 26 item 5): run in a stand-in service worker scope,
+// The offline cache (src/app/sw.js, issue 26 item 5): run in a stand-in service worker scope,
 // it keeps as the start page only the app's own start page, never a 404 or another page, so
 // that offline the start page is still the app.
 import { readFileSync } from "node:fs";
 import { runInNewContext } from "node:vm";
 import { beforeEach, describe, expect, test } from "vitest";
 
-const SCRIPT = readFileSync(new URL("../../../public/sw.js", import.meta.url), "utf8");
+const SCRIPT = readFileSync(new URL("../../../src/app/sw.js", import.meta.url), "utf8");
 /** Where the app is served; the worker is ./sw.js beside its start page. */
 const APP = "https://example.test/convsweep/";
 

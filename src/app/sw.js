@@ -1,6 +1,9 @@
 // ConvSweep's offline cache. The start page: network first, the cached copy when offline.
 // Built assets (content-hashed names): cache first. Only this origin's GET requests are handled.
-const CACHE = "convsweep-v2";
+// The build writes this file to dist/sw.js with the cache named after its files (vite.config.ts,
+// offlineCache): each build's worker differs, so a browser installs the new one, which caches
+// the new build's files, and drops the caches of earlier builds when it takes over.
+const CACHE = "convsweep";
 
 /** The app's start page: "./" beside this script, where the app is served. */
 const START = new URL("./", self.location.href);
