@@ -27,7 +27,7 @@ createRoot(root).render(
     {embedded === null ? (
       <App />
     ) : (
-      <PartBoundary what={`The embedded ${embedded.title}`}>
+      <PartBoundary what={embedded.title}>
         <Suspense fallback={null}>
           <Embed section={embedded} />
         </Suspense>
