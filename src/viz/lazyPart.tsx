@@ -72,8 +72,8 @@ interface PartBoundaryProps {
  * Keeps a failure inside one part: a part whose code cannot be fetched, or that fails while
  * rendering, shows a message and Try again in its place instead of taking the page with it.
  */
-export class PartBoundary extends Component<PartBoundaryProps, { error: unknown }> {
-  override state: { error: unknown } = { error: null };
+export class PartBoundary extends Component<PartBoundaryProps, { error: unknown; tries: number }> {
+  override state: { error: unknown; tries: number } = { error: null, tries: 0 };
 
   static getDerivedStateFromError(error: unknown): { error: unknown } {
     return { error };
@@ -81,16 +81,22 @@ export class PartBoundary extends Component<PartBoundaryProps, { error: unknown 
 
   private readonly retry = () => {
     retryFailedParts();
-    this.setState({ error: null });
+    this.setState(({ tries }) => ({ error: null, tries: tries + 1 }));
   };
 
   override render(): ReactNode {
-    const { error } = this.state;
+    const { error, tries } = this.state;
     if (error === null) return this.props.children;
     if (this.props.quiet) return null;
-    const text = isLoadError(error)
-      ? `${this.props.what} could not be loaded (${errorText(error)}). Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page. The rest of the page works as before.`
-      : `${this.props.what} stopped with an error: ${errorText(error)}. The rest of the page works as before.`;
+    const { what } = this.props;
+    const reason = errorText(error);
+    // Some browsers (Firefox) keep a failed module load for the page's life: then only a reload
+    // fetches it again, and a second failure says so.
+    const text = !isLoadError(error)
+      ? `${what} stopped with an error: ${reason}. The rest of the page works as before.`
+      : tries === 0
+        ? `${what} could not be loaded (${reason}). Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page. The rest of the page works as before.`
+        : `${what} could not be loaded again (${reason}). Reload the page to fetch it anew; the rest of the page works as before.`;
     return (
       <div className="part-failed" role="alert">
         <p>{text}</p>

@@ -41,7 +41,11 @@ test("Practice's code cannot be fetched: a message in its place, the sweep works
   const before = fetches;
   await alert.getByRole("button", { name: "Try again" }).click();
   await expect.poll(() => fetches).toBeGreaterThan(before);
-  await alert.waitFor();
+  await expect
+    .poll(() => alert.textContent())
+    .toMatch(
+      /^Practice could not be loaded again \(.+\)\. Reload the page to fetch it anew; the rest of the page works as before\./,
+    );
 
   // Connection back: Try again brings Practice, and the message goes.
   await page.unroute(chunk);

@@ -1,7 +1,15 @@
 // The built app in Debian's Firefox ESR: the same things a person does in
 // Chromium, done in Firefox, with no console error. What differs is fixed in the app.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
@@ -11,7 +19,16 @@ import { serveStatic } from "../../scripts/static-server.mjs";
 import { FOLDER_CLASSES, writeImageFolder } from "../e2e/imageFolder";
 import { pngFile } from "../unit/app/imageFiles";
 import { WAIT_MS } from "../waits";
-import { button, click, download, launchFirefox, openApp, status, until } from "./firefox";
+import {
+  appReady,
+  button,
+  click,
+  download,
+  launchFirefox,
+  openApp,
+  status,
+  until,
+} from "./firefox";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -485,5 +502,50 @@ test("Use camera with Firefox's fake camera: pictures of two classes become the 
     expect(errors).toEqual([]);
   } finally {
     await withCamera.close();
+  }
+});
+
+test("Practice's code missing from the server: a message in its place; back, Try again or a reload loads it", async () => {
+  // A copy of the build without Practice's chunk, as after a deploy or a partial upload.
+  const dir = mkdtempSync(join(tmpdir(), "convsweep-firefox-part-"));
+  cpSync(process.env.CONVSWEEP_DIST ?? "dist", dir, { recursive: true });
+  const chunk = readdirSync(join(dir, "assets")).find((f) => /^PracticeSection-.*\.js$/.test(f));
+  if (chunk === undefined) throw new Error("the build has no PracticeSection chunk");
+  const file = join(dir, "assets", chunk);
+  renameSync(file, `${file}.gone`);
+  const server = await serveStatic(dir);
+  try {
+    const { page } = await openApp(browser, server.url);
+    const failed = () =>
+      page.evaluate(() => document.querySelector(".part-failed")?.textContent ?? "");
+    const practice = () => page.evaluate(() => document.querySelector(".practice") !== null);
+    await click(page, "Practice");
+    await until(
+      async () => (await failed()).startsWith("Practice could not be loaded ("),
+      "message",
+    );
+    // The rest of the page works on.
+    await click(page, "Step");
+    await until(async () => (await status(page)).includes("Position 1 of 900"), "a step");
+
+    renameSync(`${file}.gone`, file);
+    await click(page, "Try again");
+    // Firefox keeps a failed module load for the page's life: then the message says to reload.
+    await until(
+      async () =>
+        (await practice()) || (await failed()).startsWith("Practice could not be loaded again ("),
+      "Practice, or the message to reload",
+    );
+    if (!(await practice())) {
+      expect(await failed()).toMatch(/Reload the page to fetch it anew/);
+      await page.reload();
+      await appReady(page);
+      await click(page, "Practice");
+      await until(practice, "Practice after a reload");
+    }
+    expect(await failed()).toBe("");
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
