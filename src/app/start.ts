@@ -1,3 +1,5 @@
+import { errorText } from "../engine/errorText";
+import { setNotice } from "../state/commit";
 import { keepSaving, restoreSavedWork } from "../state/saved";
 import { requestSweep } from "../state/sweep";
 import { fragmentParam, goToSection, sectionOf } from "./sections/sections";
@@ -11,9 +13,17 @@ export async function openFromLocation(saved = true): Promise<void> {
   const hash = window.location.hash;
   const value = fragmentParam(hash, "state");
   // The state file's and links' code is fetched only when there is a link to open.
-  const opened =
-    (value !== null && (await (await import("../state/loading")).openLink(value, saved))) ||
-    (value === null && saved && (await restoreSavedWork()));
+  let opened = false;
+  if (value !== null) {
+    try {
+      opened = await (await import("../state/loading")).openLink(value, saved);
+    } catch (error) {
+      setNotice({
+        kind: "error",
+        text: `The link's state could not be opened: the code that opens it could not be loaded (${errorText(error)}). The app starts fresh; reload the page to open the link again.`,
+      });
+    }
+  } else if (saved) opened = await restoreSavedWork();
   if (!opened) await requestSweep();
   const section = sectionOf(fragmentParam(hash, "view"));
   if (section !== null) void goToSection(section);

@@ -69,8 +69,19 @@ export function forgetSaved(): void {
 export async function restoreSavedWork(): Promise<boolean> {
   const doc = readSaved();
   if (doc === null) return false;
-  // The state file's code is fetched only when there is saved work to restore.
-  const { restoreSaved } = await import("./loading");
+  // The state file's code is fetched only when there is saved work to restore. If it cannot be
+  // fetched (the connection dropped during the page's load), the work is set aside, never
+  // overwritten by the fresh start's.
+  let restoreSaved: typeof import("./loading")["restoreSaved"];
+  try {
+    ({ restoreSaved } = await import("./loading"));
+  } catch (error) {
+    setAside(
+      JSON.stringify(doc),
+      `Your saved work could not be opened: the code that opens it could not be loaded (${errorText(error)}), so the app starts fresh.`,
+    );
+    return false;
+  }
   const ok = await restoreSaved(doc);
   if (!ok) setAside(JSON.stringify(doc), appStore.getState().notice?.text ?? "");
   return ok;

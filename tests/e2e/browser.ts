@@ -37,6 +37,8 @@ export async function openApp(
     ready?: boolean;
     /** "block": no offline cache, so every request reaches the network (and page.route). */
     serviceWorkers?: "allow" | "block";
+    /** Requests to abort from the start, as a dropped connection would (with serviceWorkers "block"). */
+    block?: RegExp;
   } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
@@ -50,6 +52,8 @@ export async function openApp(
   const page = await context.newPage();
   await throttle(page);
   if (options.initScript) await page.addInitScript(options.initScript);
+  if (options.block)
+    await page.route(options.block, (route) => route.abort("internetdisconnected"));
   const errors: string[] = [];
   const requests: string[] = [];
   page.on("console", (msg) => {

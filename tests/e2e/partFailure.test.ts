@@ -110,3 +110,42 @@ test("saving the work, its code cut off: a notice says so once; the connection b
   await expect.poll(async () => JSON.parse((await saved()) ?? "null")?.position).toBe(2);
   for (const e of errors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
 });
+
+test("saved work or a link, their code cut off while the page loads: set aside or named, and the app starts fresh", async () => {
+  const block = /\/assets\/(link|loading)-[^/]*\.js$/;
+  // Saved work: kept aside with a download, never overwritten by the fresh start's.
+  const first = await openApp(browser, {
+    serviceWorkers: "block",
+    block,
+    ready: false,
+    initScript: () =>
+      localStorage.setItem("convsweep-saved", '{"format":"convsweep-link","position":7}'),
+  });
+  await expect.poll(() => first.page.getByRole("status").textContent()).toBe("Position 0 of 900");
+  const alert = first.page.getByRole("alert");
+  await expect
+    .poll(() => alert.textContent())
+    .toMatch(
+      /^Your saved work could not be opened: the code that opens it could not be loaded \(.+\), so the app starts fresh\. The saved work is kept in this browser: download it now to keep it\./,
+    );
+  expect(await alert.getByRole("button", { name: "Download the saved work" }).count()).toBe(1);
+  expect(await first.page.evaluate(() => localStorage.getItem("convsweep-saved-unrestored"))).toBe(
+    '{"format":"convsweep-link","position":7}',
+  );
+
+  // A link: named, and the app starts fresh.
+  const second = await openApp(browser, {
+    serviceWorkers: "block",
+    block,
+    ready: false,
+    hash: "#state=anything",
+  });
+  await expect.poll(() => second.page.getByRole("status").textContent()).toBe("Position 0 of 900");
+  await expect
+    .poll(() => second.page.getByRole("alert").textContent())
+    .toMatch(
+      /^The link's state could not be opened: the code that opens it could not be loaded \(.+\)\. The app starts fresh; reload the page to open the link again\./,
+    );
+  for (const e of [...first.errors, ...second.errors])
+    expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
+});
