@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { errorText } from "../engine/index";
 import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
+import { loadFailureText } from "../viz/lazyPart";
 import { openDroppedFile } from "./fileDrop";
 
 /**
@@ -17,7 +18,7 @@ async function stateFileCode(): Promise<
   } catch (error) {
     setNotice({
       kind: "error",
-      text: `The state file's code could not be loaded (${errorText(error)}), so nothing was imported or exported. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.`,
+      text: loadFailureText("The state file's code", error, "so nothing was imported or exported"),
     });
     return null;
   }

@@ -17,6 +17,18 @@ import {
 } from "react";
 import { errorText } from "../engine/errorText";
 
+/** What a person can do about code that could not be fetched. */
+const RETRY_ADVICE =
+  "Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.";
+
+/**
+ * The one wording for code that could not be fetched: "<what> could not be loaded (<reason>),
+ * <outcome>. Check the connection and try again; …". `outcome` says what did not happen.
+ */
+export function loadFailureText(what: string, error: unknown, outcome?: string): string {
+  return `${what} could not be loaded (${errorText(error)})${outcome ? `, ${outcome}` : ""}. ${RETRY_ADVICE}`;
+}
+
 /** The parts whose last load failed: each entry starts its part's load over. */
 const failed = new Set<() => void>();
 /** The errors of failed loads, to tell them from a part's own errors while rendering. */
@@ -95,7 +107,7 @@ export class PartBoundary extends Component<PartBoundaryProps, { error: unknown;
     const text = !isLoadError(error)
       ? `${what} stopped with an error: ${reason}. The rest of the page works as before.`
       : tries === 0
-        ? `${what} could not be loaded (${reason}). Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page. The rest of the page works as before.`
+        ? `${loadFailureText(what, error)} The rest of the page works as before.`
         : `${what} could not be loaded again (${reason}). Reload the page to fetch it anew; the rest of the page works as before.`;
     return (
       <div className="part-failed" role="alert">

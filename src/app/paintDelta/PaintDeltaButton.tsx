@@ -1,6 +1,6 @@
-import { errorText } from "../../engine/errorText";
 import { setNotice } from "../../state/commit";
 import { useApp } from "../../state/useApp";
+import { loadFailureText } from "../../viz/lazyPart";
 
 /** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
 async function toggle(painting: boolean): Promise<void> {
@@ -10,7 +10,7 @@ async function toggle(painting: boolean): Promise<void> {
   } catch (error) {
     setNotice({
       kind: "error",
-      text: `Paint δ could not be loaded (${errorText(error)}), so nothing changed. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.`,
+      text: loadFailureText("Paint δ", error, "so nothing changed"),
     });
     return;
   }
