@@ -1,9 +1,14 @@
-import { setNotice } from "../state/commit";
+import { commit, setNotice } from "../state/commit";
 import { useApp } from "../state/useApp";
+import { downloadBlob } from "../viz/download";
 
-/** The latest message: errors are alerts, other news is announced politely. */
+/**
+ * The latest message: errors are alerts, other news is announced politely. Saved work that
+ * was set aside keeps its own message, with its download, until dismissed.
+ */
 export function NoticeBar() {
   const notice = useApp((s) => s.notice);
+  const setAside = useApp((s) => s.setAside);
   const engineError = useApp((s) => s.engineError);
   return (
     <div className="notices">
@@ -11,6 +16,31 @@ export function NoticeBar() {
         <p className="notice error" role="alert">
           The engine stopped working: {engineError} Reload the page to try again; export your state
           first.
+        </p>
+      ) : null}
+      {setAside ? (
+        <p className="notice error" role="alert">
+          {setAside.text}{" "}
+          <button
+            type="button"
+            className="primary"
+            onClick={() =>
+              downloadBlob(
+                new Blob([setAside.work], { type: "application/json" }),
+                "convsweep-saved-work.json",
+              )
+            }
+          >
+            Download the saved work
+          </button>{" "}
+          <button
+            type="button"
+            className="link"
+            onClick={() => commit({ setAside: null })}
+            aria-label="Dismiss the saved work's message"
+          >
+            ✕
+          </button>
         </p>
       ) : null}
       <div aria-live="polite">

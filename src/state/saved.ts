@@ -1,6 +1,5 @@
 import { errorText } from "../engine/errorText";
-import { downloadBlob } from "../viz/download";
-import { setNotice } from "./commit";
+import { commit, setNotice } from "./commit";
 import { stateProblem } from "./stateRules";
 import { appStore } from "./store";
 
@@ -36,7 +35,8 @@ export function readSaved(): unknown {
 
 /**
  * Moves saved work that cannot be restored out of the way (new work is saved again as usual)
- * and says so, offering it as a file. `why` leads the message.
+ * and says so, offering it as a file, in a message of its own that later notices do not
+ * replace. `why` leads the message; a notice that said the same is taken down.
  */
 function setAside(text: string, why: string): void {
   let kept = true;
@@ -46,14 +46,13 @@ function setAside(text: string, why: string): void {
     kept = false;
   }
   forgetSaved();
-  setNotice({
-    kind: "error",
-    text: `${why} ${kept ? "The saved work is kept in this browser" : "The saved work could not be kept in this browser"}: download it now to keep it.`,
-    action: {
-      label: "Download the saved work",
-      run: () =>
-        downloadBlob(new Blob([text], { type: "application/json" }), "convsweep-saved-work.json"),
+  const { notice } = appStore.getState();
+  commit({
+    setAside: {
+      text: `${why} ${kept ? "The saved work is kept in this browser" : "The saved work could not be kept in this browser"}: download it now to keep it.`,
+      work: text,
     },
+    notice: notice?.text === why ? null : notice,
   });
 }
 

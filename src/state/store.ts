@@ -21,6 +21,17 @@ export interface Notice {
   action?: { label: string; run: () => void };
 }
 
+/**
+ * Saved work that could not be restored, moved aside (saved.ts): its message and Download stay
+ * on screen until dismissed, whatever notices come after.
+ */
+export interface SetAsideWork {
+  /** Why it was set aside, and where it is kept. */
+  text: string;
+  /** The saved entry as it was, offered as a file. */
+  work: string;
+}
+
 /** One point of the loss curve: the loss with the parameters after `update` updates. */
 export interface LossPoint {
   update: number;
@@ -119,6 +130,7 @@ export interface BatchSlice {
 /** Messages and dialogs. */
 export interface UiSlice {
   notice: Notice | null;
+  setAside: SetAsideWork | null;
 }
 
 export type AppState = DrawingSlice &
@@ -183,6 +195,7 @@ export function initialState(): AppState {
     batchPending: false,
     batchError: null,
     notice: null,
+    setAside: null,
   };
 }
 

@@ -233,5 +233,16 @@ test("saved work that cannot be restored is kept and offered as a download", asy
   const { readFile } = await import("node:fs/promises");
   expect(await readFile(await download.path(), "utf8")).toBe(entry);
   expect(await page.evaluate(() => localStorage.getItem("convsweep-saved-unrestored"))).toBe(entry);
+  // A later message (here a refused import) does not take the set-aside work's message and its
+  // download away; only its own ✕ does.
+  await importDoc(page, { format: "convsweep-state", version: 99 });
+  const alerts = page.getByRole("alert");
+  await expect.poll(() => alerts.allTextContents()).toHaveLength(2);
+  expect(await alerts.filter({ hasText: "kept in this browser" }).count()).toBe(1);
+  expect(await alerts.filter({ hasText: "Import failed" }).count()).toBe(1);
+  await page.getByRole("button", { name: "Dismiss the saved work's message" }).click();
+  await expect
+    .poll(() => alerts.allTextContents())
+    .toEqual([expect.stringMatching(/Import failed/)]);
   expect(errors).toEqual([]);
 });
