@@ -1,8 +1,7 @@
 import { useEffect, useRef } from "react";
-import { errorText } from "../engine/index";
+import { errorText, loadFailureText } from "../engine/index";
 import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
-import { loadFailureText } from "../viz/lazyPart";
 import { openDroppedFile } from "./fileDrop";
 
 /**

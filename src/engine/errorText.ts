@@ -6,3 +6,17 @@
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** What a person can do about code that could not be fetched. */
+const RETRY_ADVICE =
+  "Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.";
+
+/**
+ * The one wording for code that could not be fetched (the connection dropped, or ConvSweep was
+ * updated since the page was opened and the old chunk is gone): "<what> could not be loaded
+ * (<reason>), <outcome>. Check the connection and try again; …". `outcome` says what did not
+ * happen.
+ */
+export function loadFailureText(what: string, error: unknown, outcome?: string): string {
+  return `${what} could not be loaded (${errorText(error)})${outcome ? `, ${outcome}` : ""}. ${RETRY_ADVICE}`;
+}

@@ -90,7 +90,7 @@ export {
 } from "./cnn/train";
 export { conv2d } from "./conv2d";
 export { type ConvGradients, conv2dBackward } from "./conv2dBackward";
-export { errorText } from "./errorText";
+export { errorText, loadFailureText } from "./errorText";
 export { type FusedState, fusedStep3x3 } from "./fusedStep3x3";
 export {
   DIFFERENCE_SCHEMES,

@@ -15,19 +15,7 @@ import {
   lazy,
   type ReactNode,
 } from "react";
-import { errorText } from "../engine/errorText";
-
-/** What a person can do about code that could not be fetched. */
-const RETRY_ADVICE =
-  "Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page.";
-
-/**
- * The one wording for code that could not be fetched: "<what> could not be loaded (<reason>),
- * <outcome>. Check the connection and try again; …". `outcome` says what did not happen.
- */
-export function loadFailureText(what: string, error: unknown, outcome?: string): string {
-  return `${what} could not be loaded (${errorText(error)})${outcome ? `, ${outcome}` : ""}. ${RETRY_ADVICE}`;
-}
+import { errorText, loadFailureText } from "../engine/errorText";
 
 /** The parts whose last load failed: each entry starts its part's load over. */
 const failed = new Set<() => void>();

@@ -53,7 +53,8 @@ export async function openApp(
   await throttle(page);
   if (options.initScript) await page.addInitScript(options.initScript);
   if (options.block)
-    await page.route(options.block, (route) => route.abort("internetdisconnected"));
+    // The context's route: it sees the workers' requests as well as the page's.
+    await context.route(options.block, (route) => route.abort("internetdisconnected"));
   const errors: string[] = [];
   const requests: string[] = [];
   page.on("console", (msg) => {

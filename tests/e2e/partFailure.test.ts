@@ -149,3 +149,52 @@ test("saved work or a link, their code cut off while the page loads: set aside o
   for (const e of [...first.errors, ...second.errors])
     expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
 });
+
+test("the worker's code cut off: the gradient check and the real network say so in words, and work once it is back", async () => {
+  const { page, errors } = await openApp(browser, { serviceWorkers: "block" });
+  // The worker's own chunks of the gradient check and the real network (the page's copies of
+  // the same modules have other names).
+  const workerCode = await page.evaluate(async () => {
+    const entry = performance
+      .getEntriesByType("resource")
+      .find((e) => /\/assets\/engine\.worker-[^/]*\.js$/.test(e.name));
+    return entry ? (await fetch(entry.name)).text() : "";
+  });
+  const chunks = ["gradientCheck", "handler"].map(
+    (name) => workerCode.match(new RegExp(`${name}-[\\w-]+\\.js`))?.[0],
+  );
+  expect(chunks.every((c) => c !== undefined)).toBe(true);
+  const cut = (url: URL) => chunks.some((c) => url.pathname.endsWith(`/assets/${c}`));
+  let aborted = 0;
+  await page.context().route(cut, (route) => {
+    aborted++;
+    return route.abort("internetdisconnected");
+  });
+  await page.getByRole("heading", { name: "The gradient check" }).scrollIntoViewIfNeeded();
+  await page.getByRole("button", { name: "Check the gradient" }).click();
+  const verdict = page.locator(".gc-verdict");
+  await expect
+    .poll(() => verdict.textContent())
+    .toMatch(
+      /^The check failed: The gradient check's code could not be loaded \(.+\)\. Check the connection and try again; if ConvSweep was updated since this page was opened, reload the page\.$/,
+    );
+  const section = page.locator("#network");
+  await section.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => section.locator(".network-message").textContent())
+    .toMatch(
+      /^The real network's code could not be loaded \(.+\)\. Check the connection and try again/,
+    );
+  expect(aborted).toBeGreaterThanOrEqual(2);
+  // The connection is back: the worker fetches the code anew (a failed load is not kept).
+  await page.context().unroute(cut);
+  await page.getByRole("button", { name: "Check the gradient" }).click();
+  await expect.poll(() => verdict.textContent()).toMatch(/^Max relative error/);
+  await section.getByRole("button", { name: "Show the sweep" }).click();
+  await section.getByRole("button", { name: /Take this step/ }).click();
+  await expect
+    .poll(() => section.locator('[data-quantity="network-steps"]').textContent())
+    .toBe("Step 1");
+  expect(await section.locator(".network-message").count()).toBe(0);
+  for (const e of errors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED/);
+});

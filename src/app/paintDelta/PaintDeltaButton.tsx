@@ -1,6 +1,6 @@
+import { loadFailureText } from "../../engine/errorText";
 import { setNotice } from "../../state/commit";
 import { useApp } from "../../state/useApp";
-import { loadFailureText } from "../../viz/lazyPart";
 
 /** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
 async function toggle(painting: boolean): Promise<void> {

@@ -23,6 +23,24 @@ import "./guard";
 const get = () => networkStore.getState();
 const set = (change: Partial<NetworkState>) => networkStore.setState(change);
 
+/**
+ * The message the worker's last failed answer left (its code or the digits could not be
+ * fetched, say), taken down when a later answer comes: the failure is over.
+ */
+let failure: string | null = null;
+
+/** Shows why the worker's answer failed (and more of the state `change` gives). */
+function failed(error: unknown, change: Partial<NetworkState> = {}): void {
+  failure = errorText(error);
+  set({ message: failure, ...change });
+}
+
+/** A later answer came: the failure's message, if it still shows, goes. */
+function answered(): void {
+  if (failure !== null && get().message === failure) set({ message: null });
+  failure = null;
+}
+
 /** The brush's radius in cells: about the width of an MNIST stroke. */
 export const BRUSH_RADIUS = 1.4;
 
@@ -141,13 +159,14 @@ export function requestPrediction(fresh = false): void {
     .predictNetwork({ network: { spec, params }, image: drawn })
     .then(
       (probabilities) => {
-        if (predicting === token) set({ probabilities });
+        if (predicting === token) {
+          set({ probabilities });
+          answered();
+        }
         landed();
       },
       (error: unknown) => {
-        if (!(error instanceof SupersededError) && predicting === token) {
-          set({ message: errorText(error) });
-        }
+        if (!(error instanceof SupersededError) && predicting === token) failed(error);
         landed();
       },
     );
@@ -194,11 +213,12 @@ export function requestNetworkSweepThen(landed: (sweep: NetworkSweepResult) => v
           position: Math.min(get().position, positions),
           ...(get().training ? {} : { digits: "ready" }),
         });
+        answered();
         landed(sweep);
       },
       (error: unknown) => {
         if (error instanceof SupersededError) return;
-        set({ message: errorText(error), ...(get().training ? {} : { digits: "error" }) });
+        failed(error, get().training ? {} : { digits: "error" });
       },
     );
 }

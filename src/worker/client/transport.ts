@@ -3,6 +3,8 @@
  * runs are live), or by a direct call on this thread where there is no Worker.
  */
 import { errorText } from "../../engine";
+import type { EngineHandler } from "../host/handler";
+import { loadCode } from "../host/loadCode";
 import type { EngineReply, EngineRequest, WorkerMessage } from "../protocol";
 import { EngineWorkerError } from "./errors";
 import { Watchdog } from "./watchdog";
@@ -31,17 +33,38 @@ export interface TransportSink {
  */
 export function inProcessTransport(sink: TransportSink): Transport {
   let closed = false;
-  const handler = import("../host/handler").then(
-    ({ EngineHandler }) =>
-      new EngineHandler((reply) => {
-        if (!closed) sink.receive(reply);
-      }),
-  );
+  // Not kept when it fails: each request then fails in words, and the next one tries again.
+  let handler: Promise<EngineHandler> | null = null;
+  const loaded = () => {
+    handler ??= loadCode("The engine's code", () => import("../host/handler")).then(
+      ({ EngineHandler }) =>
+        new EngineHandler((reply) => {
+          if (!closed) sink.receive(reply);
+        }),
+      (error: unknown) => {
+        handler = null;
+        throw error;
+      },
+    );
+    return handler;
+  };
   return {
     usesWorker: false,
     send(request) {
       if (closed) return;
-      void handler.then((h) => h.handle(request));
+      void loaded().then(
+        (h) => h.handle(request),
+        (error: unknown) => {
+          if (!closed) {
+            sink.receive({
+              type: "error",
+              runId: request.runId,
+              request: request.type,
+              message: errorText(error),
+            });
+          }
+        },
+      );
     },
     close() {
       // Replies stop here; a cancel sent just before still reaches the handler.

@@ -7,6 +7,7 @@ import { computeSweep, errorText } from "../../engine";
 import type { DigitsLoader, ImagesLoader, NetworkContext } from "../network/handler";
 import type { ShareWorkerFactory } from "../network/shares";
 import type { EngineReply, EngineRequest, Post } from "../protocol";
+import { loadCode } from "./loadCode";
 import {
   BadRequest,
   bufferOf,
@@ -57,6 +58,7 @@ const KERNEL_AND_BIAS = "{kernel, bias}";
  * or a newer training request of its lane arrives (it then replies its end with `cancelled`).
  * Every failure, including a malformed request, becomes an `error` reply; nothing throws.
  */
+
 export class EngineHandler {
   readonly #post: Post<EngineReply>;
   readonly #context: TrainingContext;
@@ -156,7 +158,10 @@ export class EngineHandler {
       const { epsilon, scheme } = request;
       const outputGrad = request.problem.outputGrad ?? null;
       // The views' requests load their maths on first use: the worker starts with the sweep.
-      const { gradientCheck } = await import("../../engine/gradientCheck");
+      const { gradientCheck } = await loadCode(
+        "The gradient check's code",
+        () => import("../../engine/gradientCheck"),
+      );
       const check = gradientCheck(problem, { kernel, bias }, epsilon, scheme, outputGrad);
       this.#post({ type: "gradientCheck", runId, check }, [
         bufferOf(check.kernelGrad.data),
@@ -168,7 +173,10 @@ export class EngineHandler {
       const { runId } = request;
       const problem = problemOf(request.problem);
       const { kernel, bias } = paramsOf(request.params, KERNEL_AND_BIAS);
-      const { compareReductions } = await import("../../engine/reductions");
+      const { compareReductions } = await loadCode(
+        "The comparison of sum and mean's code",
+        () => import("../../engine/reductions"),
+      );
       const comparison = compareReductions(problem, { kernel, bias }, request.learningRate);
       const { sum, mean } = comparison;
       this.#post({ type: "reductions", runId, comparison }, [
@@ -212,17 +220,24 @@ export class EngineHandler {
 
   /** The real network's code (a chunk of its own) and its context, loaded once. */
   #networkCode() {
-    this.#network ??= import("../network/handler").then((module) => ({
-      module,
-      context: {
-        ...this.#context,
-        data: module.dataCache(
-          this.#loadDigits ?? module.fetchDigits,
-          this.#loadImages ?? module.storedImages,
-        ),
-        shareWorker: this.#shareWorker,
+    this.#network ??= loadCode("The real network's code", () => import("../network/handler")).then(
+      (module) => ({
+        module,
+        context: {
+          ...this.#context,
+          data: module.dataCache(
+            this.#loadDigits ?? module.fetchDigits,
+            this.#loadImages ?? module.storedImages,
+          ),
+          shareWorker: this.#shareWorker,
+        },
+      }),
+      (error: unknown) => {
+        // Not kept: the next request fetches the code anew (once the connection is back).
+        this.#network = null;
+        throw error;
       },
-    }));
+    );
     return this.#network;
   }
 

@@ -3,8 +3,10 @@
  * chunks, yields between them (so a `cancel` or a newer run is seen), and reports after every
  * `reportEvery` steps. A kind of training is one `TrainingKind` entry.
  */
+
 import { cloneGrid, type LocalParams, type Params, type Problem, train } from "../../engine";
 import type { EngineReply, Post, TrainingRequestMessage } from "../protocol";
+import { loadCode } from "./loadCode";
 import { bufferOf, checkSchedule, paramsOf, reducedProblemOf } from "./requestChecks";
 import type { YieldToEvents } from "./yield";
 
@@ -51,7 +53,10 @@ export const TRAINING_KINDS = {
     progress: "untiedProgress",
     done: "untiedDone",
     fields: "{weights, biases}",
-    load: () => import("../../engine/locallyConnected").then((m) => m.trainLocallyConnected),
+    load: () =>
+      loadCode("The untied training's code", () => import("../../engine/locallyConnected")).then(
+        (m) => m.trainLocallyConnected,
+      ),
     workPerStep: (_, params) => params.weights.data.length,
     copy: (params) => {
       const weights = cloneGrid(params.weights);

@@ -13,6 +13,7 @@ import {
   unpadDigits,
 } from "../../engine";
 import { toGray } from "../../images/fit";
+import { loadCode } from "../host/loadCode";
 import { BadRequest, describe } from "../host/requestChecks";
 import { dataSourceOf } from "./dataKey";
 
@@ -63,7 +64,10 @@ export const fetchDigits: DigitsLoader = async (url) => {
  * were opened); a set no longer stored says what to do.
  */
 export const storedImages: ImagesLoader = async (id) => {
-  const { loadImageSet } = await import("../../images/storage");
+  const { loadImageSet } = await loadCode(
+    "The code that reads your stored images",
+    () => import("../../images/storage"),
+  );
   const set = await loadImageSet(id);
   if (set === null) {
     throw new Error(
