@@ -4,6 +4,9 @@ import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
 import { openDroppedFile } from "./fileDrop";
 
+/** Whether the last fetch of the state file's code failed: a second failure says to reload. */
+let stateFileCodeFailed = false;
+
 /**
  * The state file's code (a chunk fetched on first use), or null when it cannot be fetched (the
  * connection dropped, or the app was updated since the page was opened): a notice says so and
@@ -13,12 +16,18 @@ async function stateFileCode(): Promise<
   [typeof import("../state/loading"), typeof import("../state/stateFile")] | null
 > {
   try {
-    return await Promise.all([import("../state/loading"), import("../state/stateFile")]);
+    const code = await Promise.all([import("../state/loading"), import("../state/stateFile")]);
+    stateFileCodeFailed = false;
+    return code;
   } catch (error) {
     setNotice({
       kind: "error",
-      text: loadFailureText("The state file's code", error, "so nothing was imported or exported"),
+      text: loadFailureText("The state file's code", error, {
+        outcome: "so nothing was imported or exported",
+        again: stateFileCodeFailed,
+      }),
     });
+    stateFileCodeFailed = true;
     return null;
   }
 }

@@ -15,8 +15,16 @@ const RETRY_ADVICE =
  * The one wording for code that could not be fetched (the connection dropped, or ConvSweep was
  * updated since the page was opened and the old chunk is gone): "<what> could not be loaded
  * (<reason>), <outcome>. Check the connection and try again; …". `outcome` says what did not
- * happen.
+ * happen. `again` is for a second failure in a row: some browsers (Firefox) keep a failed module
+ * load for the page's life, so then only a reload fetches it anew.
  */
-export function loadFailureText(what: string, error: unknown, outcome?: string): string {
-  return `${what} could not be loaded (${errorText(error)})${outcome ? `, ${outcome}` : ""}. ${RETRY_ADVICE}`;
+export function loadFailureText(
+  what: string,
+  error: unknown,
+  { outcome, again = false }: { outcome?: string; again?: boolean } = {},
+): string {
+  const reason = `(${errorText(error)})${outcome ? `, ${outcome}` : ""}`;
+  return again
+    ? `${what} could not be loaded again ${reason}. Reload the page to fetch it anew.`
+    : `${what} could not be loaded ${reason}. ${RETRY_ADVICE}`;
 }

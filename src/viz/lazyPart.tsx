@@ -94,9 +94,7 @@ export class PartBoundary extends Component<PartBoundaryProps, { error: unknown;
     // fetches it again, and a second failure says so.
     const text = !isLoadError(error)
       ? `${what} stopped with an error: ${reason}. The rest of the page works as before.`
-      : tries === 0
-        ? `${loadFailureText(what, error)} The rest of the page works as before.`
-        : `${what} could not be loaded again (${reason}). Reload the page to fetch it anew; the rest of the page works as before.`;
+      : `${loadFailureText(what, error, { again: tries > 0 })} The rest of the page works as before.`;
     return (
       <div className="part-failed" role="alert">
         <p>{text}</p>

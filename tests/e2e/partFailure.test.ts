@@ -44,7 +44,7 @@ test("Practice's code cannot be fetched: a message in its place, the sweep works
   await expect
     .poll(() => alert.textContent())
     .toMatch(
-      /^Practice could not be loaded again \(.+\)\. Reload the page to fetch it anew; the rest of the page works as before\./,
+      /^Practice could not be loaded again \(.+\)\. Reload the page to fetch it anew\. The rest of the page works as before\./,
     );
 
   // Connection back: Try again brings Practice, and the message goes.
@@ -76,6 +76,13 @@ test("Export and Paint δ, their code cut off: a notice says so and nothing chan
   await expect
     .poll(() => notice.textContent())
     .toMatch(/^Paint δ could not be loaded \(.+\), so nothing changed\./);
+  // Failed twice in a row: a reload is what fetches it anew in every browser.
+  await page.getByRole("button", { name: "Paint δ", exact: true }).click();
+  await expect
+    .poll(() => notice.textContent())
+    .toMatch(
+      /^Paint δ could not be loaded again \(.+\), so nothing changed\. Reload the page to fetch it anew\./,
+    );
   expect(
     await page.getByRole("button", { name: "Paint δ", exact: true }).getAttribute("aria-pressed"),
   ).not.toBe("true");
@@ -186,6 +193,12 @@ test("the worker's code cut off: the gradient check and the real network say so 
       /^The real network's code could not be loaded \(.+\)\. Check the connection and try again/,
     );
   expect(aborted).toBeGreaterThanOrEqual(2);
+  await page.getByRole("button", { name: "Check the gradient" }).click();
+  await expect
+    .poll(() => verdict.textContent())
+    .toMatch(
+      /^The check failed: The gradient check's code could not be loaded again \(.+\)\. Reload the page to fetch it anew\.$/,
+    );
   // The connection is back: the worker fetches the code anew (a failed load is not kept).
   await page.context().unroute(cut);
   await page.getByRole("button", { name: "Check the gradient" }).click();

@@ -2,6 +2,9 @@ import { loadFailureText } from "../../engine/errorText";
 import { setNotice } from "../../state/commit";
 import { useApp } from "../../state/useApp";
 
+/** Whether the last fetch of Paint δ's actions failed: a second failure says to reload. */
+let failedBefore = false;
+
 /** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
 async function toggle(painting: boolean): Promise<void> {
   let mode: typeof import("../../state/paintedDelta");
@@ -10,10 +13,15 @@ async function toggle(painting: boolean): Promise<void> {
   } catch (error) {
     setNotice({
       kind: "error",
-      text: loadFailureText("Paint δ", error, "so nothing changed"),
+      text: loadFailureText("Paint δ", error, {
+        outcome: "so nothing changed",
+        again: failedBefore,
+      }),
     });
+    failedBefore = true;
     return;
   }
+  failedBefore = false;
   await (painting ? mode.stopPaintingDelta() : mode.startPaintingDelta());
 }
 

@@ -7,8 +7,15 @@ import { loadFailureText } from "../../engine/errorText";
  */
 export async function loadCode<T>(what: string, load: () => Promise<T>): Promise<T> {
   try {
-    return await load();
+    const code = await load();
+    failedBefore.delete(what);
+    return code;
   } catch (error) {
-    throw new Error(loadFailureText(what, error));
+    const again = failedBefore.has(what);
+    failedBefore.add(what);
+    throw new Error(loadFailureText(what, error, { again }));
   }
 }
+
+/** The code whose last load failed, by what the message calls it: a second failure says to reload. */
+const failedBefore = new Set<string>();
