@@ -2,7 +2,7 @@
 // Built assets (content-hashed names): cache first. Only this origin's GET requests are handled.
 // The build writes this file to dist/sw.js with the cache named after its files (vite.config.ts,
 // offlineCache): each build's worker differs, so a browser installs the new one, which caches
-// the new build's files, and drops the caches of earlier builds when it takes over.
+// the new build's files, and drops the caches of the builds before the last when it takes over.
 const CACHE = "convsweep";
 
 /** The app's start page: "./" beside this script, where the app is served. */
@@ -45,6 +45,17 @@ async function builtFiles() {
   return files.map((file) => `./${file}`);
 }
 
+/**
+ * The cached copy of `request`: this build's, else the build's before it (the files a tab still
+ * open on that build asks for), else undefined.
+ */
+function cachedCopy(request) {
+  return caches
+    .open(CACHE)
+    .then((cache) => cache.match(request))
+    .then((own) => own || caches.match(request));
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
@@ -57,10 +68,16 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
+  // The build just before this one keeps its cache: a tab still open on it finds the parts it
+  // has not opened yet there (the server now has only this build's files). Older builds' go.
+  // Caches are listed in the order they were made.
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => {
+        const earlier = keys.filter((k) => k !== CACHE);
+        return Promise.all(earlier.slice(0, -1).map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -82,14 +99,14 @@ self.addEventListener("fetch", (event) => {
         .catch(() =>
           // Offline: the app for its start page; any other page is not kept.
           isStartPage(url)
-            ? caches.match("./").then((cached) => cached || Response.error())
+            ? cachedCopy("./").then((cached) => cached || Response.error())
             : Response.error(),
         ),
     );
     return;
   }
   event.respondWith(
-    caches.match(request).then(
+    cachedCopy(request).then(
       (cached) =>
         cached ||
         fetch(request).then((response) => {

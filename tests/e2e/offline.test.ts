@@ -71,12 +71,19 @@ function cached(page: Page): Promise<Record<string, string[]>> {
   });
 }
 
-test("a later build replaces the offline cache: its files are cached, the earlier build's dropped", async () => {
+test("a later build's files are cached; a tab still open on the earlier build finds its parts; the build after drops the earlier cache", async () => {
   // A copy of the build, served from a folder of its own, so that it can be "deployed" over.
   const dir = mkdtempSync(join(tmpdir(), "convsweep-update-"));
   cpSync(DIST, dir, { recursive: true });
   const server = await serveStatic(dir);
   const context = await browser.newContext();
+  /** Puts up a build of `files` (the worker the build writes for them) and has the browser check it. */
+  const deploy = async (page: Page, files: string[]) => {
+    writeFileSync(join(dir, "precache.json"), JSON.stringify(files));
+    writeFileSync(join(dir, "sw.js"), builtServiceWorker(SOURCE, files));
+    // What a navigation does for a returning visitor: the browser checks the worker's script.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+  };
   try {
     const page = await context.newPage();
     await page.goto(server.url);
@@ -88,24 +95,55 @@ test("a later build replaces the offline cache: its files are cached, the earlie
       .poll(async () => (await cached(page))[cacheName(first)]?.length)
       .toBe(first.length);
 
-    // The next build goes up: one more file, and the worker the build writes for its files.
+    // The next build goes up: one more file, and Practice's chunks gone from the server, as a
+    // deploy that replaces the folder leaves it.
+    const practice = first.filter((f) => /^assets\/PracticeSection-/.test(f));
+    expect(practice.length).toBeGreaterThan(0);
+    for (const f of practice) rmSync(join(dir, f));
     const added = "assets/next-build-probe.js";
     writeFileSync(join(dir, added), "export const probe = 1;\n");
-    const next = [...first, added].sort();
-    writeFileSync(join(dir, "precache.json"), JSON.stringify(next));
-    writeFileSync(join(dir, "sw.js"), builtServiceWorker(SOURCE, next));
-    // What a navigation does for a returning visitor: the browser checks the worker's script.
-    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).toContain("</head>");
+    writeFileSync(
+      join(dir, "index.html"),
+      html.replace("</head>", '<meta name="convsweep-build" content="next"></head>'),
+    );
+    const next = [...first.filter((f) => !practice.includes(f)), added].sort();
+    await deploy(page, next);
     await expect
       .poll(async () => Object.keys(await cached(page)), { timeout: 30_000 })
-      .toEqual([cacheName(next)]);
+      .toEqual([cacheName(first), cacheName(next)]);
     await expect.poll(async () => (await cached(page))[cacheName(next)]?.length).toBe(next.length);
+
+    // The tab still open on the first build opens Practice, which it had not opened yet: its
+    // chunks come from the first build's cache.
+    await page.getByRole("button", { name: "Practice", exact: true }).click();
+    await page.getByRole("button", { name: "Check answer" }).waitFor();
+    expect(await page.getByRole("alert").count()).toBe(0);
 
     // Offline, the new build's file (never requested by the page) comes from the cache.
     await context.setOffline(true);
     expect(await page.evaluate((url) => fetch(url).then((r) => r.text()), `./${added}`)).toBe(
       "export const probe = 1;\n",
     );
+    // And the start page offline is the new build's, not the one before it.
+    await page.reload();
+    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Position 0 of 900/);
+    expect(
+      await page.evaluate(
+        () =>
+          document.querySelector('meta[name="convsweep-build"]')?.getAttribute("content") ?? null,
+      ),
+    ).toBe("next");
+    await context.setOffline(false);
+
+    // The build after: the first build's cache goes, the one before it stays.
+    const third = [...next, "assets/third-build-probe.js"].sort();
+    writeFileSync(join(dir, "assets/third-build-probe.js"), "export const probe = 3;\n");
+    await deploy(page, third);
+    await expect
+      .poll(async () => Object.keys(await cached(page)), { timeout: 30_000 })
+      .toEqual([cacheName(next), cacheName(third)]);
   } finally {
     await context.close();
     await server.close();
