@@ -549,3 +549,56 @@ test("Practice's code missing from the server: a message in its place; back, Try
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the worker's gradient-check code missing from the server: the check says so; back, a retry or a reload runs it", async () => {
+  // A copy of the build without the worker's own chunk of the gradient check (the page's copy
+  // of the module has another name), read from the worker's script.
+  const dir = mkdtempSync(join(tmpdir(), "convsweep-firefox-worker-"));
+  cpSync(process.env.CONVSWEEP_DIST ?? "dist", dir, { recursive: true });
+  const worker = readdirSync(join(dir, "assets")).find((f) => /^engine\.worker-.*\.js$/.test(f));
+  if (worker === undefined) throw new Error("the build has no engine worker");
+  const chunk = readFileSync(join(dir, "assets", worker), "utf8").match(
+    /gradientCheck-[\w-]+\.js/,
+  )?.[0];
+  if (chunk === undefined) throw new Error("the worker loads no gradientCheck chunk");
+  const file = join(dir, "assets", chunk);
+  renameSync(file, `${file}.gone`);
+  const server = await serveStatic(dir);
+  try {
+    const { page } = await openApp(browser, server.url);
+    const verdict = () =>
+      page.evaluate(() => document.querySelector(".gc-verdict")?.textContent ?? "");
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await until(async () => (await page.$("::-p-text(Check the gradient)")) !== null, "the views");
+    await click(page, "Check the gradient");
+    await until(
+      async () =>
+        (await verdict()).startsWith(
+          "The check failed: The gradient check's code could not be loaded (",
+        ),
+      "the message",
+    );
+    expect(await verdict()).toMatch(/Check the connection and try again/);
+
+    renameSync(`${file}.gone`, file);
+    await click(page, "Check the gradient");
+    // Firefox may keep the failed load for the worker's life: then the message says to reload.
+    const checked = async () => /^Max relative error/.test(await verdict());
+    await until(
+      async () => (await checked()) || /could not be loaded again/.test(await verdict()),
+      "the check, or the message to reload",
+    );
+    if (!(await checked())) {
+      expect(await verdict()).toMatch(/Reload the page to fetch it anew\.$/);
+      await page.reload();
+      await appReady(page);
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await until(async () => (await page.$("::-p-text(Check the gradient)")) !== null, "views");
+      await click(page, "Check the gradient");
+      await until(checked, "the check after a reload");
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
