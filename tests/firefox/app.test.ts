@@ -505,14 +505,25 @@ test("Use camera with Firefox's fake camera: pictures of two classes become the 
   }
 });
 
-test("Practice's code missing from the server: a message in its place; back, Try again or a reload loads it", async () => {
-  // A copy of the build without Practice's chunk, as after a deploy or a partial upload.
+/**
+ * A copy of the build in a folder of its own, with one file of its assets (the one `pick`
+ * names) moved away, as after a deploy or a partial upload; `back()` puts it back.
+ */
+function buildWithout(pick: (assets: string) => string): { dir: string; back: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "convsweep-firefox-part-"));
   cpSync(process.env.CONVSWEEP_DIST ?? "dist", dir, { recursive: true });
-  const chunk = readdirSync(join(dir, "assets")).find((f) => /^PracticeSection-.*\.js$/.test(f));
-  if (chunk === undefined) throw new Error("the build has no PracticeSection chunk");
-  const file = join(dir, "assets", chunk);
+  const file = join(dir, "assets", pick(join(dir, "assets")));
   renameSync(file, `${file}.gone`);
+  return { dir, back: () => renameSync(`${file}.gone`, file) };
+}
+
+test("Practice's code missing from the server: a message in its place; back, Try again or a reload loads it", async () => {
+  // A copy of the build without Practice's chunk, as after a deploy or a partial upload.
+  const { dir, back } = buildWithout((assets) => {
+    const chunk = readdirSync(assets).find((f) => /^PracticeSection-.*\.js$/.test(f));
+    if (chunk === undefined) throw new Error("the build has no PracticeSection chunk");
+    return chunk;
+  });
   const server = await serveStatic(dir);
   try {
     const { page } = await openApp(browser, server.url);
@@ -528,7 +539,7 @@ test("Practice's code missing from the server: a message in its place; back, Try
     await click(page, "Step");
     await until(async () => (await status(page)).includes("Position 1 of 900"), "a step");
 
-    renameSync(`${file}.gone`, file);
+    back();
     await click(page, "Try again");
     // Firefox keeps a failed module load for the page's life: then the message says to reload.
     await until(
@@ -553,16 +564,13 @@ test("Practice's code missing from the server: a message in its place; back, Try
 test("the worker's gradient-check code missing from the server: the check says so; back, a retry or a reload runs it", async () => {
   // A copy of the build without the worker's own chunk of the gradient check (the page's copy
   // of the module has another name), read from the worker's script.
-  const dir = mkdtempSync(join(tmpdir(), "convsweep-firefox-worker-"));
-  cpSync(process.env.CONVSWEEP_DIST ?? "dist", dir, { recursive: true });
-  const worker = readdirSync(join(dir, "assets")).find((f) => /^engine\.worker-.*\.js$/.test(f));
-  if (worker === undefined) throw new Error("the build has no engine worker");
-  const chunk = readFileSync(join(dir, "assets", worker), "utf8").match(
-    /gradientCheck-[\w-]+\.js/,
-  )?.[0];
-  if (chunk === undefined) throw new Error("the worker loads no gradientCheck chunk");
-  const file = join(dir, "assets", chunk);
-  renameSync(file, `${file}.gone`);
+  const { dir, back } = buildWithout((assets) => {
+    const worker = readdirSync(assets).find((f) => /^engine\.worker-.*\.js$/.test(f));
+    if (worker === undefined) throw new Error("the build has no engine worker");
+    const chunk = readFileSync(join(assets, worker), "utf8").match(/gradientCheck-[\w-]+\.js/);
+    if (chunk === null) throw new Error("the worker loads no gradientCheck chunk");
+    return chunk[0];
+  });
   const server = await serveStatic(dir);
   try {
     const { page } = await openApp(browser, server.url);
@@ -580,7 +588,7 @@ test("the worker's gradient-check code missing from the server: the check says s
     );
     expect(await verdict()).toMatch(/Check the connection and try again/);
 
-    renameSync(`${file}.gone`, file);
+    back();
     await click(page, "Check the gradient");
     // Firefox may keep the failed load for the worker's life: then the message says to reload.
     const checked = async () => /^Max relative error/.test(await verdict());
