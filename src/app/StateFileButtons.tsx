@@ -1,11 +1,9 @@
 import { useEffect, useRef } from "react";
-import { errorText, loadFailureText } from "../engine/index";
+import { errorText } from "../engine/index";
+import { loadCode } from "../engine/loadCode";
 import { setNotice } from "../state/commit";
 import { downloadBlob } from "../viz/download";
 import { openDroppedFile } from "./fileDrop";
-
-/** Whether the last fetch of the state file's code failed: a second failure says to reload. */
-let stateFileCodeFailed = false;
 
 /**
  * The state file's code (a chunk fetched on first use), or null when it cannot be fetched (the
@@ -16,18 +14,13 @@ async function stateFileCode(): Promise<
   [typeof import("../state/loading"), typeof import("../state/stateFile")] | null
 > {
   try {
-    const code = await Promise.all([import("../state/loading"), import("../state/stateFile")]);
-    stateFileCodeFailed = false;
-    return code;
+    return await loadCode(
+      "The state file's code",
+      () => Promise.all([import("../state/loading"), import("../state/stateFile")]),
+      "so nothing was imported or exported",
+    );
   } catch (error) {
-    setNotice({
-      kind: "error",
-      text: loadFailureText("The state file's code", error, {
-        outcome: "so nothing was imported or exported",
-        again: stateFileCodeFailed,
-      }),
-    });
-    stateFileCodeFailed = true;
+    setNotice({ kind: "error", text: errorText(error) });
     return null;
   }
 }

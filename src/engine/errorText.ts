@@ -21,7 +21,7 @@ const RETRY_ADVICE =
 export function loadFailureText(
   what: string,
   error: unknown,
-  { outcome, again = false }: { outcome?: string; again?: boolean } = {},
+  { outcome, again = false }: { outcome?: string | undefined; again?: boolean } = {},
 ): string {
   const reason = `(${errorText(error)})${outcome ? `, ${outcome}` : ""}`;
   return again

@@ -89,11 +89,10 @@ export class PartBoundary extends Component<PartBoundaryProps, { error: unknown;
     if (error === null) return this.props.children;
     if (this.props.quiet) return null;
     const { what } = this.props;
-    const reason = errorText(error);
     // Some browsers (Firefox) keep a failed module load for the page's life: then only a reload
     // fetches it again, and a second failure says so.
     const text = !isLoadError(error)
-      ? `${what} stopped with an error: ${reason}. The rest of the page works as before.`
+      ? `${what} stopped with an error: ${errorText(error)}. The rest of the page works as before.`
       : `${loadFailureText(what, error, { again: tries > 0 })} The rest of the page works as before.`;
     return (
       <div className="part-failed" role="alert">

@@ -1,27 +1,21 @@
-import { loadFailureText } from "../../engine/errorText";
+import { errorText } from "../../engine/errorText";
+import { loadCode } from "../../engine/loadCode";
 import { setNotice } from "../../state/commit";
 import { useApp } from "../../state/useApp";
-
-/** Whether the last fetch of Paint δ's actions failed: a second failure says to reload. */
-let failedBefore = false;
 
 /** Switches Paint δ on or off; the mode's actions are fetched with its panel, on first use. */
 async function toggle(painting: boolean): Promise<void> {
   let mode: typeof import("../../state/paintedDelta");
   try {
-    mode = await import("../../state/paintedDelta");
+    mode = await loadCode(
+      "Paint δ",
+      () => import("../../state/paintedDelta"),
+      "so nothing changed",
+    );
   } catch (error) {
-    setNotice({
-      kind: "error",
-      text: loadFailureText("Paint δ", error, {
-        outcome: "so nothing changed",
-        again: failedBefore,
-      }),
-    });
-    failedBefore = true;
+    setNotice({ kind: "error", text: errorText(error) });
     return;
   }
-  failedBefore = false;
   await (painting ? mode.stopPaintingDelta() : mode.startPaintingDelta());
 }
 

@@ -3,8 +3,8 @@
  * runs are live), or by a direct call on this thread where there is no Worker.
  */
 import { errorText } from "../../engine";
+import { loadCode } from "../../engine/loadCode";
 import type { EngineHandler } from "../host/handler";
-import { loadCode } from "../host/loadCode";
 import type { EngineReply, EngineRequest, WorkerMessage } from "../protocol";
 import { EngineWorkerError } from "./errors";
 import { Watchdog } from "./watchdog";

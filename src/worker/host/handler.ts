@@ -4,10 +4,10 @@
  * the client runs the same code in-process when Workers are unavailable.
  */
 import { computeSweep, errorText } from "../../engine";
+import { loadCode } from "../../engine/loadCode";
 import type { DigitsLoader, ImagesLoader, NetworkContext } from "../network/handler";
 import type { ShareWorkerFactory } from "../network/shares";
 import type { EngineReply, EngineRequest, Post } from "../protocol";
-import { loadCode } from "./loadCode";
 import {
   BadRequest,
   bufferOf,

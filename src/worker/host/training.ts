@@ -5,8 +5,8 @@
  */
 
 import { cloneGrid, type LocalParams, type Params, type Problem, train } from "../../engine";
+import { loadCode } from "../../engine/loadCode";
 import type { EngineReply, Post, TrainingRequestMessage } from "../protocol";
-import { loadCode } from "./loadCode";
 import { bufferOf, checkSchedule, paramsOf, reducedProblemOf } from "./requestChecks";
 import type { YieldToEvents } from "./yield";
 

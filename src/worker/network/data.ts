@@ -12,8 +12,8 @@ import {
   UNPADDED_SIDE,
   unpadDigits,
 } from "../../engine";
+import { loadCode } from "../../engine/loadCode";
 import { toGray } from "../../images/fit";
-import { loadCode } from "../host/loadCode";
 import { BadRequest, describe } from "../host/requestChecks";
 import { dataSourceOf } from "./dataKey";
 
