@@ -36,7 +36,7 @@ export function readSaved(): unknown {
 /**
  * Moves saved work that cannot be restored out of the way (new work is saved again as usual)
  * and says so, offering it as a file, in a message of its own that later notices do not
- * replace. `why` leads the message; a notice that said the same is taken down.
+ * replace. `why` leads the message.
  */
 function setAside(text: string, why: string): void {
   let kept = true;
@@ -46,13 +46,11 @@ function setAside(text: string, why: string): void {
     kept = false;
   }
   forgetSaved();
-  const { notice } = appStore.getState();
   commit({
     setAside: {
       text: `${why} ${kept ? "The saved work is kept in this browser" : "The saved work could not be kept in this browser"}: download it now to keep it.`,
       work: text,
     },
-    notice: notice?.text === why ? null : notice,
   });
 }
 
@@ -82,7 +80,12 @@ export async function restoreSavedWork(): Promise<boolean> {
     return false;
   }
   const ok = await restoreSaved(doc);
-  if (!ok) setAside(JSON.stringify(doc), appStore.getState().notice?.text ?? "");
+  if (!ok) {
+    // restoreSaved said why in a notice: the set-aside work's message says it instead.
+    const why = appStore.getState().notice?.text ?? "";
+    setNotice(null);
+    setAside(JSON.stringify(doc), why);
+  }
   return ok;
 }
 
