@@ -7,7 +7,7 @@ import { Controls } from "./Controls";
 import { HeaderToolsSpace } from "./HeaderToolsSpace";
 import { LazyViews } from "./LazyViews";
 import { MainFigure } from "./MainFigure";
-import { NoticeBar } from "./NoticeBar";
+import { NoticeBar, SetAsideNotice } from "./NoticeBar";
 import { LazyPractice } from "./practice/LazyPractice";
 import { Tour } from "./Tour";
 import { useAppStart } from "./useAppStart";
@@ -103,6 +103,7 @@ export function App() {
         <Controls />
         <NoticeBar />
       </section>
+      <SetAsideNotice />
       {/* In the first load: a tour arriving later would push the panels down mid-stroke. */}
       <Tour />
       {/* The shortcuts' list is a chunk of its own. */}
