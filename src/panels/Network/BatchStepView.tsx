@@ -75,6 +75,11 @@ export function BatchStepView({
           </li>
         ))}
       </ol>
+      {b > shown ? (
+        <p className="hint">
+          The first {shown} are shown; the sum below takes all {b}.
+        </p>
+      ) : null}
       <div className="batch-total">
         <NumberGrid
           grid={{ height: kh, width: kw, data: sum.subarray(0, kh * kw) }}

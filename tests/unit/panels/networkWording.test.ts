@@ -32,20 +32,20 @@ const SETTINGS = {
   learningRateHalfLife: 0,
 };
 
-/** A real sweep of filter 0 of `layer` (one filter, one image in its batch). */
-function sweepOf(layers: LayerSpec[], layer: number) {
+/** A real sweep of filter 0 of `layer` (one filter; `images` in its batch, one by default). */
+function sweepOf(layers: LayerSpec[], layer: number, images = 1) {
   const fresh = freshNetwork(digitsSpec(layers), 1);
   const net = createNetwork(fresh.spec);
   let seed = 3;
-  const bytes = Uint8Array.from({ length: 1024 }, () => {
+  const bytes = Uint8Array.from({ length: 1024 * images }, () => {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return seed >>> 24;
   });
-  const image = Float64Array.from(bytes, (b) => b / 255);
+  const image = Float64Array.from(bytes.subarray(0, 1024), (b) => b / 255);
   const sweep = networkFilterSweep(net, fresh.params, image, 3, 1, layer, 0);
-  const data = { count: 1, pixels: bytes, labels: Uint8Array.of(3) };
+  const data = { count: images, pixels: bytes, labels: new Uint8Array(images).fill(3) };
   const at = { params: fresh.params, velocity: fresh.velocity, steps: 0 };
-  const batch = networkBatchStep(net, SETTINGS, data, at, layer, 0);
+  const batch = networkBatchStep(net, { ...SETTINGS, batchSize: images }, data, at, layer, 0);
   const result = { pixels: image, label: 3, sweep, batch } as unknown as NetworkSweepResult;
   return { fresh, result };
 }
@@ -74,22 +74,38 @@ test("one position, one term: singular words", () => {
   expect(markup).not.toMatch(/other 0 filters/);
 });
 
+/** BatchStepView's settings in these tests, the result aside. */
+const BATCH_PROPS = {
+  learningRate: 1e-7,
+  momentum: 0.9,
+  reduction: "mean",
+  training: false,
+  stale: false,
+};
+
 test("a batch of one image and a layer of one filter: singular words, true minus signs", () => {
   const { result } = sweepOf(ONE_POSITION, LAYER);
-  const props = {
-    result,
-    learningRate: 1e-7,
-    momentum: 0.9,
-    reduction: "mean",
-    training: false,
-    stale: false,
-  };
-  const markup = render(BatchStepView, props);
+  const markup = render(BatchStepView, { ...BATCH_PROPS, result });
   expect(markup).toMatch(/Then the batch: 1 image, with its sum for\s+filter 1/);
   expect(markup).not.toMatch(/\b1 images\b/);
   expect(markup).toContain("moves the one filter of layer 3");
   expect(markup).toContain("w ← w − 1e−7·v");
   expect(markup).not.toContain("1e-7");
+});
+
+test("a batch of more images than the strip shows says so, and the sum takes them all", () => {
+  const { result } = sweepOf(ONE_POSITION, LAYER, 40);
+  expect(result.batch.images.length).toBe(40);
+  const props = { ...BATCH_PROPS, result };
+  const markup = render(BatchStepView, props);
+  expect(markup.match(/of the batch \(digit 3\): its sum"/g)?.length).toBe(32);
+  expect(markup).toContain("The first 32 are shown; the sum below takes all 40.");
+  expect(markup).toContain("Σ of the 40 images&#x27; sums");
+  const one = render(BatchStepView, {
+    ...BATCH_PROPS,
+    result: sweepOf(ONE_POSITION, LAYER).result,
+  });
+  expect(one).not.toContain("are shown");
 });
 
 test("the sweep's count: 1 of 1 position contributes; the layer's input of 1 channel", () => {
