@@ -108,7 +108,9 @@ export function BatchStepView({
           name="Before the update, filter"
           chosen={sweep.filter}
         />
-        <span aria-hidden="true">→</span>
+        <span className="batch-arrow" aria-hidden="true">
+          →
+        </span>
         <FilterBank
           weights={batch.layerAfter}
           filters={K}
